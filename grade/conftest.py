@@ -1,0 +1,201 @@
+"""grade/conftest.py: the exolab grading plugin (DESIGN §6).
+
+  --build-dir DIR     which build to boot (the Makefile passes build/labN-solM)
+  --lab N|all         grade lab N only, or every lab (make test)
+  --timeout-scale X   multiply every timeout (also EXOLAB_TIMEOUT_SCALE)
+  --results FILE      also write a Gradescope-compatible results.json
+
+Tests live in test_labN_*.py; each carries @pytest.mark.points(n).  The
+`machine` fixture boots QEMU; after the run this plugin prints one line per
+test (OK/FAIL, time, points), a score per lab and "Score: N/M".  Every failed
+test counts against full marks, so pytest's non-zero exit means "below full
+marks".  Logs of every boot are in <build-dir>/../grade/<build>/<test>.log.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from qemu import Machine  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAB_FILE_RE = re.compile(r"test_lab(\d+)_")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("exolab")
+    group.addoption("--build-dir", default="build/lab1-sol1", help="the build to grade")
+    group.addoption("--lab", default="all", help="lab number to grade, or 'all'")
+    group.addoption("--timeout-scale", type=float,
+                    default=float(os.environ.get("EXOLAB_TIMEOUT_SCALE", "1")),
+                    help="multiply every timeout (slow machines)")
+    group.addoption("--results", default=None, help="write Gradescope results JSON here")
+
+
+def lab_of(path):
+    m = LAB_FILE_RE.search(os.path.basename(str(path)))
+    return int(m.group(1)) if m else None
+
+
+def pytest_collection_modifyitems(config, items):
+    wanted = config.getoption("--lab")
+    keep, drop = [], []
+    for item in items:
+        lab = lab_of(item.fspath)
+        marker = item.get_closest_marker("points")
+        if marker is None or not marker.args or marker.args[0] <= 0:
+            raise pytest.UsageError("%s has no @pytest.mark.points(n)" % item.nodeid)
+        item.user_properties += [("lab", lab), ("points", marker.args[0])]
+        (keep if wanted == "all" or str(lab) == wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+# -- fixtures --------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def build_dir(request):
+    path = os.path.join(ROOT, request.config.getoption("--build-dir"))
+    iso = os.path.join(path, "exolab.iso")
+    if not os.path.exists(iso):
+        pytest.exit("no %s: build it first (make)" % iso, returncode=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def kernel_elf(build_dir):
+    return os.path.join(build_dir, "kernel.elf")
+
+
+@pytest.fixture(scope="session")
+def timeout_scale(request):
+    return request.config.getoption("--timeout-scale")
+
+
+@pytest.fixture
+def log_dir(request, build_dir):
+    path = os.path.join(ROOT, "build", "grade", os.path.basename(build_dir))
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def machine(request, build_dir, log_dir, timeout_scale):
+    """A factory: machine(cmdline="", memory="128M", extra_args=()) boots a
+    fresh QEMU and returns its Machine.  All are stopped after the test."""
+    started = []
+
+    def boot(cmdline="", memory="128M", extra_args=(), name=None):
+        log = os.path.join(log_dir, (name or request.node.name) + ".log")
+        m = Machine(os.path.join(build_dir, "exolab.iso"), log, cmdline=cmdline, memory=memory,
+                    timeout_scale=timeout_scale, extra_args=extra_args)
+        started.append(m)
+        return m
+
+    yield boot
+    for m in started:
+        m.close()
+
+
+@pytest.fixture(scope="session")
+def kernel_symbols(kernel_elf):
+    """Function symbols of the kernel as {demangled name: (start, size)}, from nm."""
+    out = subprocess.run(["nm", "-C", "-S", "--defined-only", kernel_elf], check=True,
+                         capture_output=True, text=True).stdout
+    symbols = {}
+    for line in out.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) == 4 and parts[2] in "tTwW":
+            symbols[_without_parameters(parts[3])] = (int(parts[0], 16), int(parts[1], 16))
+    return symbols
+
+
+def _without_parameters(name):
+    """"ns::(anonymous namespace)::f(int) const" -> "ns::(anonymous namespace)::f"."""
+    name = re.sub(r" const$", "", name)
+    if not name.endswith(")"):
+        return name
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(name[i], 0)
+        if depth == 0:
+            return name[:i]
+    return name
+
+
+# -- scoring and reporting -------------------------------------------------
+
+def pytest_configure(config):
+    config.pluginmanager.register(GradeReporter(config), "exolab-grade")
+
+
+class GradeReporter:
+    """Collects one result per test on the controlling process (also under
+    xdist, whose workers forward their reports) and prints the scores."""
+
+    def __init__(self, config):
+        self.config = config
+        self.results = {}   # nodeid -> dict
+        self.started = time.monotonic()
+
+    def pytest_runtest_logreport(self, report):
+        props = dict(report.user_properties)
+        if "points" not in props:
+            return
+        entry = self.results.setdefault(report.nodeid, {
+            "lab": props["lab"], "points": props["points"], "passed": True, "duration": 0.0,
+            "output": "", "name": report.nodeid.split("::")[-1]})
+        entry["duration"] += report.duration
+        if report.failed:
+            entry["passed"] = False
+            entry["output"] += report.longreprtext + "\n"
+        if report.when == "teardown":
+            tr = self.config.pluginmanager.get_plugin("terminalreporter")
+            if tr is not None:
+                tr.write_line(_line(entry))
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.results:
+            return
+        tr = terminalreporter
+        tr.write_sep("=", "exolab grade")
+        total = maximum = 0
+        for lab in sorted({e["lab"] for e in self.results.values()}):
+            entries = sorted((e for e in self.results.values() if e["lab"] == lab), key=lambda e: e["name"])
+            got = sum(e["points"] for e in entries if e["passed"])
+            out_of = sum(e["points"] for e in entries)
+            for e in entries:
+                tr.write_line(_line(e))
+            tr.write_line("lab %s score: %d/%d" % (lab, got, out_of))
+            total, maximum = total + got, maximum + out_of
+        tr.write_line("Score: %d/%d  (%.1fs)" % (total, maximum, time.monotonic() - self.started))
+        results_file = self.config.getoption("--results")
+        if results_file:
+            _write_gradescope(results_file, self.results, total)
+            tr.write_line("results written to %s" % results_file)
+
+
+def _line(entry):
+    status = "OK  " if entry["passed"] else "FAIL"
+    got = entry["points"] if entry["passed"] else 0
+    return "  %s  lab%s %-32s %5.1fs  %2d/%d" % (status, entry["lab"], entry["name"], entry["duration"],
+                                                 got, entry["points"])
+
+
+def _write_gradescope(path, results, total):
+    tests = [{
+        "name": "lab%s: %s" % (e["lab"], e["name"]),
+        "score": e["points"] if e["passed"] else 0,
+        "max_score": e["points"],
+        "status": "passed" if e["passed"] else "failed",
+        "output": e["output"].strip(),
+    } for e in sorted(results.values(), key=lambda e: (e["lab"], e["name"]))]
+    with open(path, "w") as f:
+        json.dump({"score": total, "tests": tests}, f, indent=2)

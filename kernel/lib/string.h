@@ -1,0 +1,19 @@
+// kernel/lib/string.h: the C string and memory functions the kernel uses.
+// memcpy, memmove, memset and memcmp must exist under these names because
+// the compiler emits calls to them for struct copies and initialisation.
+#pragma once
+
+#include <cstddef>
+
+extern "C" {
+void* memcpy(void* dst, const void* src, size_t n);
+void* memmove(void* dst, const void* src, size_t n);
+void* memset(void* dst, int c, size_t n);
+int memcmp(const void* a, const void* b, size_t n);
+size_t strlen(const char* s);
+int strcmp(const char* a, const char* b);
+int strncmp(const char* a, const char* b, size_t n);
+}
+
+// True if `s` begins with `prefix`.
+bool starts_with(const char* s, const char* prefix);

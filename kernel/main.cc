@@ -1,0 +1,37 @@
+// kernel/main.cc: kmain, where boot.asm hands over in 64-bit mode.
+#include <cstdint>
+
+#include "arch/x86_64/serial.h"
+#include "boot/cmdline.h"
+#include "boot/multiboot2.h"
+#include "boot/symbols.h"
+#include "lib/kprintf.h"
+#include "lib/panic.h"
+#include "monitor/monitor.h"
+#include "selftest/selftest.h"
+
+// The order of initialisation is explicit (there are no global constructors):
+// console first so that everything after can report, then what the boot
+// loader told us, then whatever the command line asks for.
+//
+// magic: multiboot2's magic from EAX; info_phys: physical address of the
+// boot information from EBX.
+extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
+    serial::init();
+    kprintf("exolab: x86-64 exokernel, lab %d%s\n", LAB, SOL < LAB ? " (skeleton)" : "");
+    const multiboot::BootInfo& boot = multiboot::parse(magic, info_phys);
+    symbols::init(boot);
+    kprintf("cmdline: %s\n", boot.cmdline);
+    multiboot::print_memory_map(boot);
+
+    char test[32];
+    if (cmdline::get(boot.cmdline, "run", test, sizeof(test))) {
+        if (!selftest::run(test, boot)) {
+            kprintf("run=%s: no such test\n", test);
+            qemu_exit(ExitCode::Failure);
+        }
+        kprintf("run=%s: done\n", test);
+        qemu_exit(ExitCode::Success);
+    }
+    monitor::run(boot);
+}

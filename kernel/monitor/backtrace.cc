@@ -1,0 +1,71 @@
+// kernel/monitor/backtrace.cc: walking the chain of saved frame pointers.
+//
+// The kernel is compiled with -fno-omit-frame-pointer, so every function
+// begins with "push rbp; mov rbp, rsp".  Each frame therefore looks like:
+//
+//          higher addresses
+//   +-----------------------------+
+//   | stack argument 2            |  rbp + 24   (7th+ integer arguments and
+//   | stack argument 1            |  rbp + 16    structs of more than 16 bytes
+//   +-----------------------------+              travel on the stack; the
+//   | return address              |  rbp + 8     first six travel in registers)
+//   | caller's saved rbp  --------+--> the caller's frame, the same shape
+//   +-----------------------------+  <- rbp
+//   | this function's locals      |
+//          lower addresses
+//
+// boot.asm sets rbp = 0 before calling kmain, which ends the chain.
+// Walking outwards, the frame at rbp belongs to the function executing at
+// rip; that function's caller is executing at the return address
+// ([rbp + 8]) and owns the frame at the saved rbp ([rbp]).
+#include "monitor/backtrace.h"
+
+#include "abi/layout.h"
+#include "arch/x86_64/cpu.h"
+#include "boot/symbols.h"
+#include "lib/kprintf.h"
+
+namespace {
+
+constexpr int kMaxFrames = 64;
+
+// True if `rbp` can be a kernel frame pointer: 8-aligned and in the kernel
+// half.  Guards the walk against a corrupted chain.
+bool plausible_frame(uint64_t rbp) { return rbp != 0 && rbp % 8 == 0 && rbp >= kPhysmapBase; }
+
+// Prints one frame: its number, its base `rbp`, the address `rip` it is
+// executing at, the function containing rip (name+offset), and the first
+// two stack words above the frame's return address.
+void print_frame(int number, uint64_t rbp, uint64_t rip, uint64_t arg1, uint64_t arg2) {
+    char name[128];
+    symbols::Location where;
+    if (symbols::lookup(rip, &where)) {
+        symbols::demangle(where.name, name, sizeof(name));
+        kprintf("  #%-2d rbp %016lx  rip %016lx  %s+0x%lx  args %016lx %016lx\n", number, rbp, rip, name,
+                where.offset, arg1, arg2);
+    } else {
+        kprintf("  #%-2d rbp %016lx  rip %016lx  <unknown>  args %016lx %016lx\n", number, rbp, rip, arg1, arg2);
+    }
+}
+
+}  // namespace
+
+void backtrace() {
+    kprintf("Stack backtrace:\n");
+#if SOL >= 1
+    uint64_t rbp = cpu::read_rbp();
+    uint64_t rip = cpu::read_rip();
+    for (int number = 0; number < kMaxFrames && plausible_frame(rbp); number++) {
+        auto* frame = reinterpret_cast<const uint64_t*>(rbp);
+        print_frame(number, rbp, rip, frame[2], frame[3]);
+        rip = frame[1];
+        rbp = frame[0];
+    }
+#else
+    // LAB 1: Exercise 2. Walk the frame-pointer chain, starting from
+    // cpu::read_rbp() and cpu::read_rip(), printing each frame with
+    // print_frame(), until plausible_frame() fails or kMaxFrames frames are
+    // printed.
+    (void)print_frame, (void)plausible_frame, (void)kMaxFrames;
+#endif
+}

@@ -1,0 +1,15 @@
+// kernel/monitor/backtrace.h: stack backtraces over frame pointers.
+#pragma once
+
+#include <cstdint>
+
+// Prints "Stack backtrace:" and one line per frame, innermost (backtrace
+// itself) first, as GDB's `bt` does:
+//
+//   #1  rbp ffffffff8010e550  rip ffffffff80108116  test_backtrace+0x36  args 0000000000000000 00000000000b7ace
+//
+// Everything on a line belongs to one function's frame: rbp is its frame
+// base, rip where it is executing (for outer frames: the return address of
+// the call it is in), name+offset the function containing rip, and args the
+// first two words its caller passed to it on the stack.
+void backtrace();
