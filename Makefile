@@ -10,7 +10,7 @@
 # LAB selects the lab the tree is built for and SOL how many labs' solutions
 # are compiled in (DESIGN §5): `make LAB=1 SOL=0 grade` is lab 1's skeleton.
 
-LAB ?= 1
+LAB ?= 2
 SOL ?= $(LAB)
 BUILD := build/lab$(LAB)-sol$(SOL)
 # V=1 shows every command.

@@ -24,12 +24,6 @@ def boot_to_prompt(machine, **kw):
     return m, m.output
 
 
-def command(m, line):
-    """Types `line` at the monitor and returns what it printed before the next prompt."""
-    m.send(line + "\r")
-    return m.expect(r"(?s)\n(.*?)\n" + PROMPT).group(1)
-
-
 def search(pattern, text, what):
     """re.search that fails the test with `what` and the text it searched."""
     regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.M)
@@ -145,11 +139,11 @@ def test_memory_map(machine, megabytes):
 @pytest.mark.points(5)
 def test_monitor_commands(machine, kernel_elf):
     m, _ = boot_to_prompt(machine)
-    help_text = command(m, "helx\x7fp")   # backspace must erase the x
+    help_text = m.command("helx\x7fp")   # backspace must erase the x
     for name in ("help", "kerninfo", "backtrace", "mmap", "exit"):
         search(r"^  %s\s+\S" % name, help_text, "help lists '%s'" % name)
 
-    info = command(m, "kerninfo")
+    info = m.command("kerninfo")
     text = search(r"\.text\s+([0-9a-f]{16})-([0-9a-f]{16})", info, "kerninfo's .text line")
     nm = subprocess.run(["nm", kernel_elf], capture_output=True, text=True, check=True).stdout
     symbols = {name: int(addr, 16) for addr, _, name in (line.split() for line in nm.splitlines())}
@@ -157,9 +151,9 @@ def test_monitor_commands(machine, kernel_elf):
         "kerninfo's .text range differs from the linker's text_start/text_end"
     search(r"Kernel memory footprint: \d+ KiB", info, "kerninfo's footprint line")
 
-    search(r"available$", command(m, "mmap"), "mmap lists the available regions")
-    search(r"^Stack backtrace:", command(m, "backtrace"), "backtrace's header")
-    search(r"^unknown command 'frobnicate'", command(m, "frobnicate now"), "an unknown command")
+    search(r"available$", m.command("mmap"), "mmap lists the available regions")
+    search(r"^Stack backtrace:", m.command("backtrace"), "backtrace's header")
+    search(r"^unknown command 'frobnicate'", m.command("frobnicate now"), "an unknown command")
     m.send("exit\r")
     assert m.wait_exit() == Outcome.EXIT, "exit should leave QEMU with the success code"
 

@@ -2,11 +2,16 @@
 #include <cstdint>
 
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/trap.h"
 #include "boot/cmdline.h"
 #include "boot/multiboot2.h"
 #include "boot/symbols.h"
 #include "lib/kprintf.h"
 #include "lib/panic.h"
+#if LAB >= 2
+#include "mm/frames.h"
+#include "mm/kspace.h"
+#endif
 #include "monitor/monitor.h"
 #include "selftest/selftest.h"
 
@@ -21,8 +26,18 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
     kprintf("exolab: x86-64 exokernel, lab %d%s\n", LAB, SOL < LAB ? " (skeleton)" : "");
     const multiboot::BootInfo& boot = multiboot::parse(magic, info_phys);
     symbols::init(boot);
+#if LAB >= 2
+    trap::init();  // from here on a kernel fault is reported, not a triple fault
+#endif
     kprintf("cmdline: %s\n", boot.cmdline);
     multiboot::print_memory_map(boot);
+#if LAB >= 2
+    if (Result<void> r = kspace::init(boot); r.ok()) {
+        kprintf("mm: kernel address space ready; %zu of %zu frames free\n", frames::free_count(), frames::count());
+    } else {
+        kprintf("mm: %s; staying on the boot page tables\n", error_name(r.error()));
+    }
+#endif
 
     char test[32];
     if (cmdline::get(boot.cmdline, "run", test, sizeof(test))) {

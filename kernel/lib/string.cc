@@ -1,14 +1,13 @@
-// kernel/lib/string.cc: byte-at-a-time string and memory functions.
-// Simple on purpose: the kernel copies little, and these are easy to step
-// through in GDB.
+// kernel/lib/string.cc: string and memory functions.
 #include "lib/string.h"
 
 extern "C" {
 
+// memcpy and memset use the string instructions: one instruction for the
+// whole block, which QEMU (and modern CPUs) run far faster than a loop.
 void* memcpy(void* dst, const void* src, size_t n) {
-    auto* d = static_cast<unsigned char*>(dst);
-    auto* s = static_cast<const unsigned char*>(src);
-    for (size_t i = 0; i < n; i++) d[i] = s[i];
+    void* d = dst;
+    asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
     return dst;
 }
 
@@ -24,8 +23,8 @@ void* memmove(void* dst, const void* src, size_t n) {
 }
 
 void* memset(void* dst, int c, size_t n) {
-    auto* d = static_cast<unsigned char*>(dst);
-    for (size_t i = 0; i < n; i++) d[i] = static_cast<unsigned char>(c);
+    void* d = dst;
+    asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
     return dst;
 }
 
@@ -59,3 +58,20 @@ int strncmp(const char* a, const char* b, size_t n) {
 }  // extern "C"
 
 bool starts_with(const char* s, const char* prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+bool parse_hex(const char* s, uint64_t* out) {
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2;
+    if (*s == '\0') return false;
+    uint64_t value = 0;
+    for (; *s != '\0'; s++) {
+        unsigned digit;
+        if (*s >= '0' && *s <= '9') digit = *s - '0';
+        else if (*s >= 'a' && *s <= 'f') digit = *s - 'a' + 10;
+        else if (*s >= 'A' && *s <= 'F') digit = *s - 'A' + 10;
+        else return false;
+        if (value >> 60) return false;
+        value = value << 4 | digit;
+    }
+    *out = value;
+    return true;
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 extern "C" {
 void* memcpy(void* dst, const void* src, size_t n);
@@ -17,3 +18,8 @@ int strncmp(const char* a, const char* b, size_t n);
 
 // True if `s` begins with `prefix`.
 bool starts_with(const char* s, const char* prefix);
+
+// Parses all of `s` as a hexadecimal number, with or without "0x".
+// Returns false (leaving *out alone) if s is empty, has another character,
+// or does not fit in 64 bits.
+bool parse_hex(const char* s, uint64_t* out);

@@ -50,11 +50,9 @@ void print_frame(int number, uint64_t rbp, uint64_t rip, uint64_t arg1, uint64_t
 
 }  // namespace
 
-void backtrace() {
+void backtrace_from(uint64_t rbp, uint64_t rip) {
     kprintf("Stack backtrace:\n");
 #if SOL >= 1
-    uint64_t rbp = cpu::read_rbp();
-    uint64_t rip = cpu::read_rip();
     for (int number = 0; number < kMaxFrames && plausible_frame(rbp); number++) {
         auto* frame = reinterpret_cast<const uint64_t*>(rbp);
         print_frame(number, rbp, rip, frame[2], frame[3]);
@@ -62,10 +60,13 @@ void backtrace() {
         rbp = frame[0];
     }
 #else
-    // LAB 1: Exercise 2. Walk the frame-pointer chain, starting from
-    // cpu::read_rbp() and cpu::read_rip(), printing each frame with
+    // LAB 1: Exercise 2. Walk the frame-pointer chain, starting from the
+    // frame at `rbp`, which is executing at `rip`, printing each frame with
     // print_frame(), until plausible_frame() fails or kMaxFrames frames are
     // printed.
-    (void)print_frame, (void)plausible_frame, (void)kMaxFrames;
+    (void)rbp, (void)rip, (void)print_frame, (void)plausible_frame, (void)kMaxFrames;
 #endif
 }
+
+// backtrace() itself is frame #0: its own rbp, and a rip inside it.
+void backtrace() { backtrace_from(cpu::read_rbp(), cpu::read_rip()); }

@@ -13,3 +13,9 @@
 // the call it is in), name+offset the function containing rip, and args the
 // first two words its caller passed to it on the stack.
 void backtrace();
+
+// Prints "Stack backtrace:" and the frames from the one whose base is `rbp`
+// and which is executing at `rip` outwards, in the format above.  For a
+// trap: the interrupted code's rbp and rip from its TrapFrame, so that
+// frame #0 is the function that faulted.
+void backtrace_from(uint64_t rbp, uint64_t rip);

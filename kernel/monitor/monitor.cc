@@ -11,6 +11,9 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "monitor/backtrace.h"
+#if LAB >= 2
+#include "monitor/mm_commands.h"
+#endif
 
 // Section boundaries, from kernel.ld.
 extern "C" const char text_start[], text_end[], rodata_start[], rodata_end[], data_start[], data_end[],
@@ -68,6 +71,10 @@ const Command kCommands[] = {
     {"kerninfo", "show the kernel's sections and size", cmd_kerninfo},
     {"backtrace", "show the stack of frames that led here", cmd_backtrace},
     {"mmap", "show the physical memory map and usable total", cmd_mmap},
+#if LAB >= 2
+    {"frames", "count the physical frames of each kind", cmd_frames},
+    {"showmappings", "show the mappings and rights of <first va> <last va>", cmd_showmappings},
+#endif
     {"exit", "power off (QEMU isa-debug-exit)", cmd_exit},
 };
 

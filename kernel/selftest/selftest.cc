@@ -3,6 +3,12 @@
 
 #include "lib/panic.h"
 #include "lib/string.h"
+#if LAB >= 2
+#include "selftest/mm_checks.h"
+#endif
+#if LAB >= 2
+#include "selftest/trap_tests.h"
+#endif
 
 namespace selftest {
 namespace {
@@ -20,6 +26,26 @@ const Test kTests[] = {
     {"printf", printf_cases},
     {"backtrace", backtrace_test},
     {"panic", panic_test},
+#if LAB >= 2
+    {"frames", frames_check},
+    {"pagetable", page_table_check},
+    {"kspace", kernel_space_check},
+    {"windows", windows_check},
+    {"exhaust", exhaustion_check},
+    {"mmcheck", all_mm_checks},
+    {"writetext", write_kernel_text},
+#endif
+#if LAB >= 2
+    {"kernel_pagefault", kernel_pagefault},
+    {"kernel_divzero", kernel_divzero},
+    {"kernel_breakpoint", kernel_breakpoint},
+    {"kernel_ud", kernel_ud},
+    {"kernel_gp", kernel_gp},
+    {"kernel_badint", kernel_badint},
+    {"kernel_doublefault", kernel_doublefault},
+    {"kernel_irq", kernel_irq},
+    {"user_entry", user_entry},
+#endif
 };
 
 }  // namespace

@@ -194,7 +194,10 @@ long_mode_entry:
 
     mov edi, edi                    ; upper halves are undefined after the switch
     mov esi, esi
-    mov rsp, boot_stack_top         ; higher-half stack in .bss
+    ; The higher-half kernel stack.  16 zero bytes stay above the first
+    ; frame, so a backtrace can read kmain's two "argument" words without
+    ; running off the top of the stack.
+    mov rsp, boot_stack_top - 16
     ; kmain never returns.  Enter it with a zero frame pointer and a zero
     ; return address: both mark the outermost frame, for the kernel's own
     ; backtrace and for GDB's.
@@ -228,10 +231,10 @@ boot_pd:        resb 4096
 boot32_stack:   resb 1024
 boot32_stack_top:
 
-; The boot kernel stack, at its higher-half address.  Lab 2 moves the kernel
-; onto a stack with an unmapped guard page below it.
-section .bss nobits alloc noexec write align=16
-global boot_stack_bottom, boot_stack_top
-boot_stack_bottom: resb 16384
+; The kernel stack, at its higher-half address.  kernel.ld.S places the
+; .kstack section after a guard page, which lab 2 leaves unmapped.
+section .kstack nobits alloc noexec write align=4096
+global boot_stack_top
+    resb 16384
 boot_stack_top:
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -41,4 +41,33 @@ inline void disable_interrupts() { asm volatile("cli"); }
 // Hints to the CPU that this is a spin-wait loop.
 inline void pause() { asm volatile("pause"); }
 
+// Control registers and model-specific registers.
+inline uint64_t read_cr0() {
+    uint64_t v;
+    asm volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+inline void write_cr0(uint64_t v) { asm volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+inline uint64_t read_cr3() {
+    uint64_t v;
+    asm volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+// Switches address space (and flushes the non-global TLB entries).
+inline void write_cr3(uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+inline uint64_t rdmsr(uint32_t msr) {
+    uint32_t lo, hi;
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (static_cast<uint64_t>(hi) << 32) | lo;
+}
+inline void wrmsr(uint32_t msr, uint64_t v) {
+    asm volatile("wrmsr" : : "c"(msr), "a"(static_cast<uint32_t>(v)), "d"(static_cast<uint32_t>(v >> 32)));
+}
+// Drops the TLB entry of the page containing `va` (and the paging-structure caches).
+inline void invlpg(uint64_t va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+inline constexpr uint64_t kCr0WriteProtect = 1ull << 16;  // ring 0 honours read-only pages too
+inline constexpr uint32_t kMsrEfer = 0xC0000080;
+inline constexpr uint64_t kEferNoExecuteEnable = 1ull << 11;
+
 }  // namespace cpu

@@ -60,6 +60,16 @@ SECTIONS {
     .bss : AT(ADDR(.bss) - KERNEL_BASE) { *(COMMON) *(.bss .bss.*) } :data
     . = ALIGN(4096);
     bss_end = .;
+
+    /* The kernel stack, with one unmapped guard page below it (lab 2 leaves
+     * the guard out of the kernel's page tables, so an overflow faults). */
+    kernel_stack_guard = .;
+    . += 4096;
+    .kstack (NOLOAD) : AT(ADDR(.kstack) - KERNEL_BASE) {
+        kernel_stack_bottom = .;
+        *(.kstack)
+        kernel_stack_top = .;
+    } :data
     kernel_end = .;
 
     /DISCARD/ : { *(.comment) *(.note.*) *(.eh_frame) }

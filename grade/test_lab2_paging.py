@@ -1,0 +1,131 @@
+"""Lab 2 (paging): frame table, page tables, kernel address space, exported windows."""
+
+import re
+import subprocess
+
+import pytest
+
+from qemu import Outcome
+
+
+def run_check(machine, name, memory="128M"):
+    """Boots with run=<name> and returns the output once the kernel is done."""
+    m = machine(cmdline="run=" + name, memory=memory)
+    m.expect(r"run=%s: done" % name, timeout=30)
+    assert m.wait_exit() == Outcome.EXIT
+    return m.output
+
+
+def most_of_memory(usable_kib):
+    """Fewer frames than are free after boot: all usable frames less the
+    frame table (16 bytes a frame) and 2 MiB for the kernel and boot data."""
+    frames = usable_kib // 4
+    return frames - frames * 16 // 4096 - 512
+
+
+def assert_check_ok(output, name):
+    verdict = re.search(r"^check %s: (ok|FAILED)$" % name, output, re.M)
+    assert verdict, "the kernel printed no 'check %s:' line" % name
+    if verdict.group(1) != "ok":
+        reasons = re.findall(r"^  check failed at .*$", output, re.M) or re.findall(r"^mm: .*$", output, re.M)
+        raise AssertionError("check %s failed:\n%s" % (name, "\n".join(reasons)))
+
+
+@pytest.mark.points(10)
+def test_frame_allocator(machine):
+    out = run_check(machine, "frames")
+    assert_check_ok(out, "frames")
+    counts = re.search(r"frames: (\d+) in the table, (\d+) free", out)
+    usable_kib = int(re.search(r"memory: (\d+) KiB usable", out).group(1))
+    assert counts, "no 'frames: N in the table, M free' line"
+    total, free = int(counts.group(1)), int(counts.group(2))
+    assert total * 4 >= usable_kib, "the table (%d frames) must cover all usable memory (%d KiB)" % (total, usable_kib)
+    assert most_of_memory(usable_kib) < free < usable_kib // 4, \
+        "%d frames free of %d KiB usable: the kernel should reserve little more than itself" % (free, usable_kib)
+
+
+@pytest.mark.points(10)
+def test_page_table_operations(machine):
+    assert_check_ok(run_check(machine, "pagetable"), "pagetable")
+
+
+@pytest.mark.points(10)
+def test_kernel_address_space(machine, kernel_elf):
+    out = run_check(machine, "kspace")
+    assert_check_ok(out, "kspace")
+    nm = subprocess.run(["nm", kernel_elf], capture_output=True, text=True, check=True).stdout
+    sym = {name: int(addr, 16) for addr, _, name in (line.split() for line in nm.splitlines())}
+    expected = {".text": (sym["text_start"], sym["text_end"], "-X"),
+                ".rodata": (sym["rodata_start"], sym["rodata_end"], "--"),
+                ".data": (sym["data_start"], sym["bss_end"], "W-"),
+                "stack": (sym["kernel_stack_bottom"], sym["kernel_stack_top"], "W-")}
+    for name, (start, end, rights) in expected.items():
+        line = re.search(r"^  %s\s+([0-9a-f]{16})-([0-9a-f]{16}) (..)$" % re.escape(name), out, re.M)
+        assert line, "no line for %s in the kspace check" % name
+        assert (int(line.group(1), 16), int(line.group(2), 16), line.group(3)) == (start, end, rights), \
+            "%s: printed %s, expected %x-%x %s" % (name, line.group(0).strip(), start, end, rights)
+    guard = re.search(r"guard\s+([0-9a-f]{16}) not mapped", out)
+    assert guard and int(guard.group(1), 16) == sym["kernel_stack_guard"], "the guard page must be unmapped"
+    assert re.search(r"W\^X: none of \d+ kernel-half leaf entries", out), "the W^X sweep did not run"
+
+
+@pytest.mark.points(10)
+def test_exported_windows(machine):
+    out = run_check(machine, "windows")
+    assert_check_ok(out, "windows")
+    assert re.search(r"UFRAMES 00007f0000000000: \d+ frames, read-only", out)
+    assert re.search(r"UVPT    00007f8000000000: PML4 slot 255 -> the PML4, read-only", out)
+
+
+@pytest.mark.points(10)
+@pytest.mark.parametrize("megabytes", [128, 512])
+def test_exhaust_and_recover(machine, megabytes):
+    out = run_check(machine, "exhaust", memory="%dM" % megabytes)
+    assert_check_ok(out, "exhaust")
+    got = re.search(r"exhausted memory after (\d+) frames; all (\d+) free again", out)
+    assert got and got.group(1) == got.group(2), "every allocated frame must come back"
+    usable_kib = int(re.search(r"memory: (\d+) KiB usable", out).group(1))
+    assert int(got.group(1)) > most_of_memory(usable_kib), "exhaustion stopped early: %s frames" % got.group(1)
+
+
+@pytest.mark.points(10)
+def test_no_frame_lost(machine):
+    out = run_check(machine, "mmcheck")
+    summary = re.search(r"free frames: (\d+) before the checks, (\d+) after \((.*)\)", out)
+    assert summary, "the checks did not finish (no 'free frames:' summary line)"
+    assert summary.group(3) == "all checks ok", "some checks failed:\n" + "\n".join(
+        re.findall(r"^(?:check .*FAILED|  check failed at .*)$", out, re.M))
+    assert summary.group(1) == summary.group(2), "frames lost: %s free before, %s after" % summary.group(1, 2)
+
+
+@pytest.mark.points(5)
+def test_write_to_kernel_text_faults(machine, kernel_elf):
+    m = machine(cmdline="run=writetext")
+    target = m.expect(r"writing to kernel text at 0x([0-9a-f]{16})").group(1)
+    report = m.expect(r"kernel fault: page fault \(vector 14\) at rip [0-9a-f]{16} <([^>]+)>, "
+                      r"error 0x([0-9a-f]+) \(([^)]*)\), address ([0-9a-f]{16})")
+    where, error, decoded, address = report.groups()
+    assert address == target, "the fault address %s is not the text address written (%s)" % (address, target)
+    assert where.startswith("selftest::write_kernel_text+"), "the fault should be in write_kernel_text, not " + where
+    assert decoded.startswith("write, present, kernel"), "decoded error code: " + decoded
+    assert m.wait_exit() == Outcome.FAILURE, "a kernel fault must stop the machine with the failure code"
+
+
+@pytest.mark.points(5)
+def test_monitor_memory_commands(machine):
+    m = machine()
+    m.expect(r"K> ")
+    out = m.command("frames")
+    counts = re.search(r"^(\d+) frames \(\d+ KiB\), (\d+) free$", out, re.M)
+    assert counts, "frames: no summary line in:\n" + out
+    kinds = {k: int(v) for k, v in re.findall(r"^  (\D+?)\s+(\d+)$", out, re.M)}
+    assert set(kinds) == {"free", "kernel", "page table", "user", "reserved", "module"}, kinds
+    assert sum(kinds.values()) == int(counts.group(1)), "the kinds must add up to the frame count"
+    assert kinds["free"] == int(counts.group(2))
+    physmap = m.command("showmappings ffff800000000000 ffff8000001fffff")
+    assert physmap.strip() == "ffff800000000000  -> 0000000000000000  2M  RW- K", physmap
+    low = m.command("showmappings 0 1000")
+    assert low.split("\n") == ["  0000000000000000  not mapped", "  0000000000001000  not mapped"], low
+    window = m.command("showmappings 7f0000000000 7f0000000000")
+    assert re.fullmatch(r"  00007f0000000000  -> [0-9a-f]{16}  4K  R-- U", window), window
+    assert m.command("showmappings zz 10").startswith("usage: showmappings")

@@ -1,0 +1,125 @@
+// kernel/arch/x86_64/trap.h: exceptions and interrupts: the saved state of
+// a trap (TrapFrame), the C++ side of the entry path, and the hook through
+// which later labs handle faults raised in user mode.
+//
+// A trap enters through the IDT (idt.h) at a stub in trap.asm that pushes
+// the vector (and a zero error code where the CPU pushes none); the common
+// entry saves every general-purpose register, swaps GS if the trap came
+// from user mode, and calls trap_dispatch(frame).  When trap_dispatch
+// returns, the entry restores the registers from the frame (which the C++
+// code may have changed) and returns with IRETQ.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+// The state saved by a trap, from the lowest address up:
+//
+//   higher addresses                  pushed by
+//  +----------------------+  <- the stack before the trap, aligned down to 16
+//  | ss                   |  168   the CPU
+//  | rsp                  |  160   the CPU
+//  | rflags               |  152   the CPU
+//  | cs                   |  144   the CPU
+//  | rip                  |  136   the CPU
+//  | error_code           |  128   the CPU (vectors 8, 10-14, 17, 21, 29, 30), else the stub: 0
+//  | vector               |  120   the stub
+//  | rax                  |  112   trap_common: rax first ...
+//  | rbx rcx rdx rsi rdi  |   72
+//  | rbp                  |   64
+//  | r8 ... r14           |    8
+//  | r15                  |    0   ... r15 last  <- TrapFrame* (16-byte aligned)
+//  +----------------------+
+//
+// The CPU pushes ss and rsp in 64-bit mode even when the privilege level
+// does not change, so every frame has all five.  trap.asm hard-codes the
+// offsets of vector, rip and cs (TF_VECTOR, TF_RIP, TF_CS): keep them in
+// step with the static_asserts below.
+struct TrapFrame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector;
+    uint64_t error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+static_assert(sizeof(TrapFrame) == 22 * 8);
+static_assert(sizeof(TrapFrame) % 16 == 0, "trap.asm calls C++ with rsp = frame, which must stay 16-aligned");
+static_assert(offsetof(TrapFrame, vector) == 120 && offsetof(TrapFrame, rip) == 136 &&
+              offsetof(TrapFrame, cs) == 144, "trap.asm's TF_VECTOR, TF_RIP and TF_CS");
+
+// Called by trap.asm for every trap, with interrupts off, on the kernel
+// stack: TSS rsp0 for a trap from user mode, IST1 for a double fault, the
+// interrupted stack otherwise.  `frame` is the saved state; whatever it
+// holds when this returns is what IRETQ resumes.
+extern "C" void trap_dispatch(TrapFrame* frame);
+
+// Restores the registers in `frame` and resumes it with IRETQ, swapping GS
+// first if it returns to user mode.  The way into user mode for the first
+// time (lab 3).  The frame is trusted: callers make sure cs/ss are the user
+// selectors (gdt.h), rflags has IF/IOPL as intended and rip is canonical
+// (an IRETQ that faults does so in the kernel, with GS already swapped).
+// The current kernel stack is abandoned.
+extern "C" [[noreturn]] void trap_return(const TrapFrame* frame);
+
+namespace trap {
+
+// Exception vectors (Intel SDM vol. 3A §6.3.1, table 6-1) named in the code.
+inline constexpr uint8_t kDivideError = 0;
+inline constexpr uint8_t kDebug = 1;
+inline constexpr uint8_t kBreakpoint = 3;
+inline constexpr uint8_t kInvalidOpcode = 6;
+inline constexpr uint8_t kDoubleFault = 8;
+inline constexpr uint8_t kGeneralProtection = 13;
+inline constexpr uint8_t kPageFault = 14;
+inline constexpr uint8_t kExceptionCount = 32;
+// The legacy PIC's IRQs 0..15 arrive on vectors 32..47 (pic.h).
+inline constexpr uint8_t kIrqBase = 32;
+inline constexpr uint8_t kIrqCount = 16;
+// Reserved for the local APIC's spurious-interrupt vector (lab 4).
+inline constexpr uint8_t kSpuriousVector = 255;
+
+// The vectors for which the CPU pushes an error code (trap.asm pushes a
+// zero for all others): bit v set for vector v.
+inline constexpr uint32_t kVectorsWithErrorCode =
+    (1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17) | (1u << 21) |
+    (1u << 29) | (1u << 30);
+
+// Loads the GDT and TSS (gdt::init), the IDT (idt::init), and remaps and
+// masks the legacy PICs (pic::init).  Interrupts stay disabled.  Call once,
+// early in kmain; a fault before it resets the machine (a triple fault).
+void init();
+
+// True if `frame` was saved while the CPU ran in user mode (CS RPL 3).
+inline bool from_user(const TrapFrame& frame) { return (frame.cs & 3) == 3; }
+
+// The readable name of exception `vector` ("page fault"); "reserved" for
+// unused exception vectors and "interrupt" for vectors 32 and up.
+const char* exception_name(uint64_t vector);
+
+// How many times IRQ `irq` (0..15) has arrived and been acknowledged, and
+// how many spurious interrupts (PIC IRQ 7/15 spurious, or kSpuriousVector).
+uint64_t irq_count(unsigned irq);
+uint64_t spurious_count();
+
+// THE USER-FAULT HOOK.  Called by trap_dispatch for every exception raised
+// while the CPU ran in user mode (from_user(frame)), with interrupts off, on
+// the kernel stack, GS already swapped to the kernel's.  `fault_address` is
+// CR2 for a page fault (read before anything else could fault), else 0.
+// Contract: it handles the fault on behalf of the running domain (lab 3:
+// destroys it with a console message; lab 4: an upcall, DESIGN §3.3) and
+// returns with `frame` holding the user context to resume, which may be
+// another domain's; or it never returns.  It must not return with a kernel
+// CS in the frame.  Until lab 3 defines it in kernel/domain/, trap.cc
+// provides a stand-in that reports the fault and panics: nothing runs in
+// user mode yet, so such a fault is a kernel bug.
+void user_fault(TrapFrame& frame, uint64_t fault_address);
+
+// Prints the one-line report of `frame` (a trap in `context`, e.g. "kernel
+// fault"):
+//   <context>: page fault (vector 14) at rip <hex> <name+0xoff>, error 0x2
+//   (write, not present, kernel), address <hex>
+// then a register dump.  For user_fault() implementations and the kernel's
+// own fault path.
+void print_report(const char* context, const TrapFrame& frame, uint64_t fault_address);
+
+}  // namespace trap

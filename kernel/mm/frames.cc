@@ -1,0 +1,221 @@
+// kernel/mm/frames.cc: the frame table and the free list.
+#include "mm/frames.h"
+
+#include "lib/elf.h"
+#include "lib/string.h"
+
+extern "C" const char kernel_end[];
+
+namespace frames {
+namespace {
+
+Frame* table = nullptr;
+size_t frame_count = 0;
+size_t free_frames = 0;
+uint32_t free_head = kNoFrame;
+PhysAddr table_start;
+size_t table_size = 0;
+
+constexpr uint64_t kElfSectionAlloc = 0x2;  // SHF_ALLOC: part of the loaded image
+
+struct Range {
+    uint64_t start, end;  // physical, end exclusive
+    Kind kind;
+};
+
+constexpr size_t kMaxReserved = 8 + multiboot::kMaxModules + 64;
+
+// Everything in Available RAM that is already in use at boot.
+struct ReservedRanges {
+    Range ranges[kMaxReserved];
+    size_t count = 0;
+
+    void add(uint64_t start, uint64_t end, Kind kind) {
+        if (count < kMaxReserved && end > start) ranges[count++] = {start, end, kind};
+    }
+};
+
+uint64_t round_up(uint64_t x, uint64_t to) { return (x + to - 1) / to * to; }
+uint64_t round_down(uint64_t x, uint64_t to) { return x / to * to; }
+
+void collect_reserved(const multiboot::BootInfo& boot, ReservedRanges& r) {
+    r.add(KERNEL_LOAD_PHYS, reinterpret_cast<uint64_t>(kernel_end) - kKernelBase, Kind::Kernel);
+    r.add(boot.info_start, boot.info_end, Kind::Kernel);
+    for (size_t i = 0; i < boot.module_count; i++) r.add(boot.modules[i].start, boot.modules[i].end, Kind::Module);
+    for (size_t i = 0; i < boot.section_count; i++) {  // .symtab, .strtab: loaded by GRUB outside the image
+        const elf::SectionHeader& s = boot.sections[i];
+        if (!(s.flags & kElfSectionAlloc) && s.addr != 0) r.add(s.addr, s.addr + s.size, Kind::Kernel);
+    }
+}
+
+// The first page-aligned address in Available RAM, at or above 1 MiB and
+// inside the boot mapping, where `bytes` overlap no reserved range.
+Result<uint64_t> place_table(const multiboot::BootInfo& boot, const ReservedRanges& r, uint64_t bytes) {
+    for (size_t i = 0; i < boot.region_count; i++) {
+        const multiboot::MemoryRegion& region = boot.regions[i];
+        if (region.type != multiboot::RegionType::Available) continue;
+        uint64_t start = round_up(region.base < 0x100000 ? 0x100000 : region.base, kPageSize);
+        uint64_t end = region.base + region.length;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (size_t k = 0; k < r.count; k++) {
+                if (start < r.ranges[k].end && r.ranges[k].start < start + bytes) {
+                    start = round_up(r.ranges[k].end, kPageSize);
+                    moved = true;
+                }
+            }
+        }
+        if (start + bytes <= end && start + bytes <= kBootMappedBytes) return start;
+    }
+    return Error::NoMemory;
+}
+
+void mark(uint64_t start, uint64_t end, Kind kind) {
+    for (Pfn p = round_down(start, kPageSize) / kPageSize; p < round_up(end, kPageSize) / kPageSize; p++) {
+        if (p < frame_count) table[p] = {kKernelOwner, kind, 0, 0, kNoFrame, kNoFrame};
+    }
+}
+
+// The free list: a doubly linked list of PFNs through Frame::prev/next,
+// headed by free_head; kNoFrame ends it.
+//
+//   free_head -> [a] <-> [b] <-> [c] -> kNoFrame
+//
+// free_list_push(pfn) puts a frame at the head and marks it Free;
+// free_list_remove(pfn) unlinks a Free frame from wherever it is.
+// Both keep free_frames up to date.
+void free_list_push(Pfn pfn) {
+#if SOL >= 2
+    Frame& f = table[pfn];
+    f = {kNoOwner, Kind::Free, 0, 0, kNoFrame, free_head};
+    if (free_head != kNoFrame) table[free_head].prev = static_cast<uint32_t>(pfn);
+    free_head = static_cast<uint32_t>(pfn);
+    free_frames++;
+#else
+    // LAB 2: Exercise 1 (part 1).
+    (void)pfn;
+#endif
+}
+
+void free_list_remove(Pfn pfn) {
+#if SOL >= 2
+    Frame& f = table[pfn];
+    if (f.prev != kNoFrame) table[f.prev].next = f.next;
+    else free_head = f.next;
+    if (f.next != kNoFrame) table[f.next].prev = f.prev;
+    f.prev = f.next = kNoFrame;
+    free_frames--;
+#else
+    // LAB 2: Exercise 1 (part 2).
+    (void)pfn;
+#endif
+}
+
+}  // namespace
+
+Result<void> init(const multiboot::BootInfo& boot) {
+    multiboot::MemorySummary memory = multiboot::summarize_memory(boot);
+    if (memory.top_usable == 0) return Error::InvalidArgument;  // lab 1's summary is missing
+    frame_count = round_up(memory.top_usable, kPageSize) / kPageSize;
+    if (frame_count >= kNoFrame) return Error::NoMemory;
+
+    ReservedRanges reserved;
+    collect_reserved(boot, reserved);
+    table_size = round_up(frame_count * sizeof(Frame), kPageSize);
+    table_start = PhysAddr(TRY(place_table(boot, reserved, table_size)));
+    reserved.add(table_start.value, table_start.value + table_size, Kind::Kernel);
+    table = table_start.to_virt<Frame>();
+
+    mark(0, frame_count * kPageSize, Kind::Reserved);
+    for (size_t i = 0; i < reserved.count; i++) mark(reserved.ranges[i].start, reserved.ranges[i].end, reserved.ranges[i].kind);
+
+    // Push from the top down so the list runs upwards from the lowest frame.
+    free_head = kNoFrame;
+    free_frames = 0;
+    for (size_t i = boot.region_count; i-- > 0;) {
+        const multiboot::MemoryRegion& region = boot.regions[i];
+        if (region.type != multiboot::RegionType::Available) continue;
+        Pfn first = round_up(region.base, kPageSize) / kPageSize;
+        Pfn last = round_down(region.base + region.length, kPageSize) / kPageSize;
+        for (Pfn p = last; p-- > first;) {
+            if (p != 0 && table[p].kind == Kind::Reserved) free_list_push(p);
+        }
+    }
+    return {};
+}
+
+Result<Pfn> alloc(Kind kind, uint16_t owner, Pfn want) {
+#if SOL >= 2
+    Pfn pfn = want;
+    if (want == kAnyFrame) {
+        if (free_head == kNoFrame) return Error::NoMemory;
+        pfn = free_head;
+    } else if (want >= frame_count) {
+        return Error::InvalidArgument;
+    } else if (table[want].kind != Kind::Free) {
+        return Error::Busy;
+    }
+    free_list_remove(pfn);
+    table[pfn] = {owner, kind, 0, 0, kNoFrame, kNoFrame};
+    memset(PhysAddr::from_pfn(pfn).to_virt(), 0, kPageSize);
+    return pfn;
+#else
+    // LAB 2: Exercise 1 (part 3). Take frame `want`, or the head of the free
+    // list, off the list; give it to `owner` as `kind`; zero it (through
+    // the physmap: PhysAddr::to_virt).
+    (void)kind, (void)owner, (void)want, (void)free_list_remove;
+    return Error::NotImplemented;
+#endif
+}
+
+Result<void> release(Pfn pfn) {
+    if (pfn >= frame_count) return Error::InvalidArgument;
+    Frame& f = table[pfn];
+    if (f.kind == Kind::Free || f.kind == Kind::Reserved || f.kind == Kind::Module) return Error::InvalidArgument;
+    if (f.owner == kNoOwner) return Error::InvalidArgument;  // released already, still mapped
+    f.owner = kNoOwner;
+    if (f.map_count == 0) free_list_push(pfn);
+    return {};
+}
+
+void add_mapping(Pfn pfn) {
+    if (pfn < frame_count) table[pfn].map_count++;
+}
+
+void remove_mapping(Pfn pfn) {
+    if (pfn >= frame_count || table[pfn].map_count == 0) return;
+    Frame& f = table[pfn];
+    if (--f.map_count == 0 && f.owner == kNoOwner && f.kind != Kind::Free) free_list_push(pfn);
+}
+
+uint32_t adjust_table_entries(Pfn pfn, int delta) {
+    table[pfn].map_count += delta;
+    return table[pfn].map_count;
+}
+
+const Frame& info(Pfn pfn) { return table[pfn]; }
+size_t count() { return frame_count; }
+size_t free_count() { return free_frames; }
+
+size_t count_of(Kind kind) {
+    size_t n = 0;
+    for (size_t p = 0; p < frame_count; p++) n += table[p].kind == kind;
+    return n;
+}
+
+const char* kind_name(Kind kind) {
+    switch (kind) {
+        case Kind::Free: return "free";
+        case Kind::Kernel: return "kernel";
+        case Kind::PageTable: return "page table";
+        case Kind::User: return "user";
+        case Kind::Reserved: return "reserved";
+        case Kind::Module: return "module";
+    }
+    return "?";
+}
+
+PhysAddr table_phys() { return table_start; }
+size_t table_bytes() { return table_size; }
+
+}  // namespace frames

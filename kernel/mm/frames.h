@@ -1,0 +1,87 @@
+// kernel/mm/frames.h: the frame table, one entry per physical page frame.
+//
+// The exokernel exposes physical names (DESIGN §3): user code sees frame
+// numbers, may ask for a specific frame, and reads this very table through
+// the read-only UFRAMES window.  The table is an array indexed by PFN:
+//
+//   frame table (at UFRAMES for every domain, read-only)
+//   +-------+------+----+-----------+------+------+
+//   | owner | kind | -- | map_count | prev | next |   16 bytes per frame
+//   +-------+------+----+-----------+------+------+
+//   |  u16  |  u8  | u8 |    u32    | u32  | u32  |
+//
+// Free frames form one doubly linked list through prev/next, so both
+// "any free frame" and "this particular frame" are O(1).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "boot/multiboot2.h"
+#include "lib/result.h"
+#include "mm/addr.h"
+
+namespace frames {
+
+enum class Kind : uint8_t {
+    Free = 0,       // on the free list
+    Kernel = 1,     // kernel image, boot information, the frame table, kernel allocations
+    PageTable = 2,  // a page-table page (map_count = its present entries)
+    User = 3,       // owned by a domain
+    Reserved = 4,   // not RAM, or RAM that must not be used (firmware, frame 0)
+    Module = 5,     // a boot module (user programs, lab 3)
+};
+inline constexpr size_t kKindCount = 6;
+
+inline constexpr uint16_t kKernelOwner = 0;    // domain ids start at 1 (lab 3)
+inline constexpr uint16_t kNoOwner = 0xFFFF;   // released, waiting for its last mapping to go
+inline constexpr Pfn kAnyFrame = 0;            // frame 0 is always Reserved, so 0 means "any"
+inline constexpr uint32_t kNoFrame = 0xFFFFFFFF;
+
+struct Frame {
+    uint16_t owner;
+    Kind kind;
+    uint8_t unused;
+    uint32_t map_count;  // User/Module/Kernel: PTEs that map it; PageTable: present entries
+    uint32_t prev;       // free-list links, valid while kind == Free
+    uint32_t next;
+};
+static_assert(sizeof(Frame) == 16, "the frame table layout is ABI (UFRAMES)");
+
+// Builds the table from the multiboot2 memory map: Available pages are free
+// except the kernel image, the boot information, the kernel's symbols, the
+// modules and the table itself.  Fails with NoMemory if the table fits
+// nowhere in the first GiB.
+Result<void> init(const multiboot::BootInfo& boot);
+
+// Allocates a frame, zeroed, of `kind` for `owner`: any free frame, or
+// exactly frame `want` if want != kAnyFrame.
+// Errors: NoMemory (none free), InvalidArgument (want beyond the table),
+// Busy (want is not free).
+Result<Pfn> alloc(Kind kind, uint16_t owner, Pfn want = kAnyFrame);
+
+// The owner gives `pfn` up.  The frame becomes free at once if no mapping
+// refers to it, otherwise when the last one goes (remove_mapping).
+// Errors: InvalidArgument (out of range, already free, Reserved or Module).
+Result<void> release(Pfn pfn);
+
+// Counts one more / one fewer page-table entry that maps `pfn` (frames
+// outside the table, such as MMIO, are not counted).
+void add_mapping(Pfn pfn);
+void remove_mapping(Pfn pfn);
+
+// Adds `delta` (+1 or -1) to the count of present entries of page-table
+// page `pfn`; returns the new count.
+uint32_t adjust_table_entries(Pfn pfn, int delta);
+
+const Frame& info(Pfn pfn);
+size_t count();                  // frames in the table (PFNs 0 .. count-1)
+size_t free_count();
+size_t count_of(Kind kind);
+const char* kind_name(Kind kind);
+
+// Where the table is, for mapping it at UFRAMES.
+PhysAddr table_phys();
+size_t table_bytes();
+
+}  // namespace frames

@@ -1,0 +1,36 @@
+// kernel/mm/kspace.h: the kernel's own address space, built in lab 2.
+//
+//   virtual                               physical        rights
+//   KERNEL_BASE + .text                   image           R X
+//   KERNEL_BASE + .rodata                 image           R   NX
+//   KERNEL_BASE + .data, .bss             image           R W NX
+//   kernel_stack_guard (one page)         --              not mapped: an overflow faults
+//   kernel_stack_bottom .. top            image           R W NX
+//   PHYSMAP_BASE + [0, top of RAM)        all RAM         R W NX, 2 MiB pages
+//   UFRAMES (PML4 slot 254)               frame table     R   NX, user-readable
+//   UVPT    (PML4 slot 255 -> the PML4)   page tables     R   NX, user-readable
+//
+// Nothing is mapped at low addresses any more: boot.asm's identity map is
+// gone, so a null pointer faults.
+#pragma once
+
+#include "boot/multiboot2.h"
+#include "lib/result.h"
+#include "mm/addr.h"
+
+namespace kspace {
+
+// Builds the frame table and the kernel address space above, enables NX
+// and write protection in ring 0, and switches to it.  On an error the
+// kernel stays on the boot page tables (and says so).
+Result<void> init(const multiboot::BootInfo& boot);
+
+// The root (PML4) of the kernel address space; PhysAddr() before init.
+PhysAddr root();
+
+// Installs the exported windows in the address space `space_root`: the
+// frame table at UFRAMES (shared tables) and the recursive UVPT slot
+// pointing at `space_root` itself.  Errors: NoMemory.
+Result<void> install_windows(PhysAddr space_root);
+
+}  // namespace kspace

@@ -1,0 +1,112 @@
+// kernel/mm/paging.h: 4-level x86-64 page tables (Intel SDM vol. 3, §4.5).
+//
+// A 48-bit virtual address selects one entry at each level:
+//
+//   47      39 38      30 29      21 20      12 11         0
+//  +----------+----------+----------+----------+------------+
+//  | PML4 idx | PDPT idx |  PD idx  |  PT idx  |   offset   |
+//  +----------+----------+----------+----------+------------+
+//
+//   CR3 -> PML4[idx4] -> PDPT[idx3] -> PD[idx2] -> PT[idx1] -> frame + offset
+//                                      (PS=1 here: a 2 MiB page)
+//
+// An entry (PTE) holds a frame's physical address and its rights:
+//
+//   63  62..52  51..12            11..9  8  7  6  5  4   3   2   1   0
+//  +--+-------+-----------------+-----+--+--+--+--+---+---+---+---+---+
+//  |NX|  --   | frame address   | AVL |G |PS|D |A |PCD|PWT|U/S|R/W| P |
+//  +--+-------+-----------------+-----+--+--+--+--+---+---+---+---+---+
+//
+// exolab uses two of the AVL bits: COW (9) and SHARE (10) (DESIGN §3.2).
+// All page-table pages are reached through the physmap.  Intermediate
+// entries are always Present|Writable (and User below USER_TOP): the leaf
+// alone decides the rights, so changing a mapping's rights is one write.
+#pragma once
+
+#include <cstdint>
+
+#include "lib/result.h"
+#include "mm/addr.h"
+
+enum class PageFlags : uint64_t {
+    None = 0,
+    Present = 1ull << 0,
+    Writable = 1ull << 1,
+    User = 1ull << 2,
+    Large = 1ull << 7,
+    Global = 1ull << 8,
+    Cow = 1ull << 9,
+    Share = 1ull << 10,
+    NoExecute = 1ull << 63,
+};
+
+constexpr PageFlags operator|(PageFlags a, PageFlags b) {
+    return static_cast<PageFlags>(static_cast<uint64_t>(a) | static_cast<uint64_t>(b));
+}
+constexpr PageFlags operator&(PageFlags a, PageFlags b) {
+    return static_cast<PageFlags>(static_cast<uint64_t>(a) & static_cast<uint64_t>(b));
+}
+constexpr bool has(PageFlags set, PageFlags flag) { return (set & flag) == flag; }
+
+namespace paging {
+
+using Pte = uint64_t;
+
+inline constexpr uint64_t kAddressMask = 0x000FFFFFFFFFF000ull;
+inline constexpr uint64_t kFlagsMask = ~kAddressMask;
+inline constexpr int kEntries = 512;
+
+// The rights bits of an entry, and its frame.
+constexpr PageFlags flags_of(Pte pte) { return static_cast<PageFlags>(pte & kFlagsMask); }
+constexpr PhysAddr frame_of(Pte pte) { return PhysAddr(pte & kAddressMask); }
+constexpr bool present(Pte pte) { return pte & static_cast<uint64_t>(PageFlags::Present); }
+constexpr Pte make_pte(PhysAddr pa, PageFlags flags) { return pa.value | static_cast<uint64_t>(flags); }
+
+// The 512 entries of the page-table page at `table`.
+inline Pte* entries(PhysAddr table) { return table.to_virt<Pte>(); }
+
+// A new, empty page-table page owned by `owner`.  Errors: NoMemory.
+Result<PhysAddr> new_table(uint16_t owner);
+
+// Finds the level-1 entry (PT entry) for `va` in the tables rooted at
+// `root`.  With `create`, missing intermediate tables are allocated (for
+// `owner`); without, a missing one is NotMapped.  Errors: InvalidArgument
+// (va not canonical), NotMapped, NoMemory, Busy (a 2 MiB page covers va).
+Result<Pte*> walk(PhysAddr root, VirtAddr va, bool create, uint16_t owner);
+
+// Maps the 4 KiB page at `va` to frame `pa` with `flags` (Present is
+// implied), replacing whatever was there.  Errors: as walk, and
+// InvalidArgument for an unaligned va or pa.
+Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
+
+// Maps a 2 MiB page (kernel use: the physmap).  va and pa 2 MiB-aligned;
+// the page directory entry must be empty.  Errors: InvalidArgument, Busy, NoMemory.
+Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
+
+// Removes the 4 KiB mapping at `va` and frees intermediate tables that
+// become empty (never the root).  Errors: InvalidArgument, NotMapped.
+Result<void> unmap(PhysAddr root, VirtAddr va);
+
+// What `va` maps to.
+struct Mapping {
+    PhysAddr pa;        // the physical address of va itself (offset included)
+    PageFlags flags;    // the leaf's bits, Large for a 2 MiB page
+};
+
+// Looks `va` up.  Errors: InvalidArgument, NotMapped.
+Result<Mapping> lookup(PhysAddr root, VirtAddr va);
+
+// Changes the rights of the 4 KiB mapping at `va` to `flags`.
+// Errors: InvalidArgument, NotMapped.
+Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags);
+
+// Frees `root` and every page-table page below it in PML4 slots below the
+// exported windows (the private part of an address space); the window and
+// kernel-half tables are shared and stay.  Leaf frames are unmapped (their
+// owners keep them; a released one becomes free with its last mapping).
+void destroy(PhysAddr root);
+
+// Drops the TLB entry for `va` if `root` is the active address space.
+void invalidate(PhysAddr root, VirtAddr va);
+
+}  // namespace paging
