@@ -1,0 +1,12 @@
+// kernel/abi/perm.h: the perm bits of the map system call.  A mapping is
+// always present, user-accessible and readable; perm adds to that.
+#ifndef EXOLAB_ABI_PERM_H
+#define EXOLAB_ABI_PERM_H
+
+#define PERM_W 0x1      // writable
+#define PERM_X 0x2      // executable (otherwise NX)
+#define PERM_COW 0x4    // copy-on-write marker for the libOS (software bit, lab 4)
+#define PERM_SHARE 0x8  // shared across fork/spawn (software bit, lab 4)
+#define PERM_ALL (PERM_W | PERM_X | PERM_COW | PERM_SHARE)
+
+#endif
