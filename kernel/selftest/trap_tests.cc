@@ -7,8 +7,8 @@
 
 #include <cstdint>
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
-#include "arch/x86_64/msr.h"
 #include "arch/x86_64/trap.h"
 #include "lib/kprintf.h"
 
@@ -79,8 +79,8 @@ extern "C" void user_entry_target() { kprintf("user_entry_target: ran in user mo
 
 void user_entry() {
     tss::set_kernel_stack(reinterpret_cast<uint64_t>(user_trap_stack + sizeof(user_trap_stack)));
-    msr::write(msr::kGsBase, kKernelGsBase);
-    msr::write(msr::kKernelGsBase, kUserGsBase);
+    cpu::wrmsr(cpu::kMsrGsBase, kKernelGsBase);
+    cpu::wrmsr(cpu::kMsrKernelGsBase, kUserGsBase);
     TrapFrame frame = {};
     frame.rip = reinterpret_cast<uint64_t>(&user_entry_target);
     frame.cs = gdt::kUserCode;

@@ -48,6 +48,12 @@ inline uint64_t read_cr0() {
     return v;
 }
 inline void write_cr0(uint64_t v) { asm volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+// The linear address of the last page fault.
+inline uint64_t read_cr2() {
+    uint64_t v;
+    asm volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
 inline uint64_t read_cr3() {
     uint64_t v;
     asm volatile("mov %%cr3, %0" : "=r"(v));
@@ -55,6 +61,11 @@ inline uint64_t read_cr3() {
 }
 // Switches address space (and flushes the non-global TLB entries).
 inline void write_cr3(uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+inline uint64_t read_cr4() {
+    uint64_t v;
+    asm volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
 inline uint64_t rdmsr(uint32_t msr) {
     uint32_t lo, hi;
     asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
@@ -67,7 +78,13 @@ inline void wrmsr(uint32_t msr, uint64_t v) {
 inline void invlpg(uint64_t va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 
 inline constexpr uint64_t kCr0WriteProtect = 1ull << 16;  // ring 0 honours read-only pages too
-inline constexpr uint32_t kMsrEfer = 0xC0000080;
+inline constexpr uint32_t kMsrEfer = 0xC0000080;          // SCE (bit 0), LME (8), NXE (11)
+inline constexpr uint32_t kMsrStar = 0xC0000081;          // SYSCALL/SYSRET selectors: gdt::kStarValue
+inline constexpr uint32_t kMsrLstar = 0xC0000082;         // SYSCALL's 64-bit entry point
+inline constexpr uint32_t kMsrFmask = 0xC0000084;         // RFLAGS bits SYSCALL clears
+inline constexpr uint32_t kMsrFsBase = 0xC0000100;
+inline constexpr uint32_t kMsrGsBase = 0xC0000101;        // GS base now (in the kernel: the kernel's)
+inline constexpr uint32_t kMsrKernelGsBase = 0xC0000102;  // the other GS base; SWAPGS exchanges the two
 inline constexpr uint64_t kEferNoExecuteEnable = 1ull << 11;
 
 }  // namespace cpu

@@ -34,7 +34,7 @@ inline constexpr uint16_t kUserData = 0x18 | 3;
 inline constexpr uint16_t kUserCode = 0x20 | 3;
 inline constexpr uint16_t kTss = 0x28;
 
-// The value for the STAR MSR (0xC0000081) that makes SYSCALL and SYSRET load
+// The value for the STAR MSR (cpu::kMsrStar) that makes SYSCALL and SYSRET load
 // the selectors above: bits 47:32 = kernel CS, bits 63:48 = the base from
 // which SYSRET derives user SS (+8) and CS (+16).  Bits 31:0 are unused in
 // 64-bit mode.

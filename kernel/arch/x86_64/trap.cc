@@ -5,9 +5,9 @@
 // the user-fault hook.
 #include "arch/x86_64/trap.h"
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
-#include "arch/x86_64/msr.h"
 #include "arch/x86_64/pic.h"
 #include "boot/symbols.h"
 #include "lib/kprintf.h"
@@ -69,11 +69,6 @@ constinit uint64_t spurious_interrupts = 0;
 // report (a corrupt frame chain, say) stops at once instead of recursing.
 constinit bool reporting = false;
 
-uint64_t read_cr0() { uint64_t v; asm volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-uint64_t read_cr2() { uint64_t v; asm volatile("mov %%cr2, %0" : "=r"(v)); return v; }
-uint64_t read_cr3() { uint64_t v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-uint64_t read_cr4() { uint64_t v; asm volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-
 // Prints " <name+0xoffset>" for the function containing `address`, or
 // " <unknown>".
 void print_symbol(uint64_t address) {
@@ -123,8 +118,8 @@ void print_registers(const TrapFrame& f) {
         {"r8", f.r8},   {"r9", f.r9},   {"r10", f.r10},       {"r11", f.r11},
         {"r12", f.r12}, {"r13", f.r13}, {"r14", f.r14},       {"r15", f.r15},
         {"rip", f.rip}, {"rflags", f.rflags}, {"cs", f.cs},   {"ss", f.ss},
-        {"cr0", read_cr0()}, {"cr2", read_cr2()}, {"cr3", read_cr3()}, {"cr4", read_cr4()},
-        {"gsbase", msr::read(msr::kGsBase)}, {"kgsbase", msr::read(msr::kKernelGsBase)},
+        {"cr0", cpu::read_cr0()}, {"cr2", cpu::read_cr2()}, {"cr3", cpu::read_cr3()}, {"cr4", cpu::read_cr4()},
+        {"gsbase", cpu::rdmsr(cpu::kMsrGsBase)}, {"kgsbase", cpu::rdmsr(cpu::kMsrKernelGsBase)},
     };
     constexpr int kPerLine = 4;
     int column = 0;
@@ -227,7 +222,7 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
         trap::spurious_interrupts++;  // the local APIC's: no end-of-interrupt
         return;
     }
-    uint64_t fault_address = vector == trap::kPageFault ? trap::read_cr2() : 0;
+    uint64_t fault_address = vector == trap::kPageFault ? cpu::read_cr2() : 0;
     if (trap::from_user(*frame)) {
         trap::user_fault(*frame, fault_address);
         kassert(trap::from_user(*frame));

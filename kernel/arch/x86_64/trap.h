@@ -109,9 +109,11 @@ uint64_t spurious_count();
 // destroys it with a console message; lab 4: an upcall, DESIGN §3.3) and
 // returns with `frame` holding the user context to resume, which may be
 // another domain's; or it never returns.  It must not return with a kernel
-// CS in the frame.  Until lab 3 defines it in kernel/domain/, trap.cc
-// provides a stand-in that reports the fault and panics: nothing runs in
-// user mode yet, so such a fault is a kernel bug.
+// CS in the frame (trap_dispatch asserts so).  With no current domain (the
+// user_entry self-test enters user mode without one) it must report with
+// print_report("user fault", ...) and panic.  Until lab 3 defines it in
+// kernel/domain/, trap.cc provides a stand-in that does just that: nothing
+// runs in user mode yet, so any user-mode fault is a kernel bug.
 void user_fault(TrapFrame& frame, uint64_t fault_address);
 
 // Prints the one-line report of `frame` (a trap in `context`, e.g. "kernel
