@@ -12,6 +12,11 @@
 #include "mm/frames.h"
 #include "mm/kspace.h"
 #endif
+#if LAB >= 3
+#include "domain/domain.h"
+#include "domain/start.h"
+#include "sys/syscall.h"
+#endif
 #include "monitor/monitor.h"
 #include "selftest/selftest.h"
 
@@ -38,11 +43,25 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
         kprintf("mm: %s; staying on the boot page tables\n", error_name(r.error()));
     }
 #endif
+#if LAB >= 3
+    bool domains_ready = false;
+    if (kspace::root().value != 0) {
+        Result<void> r = domain::init();
+        domains_ready = r.ok();
+        if (domains_ready) syscall::init();
+        else kprintf("domains: %s; no user programs can run\n", error_name(r.error()));
+    }
+#endif
 
     char test[32];
     if (cmdline::get(boot.cmdline, "run", test, sizeof(test))) {
         if (!selftest::run(test, boot)) {
+#if LAB >= 3
+            if (domains_ready) domain::start_program(boot, test);
+            kprintf("run=%s: no memory management, so no domains (see the 'mm:' line)\n", test);
+#else
             kprintf("run=%s: no such test\n", test);
+#endif
             qemu_exit(ExitCode::Failure);
         }
         kprintf("run=%s: done\n", test);

@@ -1,4 +1,5 @@
 // kernel/mm/addr.h: physical and virtual addresses as distinct types, so a
+// exolab: lab 2
 // physical address can never be dereferenced or mapped by mistake.
 #pragma once
 

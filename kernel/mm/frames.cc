@@ -1,4 +1,5 @@
 // kernel/mm/frames.cc: the frame table and the free list.
+// exolab: lab 2
 #include "mm/frames.h"
 
 #include "lib/elf.h"

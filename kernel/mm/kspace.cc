@@ -1,4 +1,5 @@
 // kernel/mm/kspace.cc: building and entering the kernel address space.
+// exolab: lab 2
 #include "mm/kspace.h"
 
 #include "arch/x86_64/cpu.h"

@@ -1,4 +1,5 @@
 // kernel/mm/paging.cc: page-table operations (see paging.h).
+// exolab: lab 2
 #include "mm/paging.h"
 
 #include "arch/x86_64/cpu.h"

@@ -1,4 +1,5 @@
 // kernel/arch/x86_64/trap.cc: what the kernel does with each trap (see
+// exolab: lab 2
 // trap.h): IRQs are acknowledged and counted; a breakpoint in the kernel is
 // reported and resumed; any other exception in the kernel is a kernel bug,
 // reported in full before QEMU is stopped; exceptions in user mode go to
@@ -184,10 +185,10 @@ uint64_t irq_count(unsigned irq) { return irq < kIrqCount ? irq_counts[irq] : 0;
 
 uint64_t spurious_count() { return spurious_interrupts; }
 
-void print_report(const char* context, const TrapFrame& frame, uint64_t fault_address) {
+void print_trap_line(const char* context, const TrapFrame& frame, uint64_t fault_address) {
     uint64_t vector = frame.vector;
     kprintf("%s: %s (vector %lu) at rip %016lx", context, exception_name(vector), vector, frame.rip);
-    print_symbol(frame.rip);
+    if (!from_user(frame)) print_symbol(frame.rip);
     if (vector < kExceptionCount && (kVectorsWithErrorCode & (1u << vector))) {
         kprintf(", error 0x%lx", frame.error_code);
         if (vector == kPageFault) {
@@ -198,6 +199,10 @@ void print_report(const char* context, const TrapFrame& frame, uint64_t fault_ad
     }
     if (vector == kPageFault) kprintf(", address %016lx", fault_address);
     kprintf("\n");
+}
+
+void print_report(const char* context, const TrapFrame& frame, uint64_t fault_address) {
+    print_trap_line(context, frame, fault_address);
     print_registers(frame);
 }
 

@@ -1,4 +1,5 @@
 // kernel/arch/x86_64/trap.h: exceptions and interrupts: the saved state of
+// exolab: lab 2
 // a trap (TrapFrame), the C++ side of the entry path, and the hook through
 // which later labs handle faults raised in user mode.
 //
@@ -123,5 +124,9 @@ void user_fault(TrapFrame& frame, uint64_t fault_address);
 // then a register dump.  For user_fault() implementations and the kernel's
 // own fault path.
 void print_report(const char* context, const TrapFrame& frame, uint64_t fault_address);
+
+// Only the first line of print_report (user code's rip is not symbolised:
+// the kernel knows only its own symbols).
+void print_trap_line(const char* context, const TrapFrame& frame, uint64_t fault_address);
 
 }  // namespace trap
