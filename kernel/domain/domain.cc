@@ -18,7 +18,6 @@ static_assert(MAX_DOMAINS * sizeof(DomainInfo) == PAGE_SIZE, "the exported table
 
 constinit Domain domains[MAX_DOMAINS] = {};
 DomainInfo* exported = nullptr;   // the UDOMAINS frames, through the physmap
-Domain* running = nullptr;
 
 // Allocates the exported table (one frame) and maps it at UDOMAINS in the
 // shared windows subtree, user-readable only.  The kernel writes it
@@ -44,6 +43,9 @@ Result<void> share_kernel_half(PhysAddr root) {
 }
 
 }  // namespace
+
+Domain* detail::running = nullptr;
+using detail::running;
 
 Result<void> init() {
     TRY(export_table());
@@ -91,8 +93,6 @@ Domain* find(uint64_t id) {
     if (id == 0 || id >= MAX_DOMAINS || domains[id].id == 0) return nullptr;
     return &domains[id];
 }
-
-Domain* current() { return running; }
 
 bool is_self_or_descendant(const Domain& d, const Domain& ancestor) {
     for (uint16_t id = d.id; id != 0; id = exported[id].parent) {

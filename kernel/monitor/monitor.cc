@@ -79,7 +79,7 @@ const Command kCommands[] = {
 };
 
 void cmd_help(int, char**) {
-    for (const Command& c : kCommands) kprintf("  %-10s %s\n", c.name, c.help);
+    for (const Command& c : kCommands) kprintf("  %-13s %s\n", c.name, c.help);
 }
 
 // Reads one line into buf (at most size - 1 characters), echoing what is
