@@ -1,0 +1,40 @@
+// user/lib/libos.h: what every user program includes.
+// exolab: lab 3
+//
+//   system calls     sys_<name>(...) for each line of kernel/abi/syscalls.def
+//   console          printf, vprintf, snprintf, puts
+//   strings          memcpy, memset, strlen, strcmp, ... (the kernel's
+//                    freestanding kernel/lib/string.cc, compiled in again)
+//   ending           exit(), panic(fmt, ...), assert(cond)
+//   errors           result_name(r): "BadAddress" for -BadAddress, "ok" for r >= 0
+//   the ABI          Error, the memory layout, the map perm bits
+//
+// A program defines `int main()`; crt0 calls it and then exit().  The value
+// main returns is ignored: a domain has no exit status.
+#pragma once
+
+#include <cstdint>
+
+#include "abi/error.h"
+#include "abi/layout.h"
+#include "abi/perm.h"
+#include "lib/stdio.h"
+#include "lib/string.h"
+#include "lib/syscall.h"
+
+// Ends this domain (sys_domain_destroy(0)).  Never returns.
+extern "C" [[noreturn]] void exit();
+
+// Prints "user panic at <file>:<line>: <message>" and exits.  Use panic().
+[[noreturn]] void panic_at(const char* file, int line, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
+
+// Panics with the text of `condition` if it is false.
+#define assert(condition) \
+    ((condition) ? (void)0 : panic_at(__FILE__, __LINE__, "assertion failed: %s", #condition))
+
+// The name of a system call's result: "ok" when result >= 0, otherwise the
+// Error's name ("BadAddress" for -3).
+const char* result_name(int64_t result);
