@@ -5,6 +5,8 @@
 #   make qemu-gdb        boot stopped, with a GDB stub; then `make gdb` in another terminal
 #   make grade           grade the current lab (LAB=N to choose; TEST=name for one test)
 #   make test            everything the project checks
+#   make bench           the benchmarks (LAB >= 3), `BENCH <name> <ticks>` lines
+#   make abi             regenerate handouts/abi.md from kernel/abi/
 #   make compile_commands.json, make clean
 #
 # LAB selects the lab the tree is built for and SOL how many labs' solutions
@@ -72,11 +74,90 @@ $(KERNEL): $(KERNEL_OBJS) $(BUILD)/kernel.ld
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CXX) $(LDFLAGS) -T $(BUILD)/kernel.ld $(KERNEL_OBJS) -o $@
 
-$(ISO): $(KERNEL) kernel/arch/x86_64/grub.cfg
+# ---- lab 3: user programs, their ISO modules, make bench, make abi ----------
+# Every user/bin/NAME.cc becomes $(BUILD)/user/bin/NAME: crt0, the program and
+# the libOS (user/lib plus the kernel's freestanding format.cc and string.cc),
+# linked at USER_BASE by user/user.ld.S.  tools/mkbadelf writes corrupted
+# copies of hello, badelf_<kind>, for the loader's tests.  Each goes on the
+# ISO as /boot/bin/NAME, a GRUB module whose command line is NAME: the
+# generated grub.cfg lists them all and `run=NAME` starts one.
+ISO_GRUB_CFG := kernel/arch/x86_64/grub.cfg
+ISO_MODULES :=
+ifeq ($(shell test $(LAB) -ge 3 && echo y),y)
+USER_CXXFLAGS := -Iuser $(filter-out -mcmodel=kernel -mno-red-zone,$(CXXFLAGS)) -mcmodel=small
+USER_LIB_OBJS := $(patsubst %.cc,$(BUILD)/%.o,$(call in_lab,$(wildcard user/lib/*.cc))) \
+	$(BUILD)/user/klib/format.o $(BUILD)/user/klib/string.o
+USER_LIB := $(BUILD)/user/libos.a
+USER_CRT0 := $(BUILD)/user/lib/crt0.asm.o
+USER_LD := $(BUILD)/user/user.ld
+USER_BINS := $(patsubst user/bin/%.cc,$(BUILD)/user/bin/%,$(call in_lab,$(wildcard user/bin/*.cc)))
+BADELF_BINS := $(patsubst %,$(BUILD)/user/bin/badelf_%,$(shell tools/mkbadelf --list))
+ISO_MODULES := $(USER_BINS) $(BADELF_BINS)
+ISO_GRUB_CFG := $(BUILD)/grub.cfg
+BENCH_PROGRAMS := bench_syscall
+
+$(BUILD)/user/%.o: user/%.cc | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/user/klib/%.o: kernel/lib/%.cc | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX     $< (user)")
+	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(USER_LD): user/user.ld.S kernel/abi/layout.h
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -E -P -x c -undef -Ikernel $< -o $@
+
+$(USER_BINS): $(BUILD)/user/bin/%: $(BUILD)/user/bin/%.o $(USER_CRT0) $(USER_LIB) $(USER_LD)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -T $(USER_LD) $(USER_CRT0) $< $(USER_LIB) -o $@
+
+$(BADELF_BINS): $(BUILD)/user/bin/badelf_%: $(BUILD)/user/bin/hello tools/mkbadelf kernel/abi/layout.h
+	@$(if $(Q),echo "  BADELF  $@")
+	$(Q)tools/mkbadelf $* $< $@
+
+# The kernel's grub.cfg with one `module2 /boot/bin/NAME NAME` line per
+# program after its multiboot2 line.
+$(ISO_GRUB_CFG): kernel/arch/x86_64/grub.cfg $(ISO_MODULES)
+	$(Q)awk -v names="$(notdir $(ISO_MODULES))" '{ print } /^[ \t]*multiboot2 / { found++; \
+		n = split(names, name, " "); for (i = 1; i <= n; i++) printf "    module2 /boot/bin/%s %s\n", name[i], name[i] } \
+		END { if (found != 1) { print "grub.cfg: expected one multiboot2 line" > "/dev/stderr"; exit 1 } }' $< > $@
+
+# Each benchmark boots headless under -icount shift=0 (guest rdtsc counts
+# instructions, so figures repeat) and prints its `BENCH <name> <ticks>` lines.
+bench: $(ISO)
+	@for program in $(BENCH_PROGRAMS); do \
+		log=$(BUILD)/bench-$$program.log; \
+		timeout 300 $(QEMU) $(QEMU_FLAGS) -display none -serial stdio -monitor none -icount shift=0 \
+			-smbios type=11,value=run=$$program < /dev/null > $$log 2>&1; st=$$?; \
+		tr -d '\r' < $$log | grep '^BENCH '; \
+		[ $$st -eq 33 ] || { echo "exolab: $$program did not finish (QEMU status $$st); serial log: $$log"; exit 1; }; \
+	done
+
+-include $(USER_LIB_OBJS:.o=.d) $(USER_BINS:=.d)
+else
+bench:
+	@echo "exolab: make bench needs LAB >= 3 (user programs arrive in lab 3)"; exit 1
+endif
+
+# handouts/abi.md, the system-call reference, is generated from the ABI headers.
+abi:
+	tools/gen-abi-md -o handouts/abi.md
+.PHONY: bench abi
+# ---- end of lab 3 -------------------------------------------------------------
+
+$(ISO): $(KERNEL) $(ISO_GRUB_CFG) $(ISO_MODULES)
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
-	$(Q)cp kernel/arch/x86_64/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	$(Q)cp $(ISO_GRUB_CFG) $(BUILD)/iso/boot/grub/grub.cfg
+	$(if $(ISO_MODULES),$(Q)mkdir -p $(BUILD)/iso/boot/bin && cp $(ISO_MODULES) $(BUILD)/iso/boot/bin/)
 	$(Q)grub-mkrescue --fonts= --locales= --themes= -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log \
 		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
