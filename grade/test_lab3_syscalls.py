@@ -1,0 +1,317 @@
+"""Lab 3 (syscalls): user programs in protection domains.
+
+Each test boots run=<program>, a user program from user/bin/ that the kernel
+loads from its GRUB module into domain 1.  The kernel prints
+
+    domain 1 (<program>) started
+    ... the program's output ...
+    domain 1 (<program>) exited                      or
+    domain 1 (<program>) killed: <exception> (vector N) at rip <16 hex>
+        [, error 0x<hex> [(<decoded>)]] [, address <16 hex>]
+    all domains exited
+
+and exits QEMU with the success code: a user fault is not a kernel failure.
+Fault reports are checked against the program's own binary (nm for the
+function that faulted, objdump for the instruction).  Programs the kernel
+must refuse (no such program, malformed ELF) end with a one-line reason and
+the failure code, never a panic.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from qemu import Outcome
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STARTED_RE = r"domain (\d+) \(%s\) started\n"
+KILLED_RE = (r"domain (?P<id>\d+) \((?P<program>[^)\n]+)\) killed: (?P<name>[^(\n]+) \(vector (?P<vector>\d+)\) "
+             r"at rip (?P<rip>[0-9a-f]{16})(?:, error 0x(?P<error>[0-9a-f]+)(?: \((?P<decoded>[^)\n]*)\))?)?"
+             r"(?:, address (?P<address>[0-9a-f]{16}))?\n")
+BADELF_KINDS = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkbadelf"), "--list"],
+                              capture_output=True, text=True, check=True).stdout.split()
+PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
+
+
+class Run:
+    """One program's run: its domain id, what it printed between "started"
+    and the kernel's verdict, and how it ended ("exited" or a Kill)."""
+
+    def __init__(self, domain, printed, kill):
+        self.domain = domain
+        self.printed = printed
+        self.kill = kill
+
+    def lines(self, prefix):
+        """The program's lines that start with "<prefix>: ", without it."""
+        return re.findall(r"^%s: (.*)$" % re.escape(prefix), self.printed, re.M)
+
+
+class Kill:
+    """The fields of a "killed:" line (numbers as int, absent parts None)."""
+
+    def __init__(self, match):
+        self.line = match.group(0).strip()
+        self.name = match.group("name")
+        self.vector = int(match.group("vector"))
+        self.rip = int(match.group("rip"), 16)
+        self.error = None if match.group("error") is None else int(match.group("error"), 16)
+        self.decoded = match.group("decoded")
+        self.address = None if match.group("address") is None else int(match.group("address"), 16)
+
+
+def run_program(machine, program, timeout=20):
+    """Boots run=<program>, waits for its domain to end and for the kernel's
+    "all domains exited", checks QEMU's success code, and returns its Run."""
+    m = machine(cmdline="run=" + program)
+    domain = int(m.expect(STARTED_RE % re.escape(program), timeout=timeout).group(1))
+    m.expect(r"domain %d \(%s\) (exited|killed: )" % (domain, re.escape(program)), timeout=timeout)
+    m.expect(r"all domains exited\n")
+    assert m.wait_exit() == Outcome.EXIT, "after its domains end the kernel must exit QEMU with the success code"
+    prefix = "domain %d (%s) " % (domain, program)
+    printed, verdict = m.output.split(prefix + "started\n", 1)[1].split(prefix, 1)
+    kill = Kill(re.match(KILLED_RE, prefix + verdict)) if verdict.startswith("killed: ") else None
+    return Run(domain, printed, kill)
+
+
+def assert_exited(run, program):
+    assert run.kill is None, "%s should have exited normally, but: %s" % (program, run.kill.line)
+
+
+def assert_killed(run, program, name, vector):
+    assert run.kill is not None, "%s should have been killed, but it exited:\n%s" % (program, run.printed)
+    assert run.kill.name.startswith(name) and run.kill.vector == vector, \
+        "%s: expected a %s (vector %d), got: %s" % (program, name, vector, run.kill.line)
+    assert "still alive" not in run.printed, "the program ran on after its fault:\n" + run.printed
+
+
+def user_binary(build_dir, program):
+    return os.path.join(build_dir, "user", "bin", program)
+
+
+def function_at(build_dir, program, address):
+    """The name of the function of the user program that contains `address` (nm)."""
+    out = subprocess.run(["nm", "-C", "-S", "--defined-only", user_binary(build_dir, program)],
+                         capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) == 4 and parts[2] in "tT":
+            start, size = int(parts[0], 16), int(parts[1], 16)
+            if start <= address < start + size:
+                return parts[3].split("(")[0]
+    return None
+
+
+def instruction_before_and_at(build_dir, program, address):
+    """(mnemonic of the instruction that ends at `address`, mnemonic of the
+    one that starts there), from objdump of the program."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", user_binary(build_dir, program)],
+                         capture_output=True, text=True, check=True).stdout
+    listing = [(int(a, 16), m) for a, m in re.findall(r"^\s*([0-9a-f]+):\s+(\S+)", out, re.M)]
+    previous = None
+    for where, mnemonic in listing:
+        if where == address:
+            return previous, mnemonic
+        previous = mnemonic
+    return previous, None
+
+
+def assert_in_main(build_dir, program, kill):
+    where = function_at(build_dir, program, kill.rip)
+    assert where == "main", "the fault's rip %x should be in %s's main, not in %s" % (kill.rip, program, where)
+
+
+# -- the first user programs -----------------------------------------------
+
+@pytest.mark.points(10)
+def test_hello(machine):
+    run = run_program(machine, "hello")
+    assert run.domain == 1, "the first domain must be domain 1"
+    assert_exited(run, "hello")
+    assert run.printed == "hello, world\ni am domain 1\n", "hello printed:\n" + run.printed
+
+
+@pytest.mark.points(5)
+def test_testbss(machine):
+    run = run_program(machine, "testbss")
+    assert_exited(run, "testbss")
+    assert run.lines("testbss")[-1:] == ["ok"], "testbss printed:\n" + run.printed
+
+
+# -- exceptions in user mode kill the domain, not the kernel ----------------
+
+@pytest.mark.points(5)
+def test_divzero(machine, build_dir):
+    run = run_program(machine, "divzero")
+    assert_killed(run, "divzero", "divide error", 0)
+    assert_in_main(build_dir, "divzero", run.kill)
+    _, at = instruction_before_and_at(build_dir, "divzero", run.kill.rip)
+    assert at == "div", "a divide error is a fault: rip should point at the div, not at %s" % at
+    assert run.kill.error is None and run.kill.address is None, "#DE has no error code: " + run.kill.line
+
+
+@pytest.mark.points(5)
+def test_breakpoint(machine, build_dir):
+    run = run_program(machine, "breakpoint")
+    assert_killed(run, "breakpoint", "breakpoint", 3)
+    assert_in_main(build_dir, "breakpoint", run.kill)
+    before, _ = instruction_before_and_at(build_dir, "breakpoint", run.kill.rip)
+    assert before == "int3", "int3 is a trap: rip should point just after it"
+
+
+# program: (address, decoded error code)
+PAGE_FAULTS = {
+    "faultread": (0, "read, not present, user"),
+    "faultwrite": (0, "write, not present, user"),
+    "faultreadkernel": (PHYSMAP_KERNEL_IMAGE, "read, present, user"),
+    "faultwritekernel": (PHYSMAP_KERNEL_IMAGE, "write, present, user"),
+}
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("program", list(PAGE_FAULTS))
+def test_page_fault(machine, build_dir, program):
+    address, decoded = PAGE_FAULTS[program]
+    run = run_program(machine, program)
+    assert_killed(run, program, "page fault", 14)
+    assert run.kill.address == address, "the fault address (CR2) should be %016x: %s" % (address, run.kill.line)
+    assert run.kill.decoded is not None and run.kill.decoded.startswith(decoded), \
+        "expected the error code to read '%s': %s" % (decoded, run.kill.line)
+    assert_in_main(build_dir, program, run.kill)
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("instruction", ["hlt", "cli", "outb"])
+def test_privileged(machine, build_dir, instruction):
+    program = "privileged_" + instruction
+    run = run_program(machine, program)
+    assert_killed(run, program, "general protection", 13)
+    _, at = instruction_before_and_at(build_dir, program, run.kill.rip)
+    assert at is not None and at.startswith(instruction[:3]), \
+        "rip should point at the %s, not at %s" % (instruction, at)
+
+
+# -- system calls check every argument ----------------------------------------
+
+@pytest.mark.points(5)
+def test_buggyhello(machine):
+    run = run_program(machine, "buggyhello")
+    assert_exited(run, "buggyhello")
+    assert run.printed == "buggyhello: sys_cputs(0x1, 1) returned -3 (BadAddress)\n", \
+        "sys_cputs of an unmapped pointer must return BadAddress and print nothing; got:\n" + run.printed
+
+
+@pytest.mark.points(6)
+def test_evilhello(machine):
+    run = run_program(machine, "evilhello")
+    assert_exited(run, "evilhello")
+    results = run.lines("evilhello")
+    assert len(results) == 3 and all(r.endswith("returned -3 (BadAddress)") for r in results), \
+        "each sys_cputs of kernel memory must return BadAddress:\n" + run.printed
+    others = [line for line in run.printed.splitlines() if not line.startswith("evilhello: ")]
+    assert not others, "kernel memory reached the console:\n%r" % "\n".join(others)
+
+
+@pytest.mark.points(6)
+def test_mapunowned(machine):
+    run = run_program(machine, "mapunowned")
+    assert_exited(run, "mapunowned")
+    got = dict(re.findall(r"^map (.+?) \(frame [0-9a-f]+\): (\w+)$", "\n".join(run.lines("mapunowned")), re.M))
+    expected = {"kernel image": "AccessDenied", "frame table": "AccessDenied", "free frame": "AccessDenied",
+                "own frame": "ok"}
+    assert got == expected, "sys_map results:\n" + run.printed
+
+
+@pytest.mark.points(6)
+def test_mapkernel(machine):
+    run = run_program(machine, "mapkernel")
+    assert_exited(run, "mapkernel")
+    got = re.findall(r"^map at ([0-9a-f]{16}) \[(.+)\]: (\w+)$", "\n".join(run.lines("mapkernel")), re.M)
+    assert len(got) == 10 and got[-1][1:] == ("user", "ok"), "mapkernel printed:\n" + run.printed
+    wrong = ["  %s [%s]: %s" % g for g in got[:-1] if g[2] != "InvalidArgument"]
+    assert not wrong, "sys_map outside [USER_BASE, USER_TOP) must fail with InvalidArgument:\n" + "\n".join(wrong)
+
+
+# -- frames and the exported windows ------------------------------------------
+
+@pytest.mark.points(6)
+def test_frameexhaust(machine):
+    m = machine(cmdline="run=frameexhaust")
+    boot_free = int(m.expect(r"mm: kernel address space ready; (\d+) of \d+ frames free").group(1))
+    m.expect(r"domain \d+ \(frameexhaust\) (exited|killed)", timeout=60)
+    m.expect(r"all domains exited\n")
+    assert m.wait_exit() == Outcome.EXIT
+    out = m.output
+    assert "domain 1 (frameexhaust) exited" in out, "frameexhaust did not exit normally"
+    before = int(re.search(r"^frameexhaust: (\d+) frames free before$", out, re.M).group(1))
+    got = re.search(r"^frameexhaust: allocated (\d+) frames until (\w+); (\d+) free then$", out, re.M)
+    assert got, "frameexhaust did not report its allocations:\n" + out
+    allocated, error, free_then = int(got.group(1)), got.group(2), int(got.group(3))
+    after = int(re.search(r"^frameexhaust: freed \d+ frames; (\d+) free after$", out, re.M).group(1))
+    assert error == "NoMemory", "sys_frame_alloc should end with NoMemory, not " + error
+    assert allocated == before and free_then == 0, \
+        "every free frame should be allocatable: %d free, %d allocated, %d left" % (before, allocated, free_then)
+    assert before > boot_free - 1024, "%d frames free at boot, only %d for the program" % (boot_free, before)
+    assert after == before, "frames lost: %d free before, %d after freeing them all" % (before, after)
+    assert re.search(r"^frameexhaust: allocating once more: ok$", out, re.M), "memory did not come back"
+
+
+@pytest.mark.points(6)
+def test_readwindows(machine):
+    run = run_program(machine, "readwindows")
+    for page in ("text", "data"):
+        read = re.search(r"^%s page [0-9a-f]{16}: pte [0-9a-f]+, frame [0-9a-f]+, owner (\d+), kind (\d+)" % page,
+                         "\n".join(run.lines("readwindows")), re.M)
+        assert read, "readwindows did not read its %s page:\n%s" % (page, run.printed)
+        assert read.groups() == (str(run.domain), "3"), "UFRAMES: the %s frame should be this domain's, kind User" % page
+    assert "reads ok" in run.lines("readwindows"), "the reads through UVPT/UFRAMES failed:\n" + run.printed
+    target = int(re.search(r"^readwindows: writing to UVPT at ([0-9a-f]{16})$", run.printed, re.M).group(1), 16)
+    assert_killed(run, "readwindows", "page fault", 14)
+    assert run.kill.address == target, "the fault should be at the UVPT address written: " + run.kill.line
+    assert run.kill.decoded.startswith("write, present, user"), "UVPT must be mapped read-only: " + run.kill.line
+
+
+@pytest.mark.points(6)
+def test_mapself(machine):
+    run = run_program(machine, "mapself")
+    expected = ["map first frame: ok", "map second frame over it: ok", "unmap: ok", "unmap again: NotMapped",
+                "ok; touching the unmapped page at 0000000010000000"]
+    assert run.lines("mapself") == expected, "mapself printed:\n" + run.printed
+    assert_killed(run, "mapself", "page fault", 14)
+    assert run.kill.address == 0x10000000 and run.kill.decoded.startswith("read, not present, user"), \
+        "after sys_unmap the page must be gone (and out of the TLB): " + run.kill.line
+
+
+# -- programs the kernel must refuse ------------------------------------------
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", BADELF_KINDS)
+def test_badelf(machine, kind):
+    program = "badelf_" + kind
+    m = machine(cmdline="run=" + program)
+    reason = m.expect(r"run=%s: cannot load: ([^\n]*)\n" % program).group(1)
+    assert reason.strip(), "the kernel should say what is wrong with the ELF file"
+    assert m.wait_exit() == Outcome.FAILURE, "a program that cannot be loaded ends the boot with the failure code"
+    assert "started" not in m.output, "the kernel started a malformed program"
+
+
+@pytest.mark.points(3)
+def test_unknown_program(machine):
+    m = machine(cmdline="run=nosuchprogram")
+    m.expect(r"run=nosuchprogram: no such program\n")
+    assert m.wait_exit() == Outcome.FAILURE
+
+
+# -- the reference handout -----------------------------------------------------
+
+@pytest.mark.points(3)
+def test_abi_reference_up_to_date():
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = os.path.join(tmp, "abi.md")
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen-abi-md"), "-o", fresh], check=True)
+        with open(fresh) as f, open(os.path.join(ROOT, "handouts", "abi.md")) as g:
+            assert f.read() == g.read(), "handouts/abi.md is out of date with kernel/abi/: run `make abi`"
