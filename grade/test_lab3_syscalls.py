@@ -74,7 +74,12 @@ def run_program(machine, program, timeout=20):
     assert m.wait_exit() == Outcome.EXIT, "after its domains end the kernel must exit QEMU with the success code"
     prefix = "domain %d (%s) " % (domain, program)
     printed, verdict = m.output.split(prefix + "started\n", 1)[1].split(prefix, 1)
-    kill = Kill(re.match(KILLED_RE, prefix + verdict)) if verdict.startswith("killed: ") else None
+    kill = None
+    if verdict.startswith("killed: "):
+        match = re.match(KILLED_RE, prefix + verdict)
+        assert match, "the kill line is not in the expected format:\n  %s%s\nexpected: %s" % (
+            prefix, verdict.split("\n")[0], KILLED_RE)
+        kill = Kill(match)
     return Run(domain, printed, kill)
 
 
