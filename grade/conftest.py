@@ -5,7 +5,9 @@
   --timeout-scale X   multiply every timeout (also EXOLAB_TIMEOUT_SCALE)
   --results FILE      also write a Gradescope-compatible results.json
 
-Tests live in test_labN_*.py; each carries @pytest.mark.points(n).  The
+Tests live in test_labN_*.py; each carries @pytest.mark.points(n).  The labs,
+their titles, exercises and point totals come from labs/labs.toml (read by
+labinfo.py); collecting whole test files checks the tests against it.  The
 `machine` fixture boots QEMU; after the run this plugin prints one line per
 test (OK/FAIL, time, points), a score per lab and "Score: N/M".  Every failed
 test counts against full marks, so pytest's non-zero exit means "below full
@@ -22,6 +24,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import labinfo  # noqa: E402
 from qemu import Machine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -43,7 +46,11 @@ def lab_of(path):
     return int(m.group(1)) if m else None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Gives every test its lab and points, checks them against labs.toml
+    (before -k deselects anything) and keeps the tests of --lab."""
+    labs = config.exolab_labs
     wanted = config.getoption("--lab")
     keep, drop = [], []
     for item in items:
@@ -51,14 +58,45 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("points")
         if marker is None or not marker.args or marker.args[0] <= 0:
             raise pytest.UsageError("%s has no @pytest.mark.points(n)" % item.nodeid)
+        if lab not in labs:
+            config.exolab_problems[lab] = "%s: lab %s is not in %s" % (item.fspath.basename, lab, labinfo.PATH)
         item.user_properties += [("lab", lab), ("points", marker.args[0])]
         (keep if wanted == "all" or str(lab) == wanted else drop).append(item)
+    if not any("::" in arg for arg in config.args):
+        config.exolab_problems.update(_disagreements_with_labs_file(labs, items))
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
 
 
+def _disagreements_with_labs_file(labs, items):
+    """{lab: message} for every lab of labs.toml with collected tests (items:
+    all of them) where an exercise it names is not one of its tests, or
+    where its points are not the sum of its tests' points."""
+    problems = {}
+    for number in sorted({dict(item.user_properties)["lab"] for item in items} & set(labs)):
+        mine = [item for item in items if dict(item.user_properties)["lab"] == number]
+        unknown = [name for name in labs[number].exercises if name not in {item.originalname for item in mine}]
+        total = sum(dict(item.user_properties)["points"] for item in mine)
+        if unknown:
+            problems[number] = "%s: lab %d's exercises %s are not tests of lab %d" % (
+                labinfo.PATH, number, unknown, number)
+        elif total != labs[number].points:
+            problems[number] = "%s: lab %d has points = %d, but its tests add up to %d" % (
+                labinfo.PATH, number, labs[number].points, total)
+    return problems
+
+
 # -- fixtures --------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def labs_file_agrees(request):
+    """Fails every test of a lab that labs.toml gets wrong (a failure, not a
+    usage error, so that it reads the same under xdist)."""
+    problem = request.config.exolab_problems.get(lab_of(request.node.fspath))
+    if problem:
+        pytest.fail(problem, pytrace=False)
+
 
 @pytest.fixture(scope="session")
 def build_dir(request):
@@ -133,6 +171,11 @@ def _without_parameters(name):
 # -- scoring and reporting -------------------------------------------------
 
 def pytest_configure(config):
+    try:
+        config.exolab_labs = {lab.number: lab for lab in labinfo.load(ROOT)}
+        config.exolab_problems = {}
+    except labinfo.LabsFileError as e:
+        raise pytest.UsageError(str(e)) from None
     config.pluginmanager.register(GradeReporter(config), "exolab-grade")
 
 
@@ -173,7 +216,8 @@ class GradeReporter:
             out_of = sum(e["points"] for e in entries)
             for e in entries:
                 tr.write_line(_line(e))
-            tr.write_line("lab %s score: %d/%d" % (lab, got, out_of))
+            title = self.config.exolab_labs[lab].title if lab in self.config.exolab_labs else "not in labs.toml"
+            tr.write_line("lab %s (%s) score: %d/%d" % (lab, title, got, out_of))
             total, maximum = total + got, maximum + out_of
         tr.write_line("Score: %d/%d  (%.1fs)" % (total, maximum, time.monotonic() - self.started))
         results_file = self.config.getoption("--results")
