@@ -17,9 +17,9 @@
 //                         | UVPT: PML4 slot 255      |  recursive: this space's page tables, read-only
 //   0x0000_7F80_0000_0000 +--------------------------+
 //                         | UDOMAINS (lab 3)         |  the domain table, read-only
-//   0x0000_7F40_0000_0000 +  PML4 slot 254 ----------+
+//   0x0000_7F40_0000_0000 +- - - - - - - - - - - - - +
 //                         | UFRAMES                  |  the frame table, read-only
-//   0x0000_7F00_0000_0000 +--------------------------+  USER_TOP
+//   0x0000_7F00_0000_0000 +--------------------------+  USER_TOP, PML4 slot 254 starts here
 //                         | u-area (lab 4), 1 page   |
 //   0x0000_7EFF_FFFF_F000 +--------------------------+  USTACK_TOP
 //                         | user stack, grows down   |

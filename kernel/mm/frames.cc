@@ -43,7 +43,7 @@ void collect_reserved(const multiboot::BootInfo& boot, ReservedRanges& r) {
     r.add(KERNEL_LOAD_PHYS, reinterpret_cast<uint64_t>(kernel_end) - kKernelBase, Kind::Kernel);
     r.add(boot.info_start, boot.info_end, Kind::Kernel);
     for (size_t i = 0; i < boot.module_count; i++) r.add(boot.modules[i].start, boot.modules[i].end, Kind::Module);
-    for (size_t i = 0; i < boot.section_count; i++) {  // .symtab, .strtab: loaded by GRUB outside the image
+    for (size_t i = 0; i < boot.section_count; i++) {  // every non-ALLOC section GRUB copied (.symtab, .strtab, debug info)
         const elf::SectionHeader& s = boot.sections[i];
         if (!(s.flags & kElfSectionAlloc) && s.addr != 0) r.add(s.addr, s.addr + s.size, Kind::Kernel);
     }

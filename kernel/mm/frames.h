@@ -3,51 +3,29 @@
 //
 // The exokernel exposes physical names (DESIGN §3): user code sees frame
 // numbers, may ask for a specific frame, and reads this very table through
-// the read-only UFRAMES window.  The table is an array indexed by PFN:
-//
-//   frame table (at UFRAMES for every domain, read-only)
-//   +-------+------+----+-----------+------+------+
-//   | owner | kind | -- | map_count | prev | next |   16 bytes per frame
-//   +-------+------+----+-----------+------+------+
-//   |  u16  |  u8  | u8 |    u32    | u32  | u32  |
-//
-// Free frames form one doubly linked list through prev/next, so both
-// "any free frame" and "this particular frame" are O(1).
+// the read-only UFRAMES window (the entry layout is abi/frame.h).  Free
+// frames form one doubly linked list through prev/next, so both "any free
+// frame" and "this particular frame" are O(1).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "abi/frame.h"
 #include "boot/multiboot2.h"
 #include "lib/result.h"
 #include "mm/addr.h"
 
 namespace frames {
 
-enum class Kind : uint8_t {
-    Free = 0,       // on the free list
-    Kernel = 1,     // kernel image, boot information, the frame table, kernel allocations
-    PageTable = 2,  // a page-table page (map_count = its present entries)
-    User = 3,       // owned by a domain
-    Reserved = 4,   // not RAM, or RAM that must not be used (firmware, frame 0)
-    Module = 5,     // a boot module (user programs, lab 3)
-};
+using Kind = FrameKind;
+using Frame = FrameInfo;
 inline constexpr size_t kKindCount = 6;
 
-inline constexpr uint16_t kKernelOwner = 0;    // domain ids start at 1 (lab 3)
-inline constexpr uint16_t kNoOwner = 0xFFFF;   // released, waiting for its last mapping to go
+inline constexpr uint16_t kKernelOwner = kFrameOwnerKernel;
+inline constexpr uint16_t kNoOwner = kFrameNoOwner;
 inline constexpr Pfn kAnyFrame = 0;            // frame 0 is always Reserved, so 0 means "any"
 inline constexpr uint32_t kNoFrame = 0xFFFFFFFF;
-
-struct Frame {
-    uint16_t owner;
-    Kind kind;
-    uint8_t unused;
-    uint32_t map_count;  // User/Module/Kernel: PTEs that map it; PageTable: present entries
-    uint32_t prev;       // free-list links, valid while kind == Free
-    uint32_t next;
-};
-static_assert(sizeof(Frame) == 16, "the frame table layout is ABI (UFRAMES)");
 
 // Builds the table from the multiboot2 memory map: Available pages are free
 // except the kernel image, the boot information, the kernel's symbols, the

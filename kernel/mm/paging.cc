@@ -130,13 +130,19 @@ Result<void> unmap(PhysAddr root, VirtAddr va) {
     if (!present(*leaf)) return Error::NotMapped;
     PhysAddr old = frame_of(*leaf);
     *leaf = 0;
+    bool freed_table = false;
     for (int level = 1; level < 4; level++) {  // free the tables this emptied, bottom up
         if (frames::adjust_table_entries(path[level].pfn(), -1) != 0) break;
         entries(path[level + 1])[va.index(level + 1)] = 0;
         (void)frames::release(path[level].pfn());
+        freed_table = true;
         if (level == 3) frames::adjust_table_entries(root.pfn(), -1);
     }
-    invalidate(root, va);  // also drops cached paths through the freed tables
+    // invlpg(va) drops va's translation and the cached paths to it, but a
+    // freed table was also reachable as data through the UVPT window at
+    // other addresses: then flush everything.
+    if (freed_table) flush_all(root);
+    else invalidate(root, va);
     frames::remove_mapping(old.pfn());
     return {};
 #else
@@ -153,14 +159,20 @@ Result<void> unmap(PhysAddr root, VirtAddr va) {
 
 Result<Mapping> lookup(PhysAddr root, VirtAddr va) {
     if (!va.canonical()) return Error::InvalidArgument;
+    constexpr uint64_t kAndedRights = static_cast<uint64_t>(PageFlags::Writable | PageFlags::User);
+    uint64_t anded = kAndedRights;   // W and U must be granted at every level
+    uint64_t ored = 0;               // NX at any level forbids execution
     PhysAddr table = root;
     for (int level = 4; level >= 1; level--) {
         Pte e = entries(table)[va.index(level)];
         if (!present(e)) return Error::NotMapped;
+        anded &= e;
+        ored |= e & static_cast<uint64_t>(PageFlags::NoExecute);
         if (level == 1 || (level <= 3 && has(flags_of(e), PageFlags::Large))) {
             uint64_t size = page_size(level);
             uint64_t base = e & kAddressMask & ~(size - 1);
-            return Mapping{PhysAddr(base + va.value % size), flags_of(e)};
+            uint64_t flags = (e & kFlagsMask & ~kAndedRights) | anded | ored;
+            return Mapping{PhysAddr(base + va.value % size), static_cast<PageFlags>(flags)};
         }
         table = frame_of(e);
     }
@@ -183,6 +195,11 @@ void destroy(PhysAddr root) {
 
 void invalidate(PhysAddr root, VirtAddr va) {
     if ((cpu::read_cr3() & kAddressMask) == root.value) cpu::invlpg(va.value);
+}
+
+void flush_all(PhysAddr root) {
+    uint64_t cr3 = cpu::read_cr3();
+    if ((cr3 & kAddressMask) == root.value) cpu::write_cr3(cr3);
 }
 
 }  // namespace paging

@@ -19,9 +19,11 @@
 //  +--+-------+-----------------+-----+--+--+--+--+---+---+---+---+---+
 //
 // exolab uses two of the AVL bits: COW (9) and SHARE (10) (DESIGN §3.2).
+// (Bit 7 is PS in a PDPT or PD entry; in a PT entry the same bit is PAT.)
 // All page-table pages are reached through the physmap.  Intermediate
-// entries are always Present|Writable (and User below USER_TOP): the leaf
-// alone decides the rights, so changing a mapping's rights is one write.
+// entries are always Present|Writable (and User in the lower half, where
+// user space and the windows are): the leaf alone decides the rights, so
+// changing a mapping's rights is one write.
 #pragma once
 
 #include <cstdint>
@@ -91,7 +93,9 @@ Result<void> unmap(PhysAddr root, VirtAddr va);
 // What `va` maps to.
 struct Mapping {
     PhysAddr pa;        // the physical address of va itself (offset included)
-    PageFlags flags;    // the leaf's bits, Large for a 2 MiB page
+    PageFlags flags;    // the leaf's bits (Large for a 2 MiB page), with the rights that
+                        // take effect: Writable and User only if every level grants them,
+                        // NoExecute if any level sets it
 };
 
 // Looks `va` up.  Errors: InvalidArgument, NotMapped.
@@ -109,5 +113,8 @@ void destroy(PhysAddr root);
 
 // Drops the TLB entry for `va` if `root` is the active address space.
 void invalidate(PhysAddr root, VirtAddr va);
+
+// Drops every (non-global) TLB entry if `root` is the active address space.
+void flush_all(PhysAddr root);
 
 }  // namespace paging

@@ -29,8 +29,18 @@ Result<void> mm_ready() {
     return {};
 }
 
+// The frame and page-table checks need only the frame table (built before
+// any exercise code runs) and the boot mapping of the first GiB, so they
+// grade Exercises 1-3 even while the kernel address space cannot be built.
+Result<void> frames_ready() {
+    CHECK(frames::count() != 0, "there is no frame table (see the 'mm:' line at boot)");
+    CHECK(frames::count() * kPageSize <= kBootMappedBytes || kspace::root().value != 0,
+          "more RAM than the boot mapping covers, and no kernel address space");
+    return {};
+}
+
 Result<void> check_frames() {
-    TRY(mm_ready());
+    TRY(frames_ready());
     size_t free_before = frames::free_count();
     Pfn a = EXPECT_OK(frames::alloc(Kind::User, kTestOwner));
     Pfn b = EXPECT_OK(frames::alloc(Kind::User, kTestOwner));
@@ -75,7 +85,7 @@ Result<void> check_frames() {
 }
 
 Result<void> check_page_tables() {
-    TRY(mm_ready());
+    TRY(frames_ready());
     PhysAddr root = EXPECT_OK(paging::new_table(kTestOwner));
     size_t tables = frames::count_of(Kind::PageTable);
     PhysAddr f1 = PhysAddr::from_pfn(EXPECT_OK(frames::alloc(Kind::User, kTestOwner)));
