@@ -15,21 +15,34 @@
 
 #include "abi/error.h"
 
-// Makes one system call: the number in rax, up to six arguments in rdi, rsi,
+// Makes one system call: the number in rax, the arguments in rdi, rsi,
 // rdx, r10, r8, r9 (the SYSCALL instruction takes rcx and r11 for the
 // return rip and rflags, so the fourth argument goes in r10, not rcx).
-// Returns rax.  The kernel may read and write user memory: "memory" tells
-// the compiler not to keep values in registers across the call.
-inline int64_t raw_syscall(uint64_t number, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
-                           uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0) {
-    register uint64_t r10 asm("r10") = a3;
-    register uint64_t r8 asm("r8") = a4;
-    register uint64_t r9 asm("r9") = a5;
+// Only the registers of the arguments given are set, so a call with none
+// costs nothing but the instruction itself.  Returns rax.  The kernel may
+// read and write user memory: "memory" tells the compiler not to keep
+// values in registers across the call.
+template <typename... Words>
+inline int64_t raw_syscall(uint64_t number, Words... words) {
+    static_assert(sizeof...(Words) <= 6, "a system call has at most six arguments");
+    uint64_t a[6] = {static_cast<uint64_t>(words)...};
     int64_t result;
-    asm volatile("syscall"
-                 : "=a"(result)
-                 : "a"(number), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
-                 : "rcx", "r11", "memory");
+    if constexpr (sizeof...(Words) == 0) {
+        asm volatile("syscall" : "=a"(result) : "a"(number) : "rcx", "r11", "memory");
+    } else if constexpr (sizeof...(Words) <= 3) {
+        asm volatile("syscall"
+                     : "=a"(result)
+                     : "a"(number), "D"(a[0]), "S"(a[1]), "d"(a[2])
+                     : "rcx", "r11", "memory");
+    } else {
+        register uint64_t r10 asm("r10") = a[3];
+        register uint64_t r8 asm("r8") = a[4];
+        register uint64_t r9 asm("r9") = a[5];
+        asm volatile("syscall"
+                     : "=a"(result)
+                     : "a"(number), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    }
     return result;
 }
 

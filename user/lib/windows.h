@@ -8,31 +8,16 @@
 //            points at the PML4 itself.  The entry of level L (1 = PT ..
 //            4 = PML4) that maps va is at entry_address(va, L).
 //
-// The frame table's entry layout is ABI (the kernel's kernel/mm/frames.h
-// static_asserts it); FrameEntry below mirrors it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "abi/frame.h"
 #include "abi/layout.h"
 
-enum class FrameKind : uint8_t { Free = 0, Kernel = 1, PageTable = 2, User = 3, Reserved = 4, Module = 5 };
-
-//   +-------+------+----+-----------+------+------+
-//   | owner | kind | -- | map_count | prev | next |   16 bytes per frame
-//   +-------+------+----+-----------+------+------+
-struct FrameEntry {
-    uint16_t owner;      // domain id; 0 = the kernel; kNoOwner = released or free
-    FrameKind kind;
-    uint8_t unused;
-    uint32_t map_count;  // page-table entries that map it
-    uint32_t prev;       // free-list links (kind Free)
-    uint32_t next;
-};
-static_assert(sizeof(FrameEntry) == 16, "the frame table layout is ABI (UFRAMES)");
-
-inline constexpr uint16_t kNoOwner = 0xFFFF;
+using FrameEntry = FrameInfo;
+inline constexpr uint16_t kNoOwner = kFrameNoOwner;
 
 // Page-table entry bits (Intel SDM vol. 3, 4.5).
 inline constexpr uint64_t kPtePresent = 1ull << 0;
