@@ -1,0 +1,110 @@
+"""labs/conftest.py: fixtures of the staging checks (labs/test_*.py).
+
+The checks run on what is shipped: a repository published from this tree
+(`published`), the solution patches (`patches`), and clones of it in which
+a student's or an instructor's steps are replayed (`work_tree`).  A test
+with a `lab` argument runs once per lab of labs.toml.  At the end the
+session prints the wall time of the checks of each lab.
+
+`make staging` runs them; `make test` runs `make staging`.
+"""
+
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+import tree
+import worktree
+from tree import labinfo
+
+ROOT = tree.ROOT
+LAB_ID_RE = re.compile(r"\[lab(\d+)\]$")
+
+
+def pytest_generate_tests(metafunc):
+    if "lab" in metafunc.fixturenames:
+        labs = labinfo.load(ROOT)
+        metafunc.parametrize("lab", labs, ids=["lab%d" % lab.number for lab in labs])
+
+
+@pytest.fixture(scope="session")
+def labs():
+    return labinfo.load(ROOT)
+
+
+def stage(root, *args):
+    """Runs `labs/stage.py args...` of the tree at `root` (what make labs and
+    make solutions run) and returns its output; fails the test if it fails."""
+    done = subprocess.run([sys.executable, os.path.join(root, "labs", "stage.py"), *map(str, args)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, "labs/stage.py %s failed:\n%s%s" % (" ".join(map(str, args)), done.stdout,
+                                                                     done.stderr)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """The student repository published from this tree (make labs)."""
+    path = tmp_path_factory.getbasetemp() / "published"
+    stage(ROOT, "publish", path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def patches(tmp_path_factory):
+    """The directory of the solution patches of this tree (make solutions)."""
+    path = tmp_path_factory.getbasetemp() / "solutions"
+    stage(ROOT, "solutions", path)
+    return path
+
+
+@pytest.fixture
+def work_tree(published, tmp_path):
+    """A factory: work_tree(name) clones the published repository into a
+    fresh directory and returns its WorkTree."""
+    return lambda name: worktree.WorkTree(published, tmp_path / name)
+
+
+@pytest.fixture
+def source_copy(tmp_path):
+    """A copy of this tree's files (those stage.py reads) in a fresh git
+    repository, for checks that break something on purpose."""
+    copy = tmp_path / "source"
+    for path in tree.source_files(ROOT):
+        target = copy / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(os.path.join(ROOT, path), target)
+    worktree.run(["git", "init", "-q"], copy, "git init")
+    worktree.run(["git", "add", "-A"], copy, "git add")
+    worktree.run(["git", "commit", "-q", "-m", "copy"], copy, "git commit")
+    return copy
+
+
+# -- wall time per lab ------------------------------------------------------
+
+class Timer:
+    """Adds up the durations of the checks, per lab (from the `[labN]` of
+    their ids) and in all, and prints them after the run."""
+
+    def __init__(self):
+        self.per_lab = collections.Counter()
+        self.started = time.monotonic()
+
+    def pytest_runtest_logreport(self, report):
+        lab = LAB_ID_RE.search(report.nodeid)
+        self.per_lab["lab " + lab.group(1) if lab else "labs together"] += report.duration
+
+    def pytest_terminal_summary(self, terminalreporter):
+        parts = ["%s %.0fs" % (name, seconds) for name, seconds in sorted(self.per_lab.items())]
+        terminalreporter.write_line("staging checks: %s; wall time %.0fs"
+                                    % (", ".join(parts), time.monotonic() - self.started))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(Timer(), "exolab-staging-timer")

@@ -1,0 +1,115 @@
+"""labs/test_catches.py: the staging checks catch what they are for.
+
+Each test breaks something on purpose (in a string, or in a copy of this
+tree) and shows that the check fails and names the file and line: a broken
+fence, a solution line planted in a skeleton, a skeleton that does not
+compile.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import fences
+import leaks
+import stage
+import tree
+import worktree
+from conftest import ROOT
+
+BROKEN_FENCES = [
+    # (file name, contents, the line the error must name, a word of its message)
+    ("x.cc", "a\n#if SOL >= 1\nb\n", 2, "#endif"),
+    ("x.cc", "a\n#endif\n", 2, "without #if"),
+    ("x.cc", "#if SOL > 0\n#endif\n", 1, "not a fence"),
+    ("x.cc", "#ifdef SOL\n#endif\n", 1, "not a fence"),
+    ("x.cc", "#if SOL >= 1\n#elif LAB >= 2\n#endif\n", 2, "not a fence"),
+    ("x.cc", "#if SOL >= 1\n#else\n#else\n#endif\n", 3, "second #else"),
+    ("x.cc", "#if SOL >= 1\n#if SOL >= 1\n#endif\n#endif\n", 2, "inside the solution fence"),
+    ("x.cc", "#if SOL >= 2\n#endif\n", 1, "already has"),
+    ("x.cc", "#if LAB >= 3\n#if SOL >= 2\n#endif\n#endif\n", 2, "first appears in lab 3"),
+    ("x.cc", "#if LAB >= 1\n#endif\n", 1, "always true"),
+]
+
+
+@pytest.mark.parametrize("name, text, line, words", BROKEN_FENCES)
+def test_broken_fence_is_named(name, text, line, words):
+    errors = fences.scan(name, text, 1)[1]
+    assert any(e.startswith("%s:%d: " % (name, line)) and words in e for e in errors), errors
+
+
+def test_fence_in_assembly_is_named():
+    errors = fences.check_preprocessed("kernel/x.asm", "nop\n%if SOL >= 1\n%endif\n")
+    assert errors and errors[0].startswith("kernel/x.asm:2: "), errors
+
+
+def test_malformed_marker_is_named():
+    found, errors = fences.marker("handouts/x.md", "# Title\n<!-- exolab: lab two -->\n")
+    assert found is None and errors and errors[0].startswith("handouts/x.md:2: "), errors
+
+
+def first_fences(root):
+    """(a, b, line): the first solution fence of the tree at `root` with a
+    line that the leak check searches for, the first other solution fence
+    with a skeleton, and that line of a."""
+    lines = leaks.solution_lines(root)
+    solutions = [f for path in tree.source_files(root) if fences.kind(path) == "fenced"
+                 for f in fences.scan(path, tree.read_text(root, path), 1)[0] if f.symbol == "SOL"]
+    a, line = next((f, text) for f in solutions for _, text in f.body if leaks.normalise(text) in lines)
+    b = next(f for f in solutions if f is not a and f.other)
+    return a, b, line
+
+
+def plant(root, fence, line):
+    """Inserts `line` as the first line of `fence`'s skeleton in the tree at
+    `root`; returns the line number it now has."""
+    path = os.path.join(root, fence.path)
+    with open(path) as f:
+        text = f.read().split("\n")
+    number = fence.other[0][0]
+    text.insert(number - 1, line)
+    with open(path, "w") as f:
+        f.write("\n".join(text))
+    return number
+
+
+def test_broken_fence_stops_publishing(source_copy, tmp_path):
+    a, _, _ = first_fences(source_copy)
+    plant(source_copy, a, "#if SOL >= 1")
+    done = subprocess.run([sys.executable, os.path.join(source_copy, "labs", "stage.py"), "publish", tmp_path / "p"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "%s:%d: " % (a.path, a.other[0][0]) in done.stderr, done.stderr
+
+
+def test_planted_solution_line_is_a_leak(source_copy, tmp_path):
+    """A line of one fence's solution, planted in another fence's skeleton:
+    the tree still lints clean, but the published repository leaks it, and
+    the check names the branch, file and line where it is."""
+    a, b, line = first_fences(source_copy)
+    number = plant(source_copy, b, line)
+    labs = stage.publish(str(source_copy), str(tmp_path / "published"))   # lints clean, or raises
+    found = leaks.find_leaks(str(tmp_path / "published"), leaks.solution_lines(str(source_copy)))
+    where = "%s:%s:" % (labs[b.lab - 1].branch, b.path)
+    assert any(f.startswith(where) and leaks.normalise(line) in f for f in found), \
+        "the line %r of %s:%d planted at %s:%d was not found: %s" % (line, a.path, a.line, b.path, number, found)
+
+
+def test_uncompilable_skeleton_is_named(source_copy, tmp_path):
+    """A skeleton that does not compile: building its branch fails, and the
+    failure shows the compiler's message with main's file and line."""
+    _, b, _ = first_fences(source_copy)
+    number = plant(source_copy, b, "exolab_this_does_not_compile;")
+    labs = stage.publish(str(source_copy), str(tmp_path / "published"))
+    work = worktree.WorkTree(tmp_path / "published", tmp_path / "work")
+    work.checkout(labs[b.lab - 1].branch)
+    with pytest.raises(worktree.Failed) as failure:
+        work.build(str(source_copy), b.lab, 0)
+    assert "%s:%d:" % (b.path, number) in str(failure.value), str(failure.value)
+
+
+def test_zero_leak_is_checked_on_this_tree():
+    """The leak check looks for something: without solution lines to look
+    for, test_zero_leak would pass vacuously."""
+    assert leaks.solution_lines(ROOT)

@@ -1,0 +1,169 @@
+"""labs/tree.py: main's files, which lab each belongs to, and the tree of one lab.
+
+Which lab a file first appears in (its owner), the first rule that applies:
+  1. labs/labs.toml: lab 1 (each branch gets the entries of its labs only);
+     everything else under labs/ is the staff's and never published;
+  2. a marker line (fences.py): `exolab: staff`, or `exolab: lab N`;
+  3. grade/test_labN_*.py: lab N;
+  4. a handout that labs.toml names for lab N: lab N;
+  5. anything else: lab 1.
+The tree of lab N holds the files whose owner is 1..N, with C and C++ files
+passed through unifdef, the Makefile's `LAB ?=` default set to N, and
+README.md rendered from labs/student-readme.md.
+"""
+
+import os
+import re
+import string
+import subprocess
+import sys
+import tomllib
+
+import fences
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "grade"))
+import labinfo  # noqa: E402
+
+STAFF_DIR = "labs/"
+README = "README.md"
+README_TEMPLATE = "labs/student-readme.md"
+MAKEFILE = "Makefile"
+MAKEFILE_LAB_RE = re.compile(r"^LAB \?= \d+$", re.M)
+TEST_RE = re.compile(r"^grade/test_lab(\d+)_[^/]*\.py$")
+MERGE_TEXT = """\
+Your work on the earlier labs is on your branch `$previous`.  Bring it in
+before you start:
+
+```
+git checkout $branch
+git merge $previous      # if git reports a conflict: fix the files it names, then git commit
+make test            # every lab so far: the earlier labs' tests pass again
+```
+"""
+
+
+class StageError(Exception):
+    """Something in main's tree stops staging; the message says what and where."""
+
+
+def source_files(root):
+    """Paths (relative, sorted) of main's files: those git tracks or would
+    track (not ignored), as they are in the working tree."""
+    listing = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             check=True, capture_output=True).stdout.decode()
+    return sorted({p for p in listing.split("\0") if p and os.path.isfile(os.path.join(root, p))})
+
+
+def read_text(root, path):
+    """The file as text (undecodable bytes replaced: only markers and
+    fences are read from text)."""
+    with open(os.path.join(root, path), "rb") as f:
+        return f.read().decode("utf-8", "replace")
+
+
+def owner(path, text, labs):
+    """The lab that `path` (contents `text`) first appears in, or None for a
+    staff file; the rules are in this module's docstring."""
+    if path == labinfo.PATH:
+        return 1
+    if path.startswith(STAFF_DIR):
+        return None
+    found, _ = fences.marker(path, text)
+    if found:
+        return found.lab
+    test = TEST_RE.match(path)
+    if test:
+        return int(test.group(1))
+    handouts = {lab.handout: lab.number for lab in labs}
+    return handouts.get(path, 1)
+
+
+def lint(root, labs):
+    """Every problem that stops main's tree from being staged, as messages
+    "path:line: ..." (broken or misplaced fences, malformed markers, a
+    missing handout or template, a Makefile without one `LAB ?=` line).
+    A marker may name a lab that labs.toml does not list yet: its file is
+    in no branch until it does."""
+    errors = ["%s: lab %d's handout %s does not exist" % (labinfo.PATH, lab.number, lab.handout)
+              for lab in labs if not os.path.isfile(os.path.join(root, lab.handout))]
+    for path in source_files(root):
+        text = read_text(root, path)
+        found, marker_errors = fences.marker(path, text)
+        errors += marker_errors
+        if found and found.lab == 0:
+            errors.append("%s:%d: there is no lab 0" % (path, found.line))
+        kind = fences.kind(path)
+        if kind == "fenced":
+            errors += fences.scan(path, text, owner(path, text, labs) or 1)[1]
+        elif kind == "preprocessed":
+            errors += fences.check_preprocessed(path, text)
+    if not os.path.isfile(os.path.join(root, README_TEMPLATE)):
+        errors.append("%s does not exist" % README_TEMPLATE)
+    if len(MAKEFILE_LAB_RE.findall(read_text(root, MAKEFILE))) != 1:
+        errors.append("%s: expected exactly one line `LAB ?= N`" % MAKEFILE)
+    return errors
+
+
+def export(root, labs, number, sol, dest):
+    """Writes the tree of lab `number` into the directory `dest` (created if
+    missing; files already there are overwritten, not deleted), with the
+    solutions of labs 1..sol compiled in: sol=0 is the published branch,
+    sol=number the solved lab.  Raises StageError if unifdef fails."""
+    for path in source_files(root):
+        text = read_text(root, path)
+        first = owner(path, text, labs)
+        if first is None or first > number or path == README:
+            continue
+        data = _transform(root, labs, path, number, sol)
+        target = os.path.join(dest, path)
+        os.makedirs(os.path.dirname(target) or dest, exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+        os.chmod(target, 0o755 if os.access(os.path.join(root, path), os.X_OK) else 0o644)
+    with open(os.path.join(dest, README), "w") as f:
+        f.write(render_readme(root, labs, number))
+
+
+def _transform(root, labs, path, number, sol):
+    """The contents of `path` in the tree of lab `number` with solutions 1..sol."""
+    if fences.kind(path) == "fenced":
+        run = subprocess.run(["unifdef", "-x2", "-B", "-DLAB=%d" % number, "-DSOL=%d" % sol, path],
+                             cwd=root, capture_output=True)
+        if run.returncode != 0:
+            raise StageError(run.stderr.decode().strip())
+        return run.stdout
+    text = read_text(root, path)
+    if path == MAKEFILE:
+        return MAKEFILE_LAB_RE.sub("LAB ?= %d" % number, text).encode()
+    if path == labinfo.PATH:
+        return _labs_file_upto(text, number).encode()
+    with open(os.path.join(root, path), "rb") as f:
+        return f.read()
+
+
+def _labs_file_upto(text, number):
+    """labs.toml's text with only its first `number` [[lab]] tables (and the
+    comments above the first); raises StageError if that does not parse as
+    exactly labs 1..number."""
+    chunks = re.split(r"(?m)^(?=\[\[lab\]\]\s*$)", text)
+    result = "".join(chunks[:number + 1]).rstrip() + "\n"
+    parsed = tomllib.loads(result).get("lab", [])
+    if [entry.get("number") for entry in parsed] != list(range(1, number + 1)):
+        raise StageError("%s: cannot cut it after lab %d: write each lab as one [[lab]] table, in order"
+                         % (labinfo.PATH, number))
+    return result
+
+
+def render_readme(root, labs, number):
+    """README.md of lab `number`'s branch: labs/student-readme.md with
+    $number, $title, $branch, $handout and $merge (how to bring in the
+    previous lab; empty for lab 1) filled in."""
+    lab = labs[number - 1]
+    fields = {"number": number, "title": lab.title, "branch": lab.branch, "handout": lab.handout}
+    if number > 1:
+        fields["merge"] = string.Template(MERGE_TEXT).substitute(fields, previous=labs[number - 2].branch)
+    else:
+        fields["merge"] = "Work on branch `%s` (`git checkout %s`); there is no earlier lab to merge.\n" % (
+            lab.branch, lab.branch)
+    return string.Template(read_text(root, README_TEMPLATE)).substitute(fields)
