@@ -47,6 +47,8 @@ def checked_labs(root):
     errors = tree.lint(root, labs)
     if errors:
         raise tree.StageError("the tree cannot be staged:\n" + "\n".join(errors))
+    for warning in tree.missing_handouts(root, labs):
+        print("exolab: warning: %s" % warning, file=sys.stderr)
     return labs
 
 

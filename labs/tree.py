@@ -82,11 +82,10 @@ def owner(path, text, labs):
 def lint(root, labs):
     """Every problem that stops main's tree from being staged, as messages
     "path:line: ..." (broken or misplaced fences, malformed markers, a
-    missing handout or template, a Makefile without one `LAB ?=` line).
+    missing README template, a Makefile without one `LAB ?=` line).
     A marker may name a lab that labs.toml does not list yet: its file is
     in no branch until it does."""
-    errors = ["%s: lab %d's handout %s does not exist" % (labinfo.PATH, lab.number, lab.handout)
-              for lab in labs if not os.path.isfile(os.path.join(root, lab.handout))]
+    errors = []
     for path in source_files(root):
         text = read_text(root, path)
         found, marker_errors = fences.marker(path, text)
@@ -103,6 +102,13 @@ def lint(root, labs):
     if len(MAKEFILE_LAB_RE.findall(read_text(root, MAKEFILE))) != 1:
         errors.append("%s: expected exactly one line `LAB ?= N`" % MAKEFILE)
     return errors
+
+
+def missing_handouts(root, labs):
+    """Messages naming each handout of labs.toml that does not exist (the
+    branch is published without it)."""
+    return ["%s: lab %d's handout %s does not exist" % (labinfo.PATH, lab.number, lab.handout)
+            for lab in labs if not os.path.isfile(os.path.join(root, lab.handout))]
 
 
 def export(root, labs, number, sol, dest):
