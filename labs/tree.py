@@ -37,9 +37,13 @@ before you start:
 
 ```
 git checkout $branch
-git merge $previous      # if git reports a conflict: fix the files it names, then git commit
-make test            # every lab so far: the earlier labs' tests pass again
+git merge $previous
+make test
 ```
+
+If git reports a conflict, fix the files it names, `git add` them and
+`git commit`.  `make test` grades every lab so far: the earlier labs'
+tests pass again, this lab's exercise tests fail until you solve them.
 """
 
 
