@@ -3,7 +3,8 @@
 The checks run on what is shipped: a repository published from this tree
 (`published`), the solution patches (`patches`), and clones of it in which
 a student's or an instructor's steps are replayed (`work_tree`).  A test
-with a `lab` argument runs once per lab of labs.toml.  At the end the
+with a `lab` argument runs once per lab of labs.toml, one with `later_lab`
+once per lab but the first.  At the end the
 session prints the wall time of the checks of each lab.
 
 `make staging` runs them; `make test` runs `make staging`.
@@ -28,9 +29,11 @@ LAB_ID_RE = re.compile(r"\[lab(\d+)\]$")
 
 
 def pytest_generate_tests(metafunc):
-    if "lab" in metafunc.fixturenames:
-        labs = labinfo.load(ROOT)
-        metafunc.parametrize("lab", labs, ids=["lab%d" % lab.number for lab in labs])
+    """`lab`: every lab of labs.toml; `later_lab`: every lab but lab 1."""
+    for name, first in (("lab", 0), ("later_lab", 1)):
+        if name in metafunc.fixturenames:
+            labs = labinfo.load(ROOT)[first:]
+            metafunc.parametrize(name, labs, ids=["lab%d" % lab.number for lab in labs])
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,8 @@ For every lab N of labs.toml:
   2. test_student_start: the tree a student has at the start of lab N (the
      SOL=N-1 tree) fails every exercise test of lab N and passes all other
      tests of labs 1..N;
-  3. test_published_boots: the published labN builds and boots;
+  3. test_published_boots: the published labN builds and boots (for lab 1,
+     test_student_start builds and grades the published lab1);
   4. test_zero_leak: no solution line is in any object of the published
      repository (for all labs at once);
   5. test_student_start again: for N > 1 that tree is built the way a
@@ -135,11 +136,12 @@ def test_student_start(work_tree, patches, labs, lab, tmp_path):
         where, lab.number, "\n  ".join(_names(should_pass)), _tail(output))
 
 
-def test_published_boots(work_tree, lab):
-    """Check 3: the published branch, as cloned, builds and its kernel boots."""
-    work = work_tree(lab.branch)
-    work.checkout(lab.branch)
-    build = work.build(ROOT, lab.number, 0)
+def test_published_boots(work_tree, later_lab):
+    """Check 3: the published branch, as cloned, builds and its kernel boots
+    (branch lab1 is the tree test_student_start[lab1] builds and grades)."""
+    work = work_tree(later_lab.branch)
+    work.checkout(later_lab.branch)
+    build = work.build(ROOT, later_lab.number, 0)
     machine = Machine(os.path.join(build, "exolab.iso"), os.path.join(build, "boot.log"))
     try:
         machine.expect(BANNER, timeout=30)
