@@ -5,13 +5,15 @@
 # EXOLAB_GDB_TARGET), loads the kernel's symbols and connects.
 #
 # The 32-to-64-bit switch: QEMU's x86-64 stub always sends 64-bit registers,
-# so GDB stays in i386:x86-64 from the first instruction.  Only the
-# disassembly of boot.asm's 32-bit part needs the other mode: `boot32`
-# shows it, `boot64` returns to normal.
+# so GDB stays in i386:x86-64 from the first instruction (GDB 13 refuses to
+# switch to i386 against QEMU's 64-bit target description).  Breakpoints and
+# stepping work in boot.asm's 32-bit part too; only GDB's disassembly is
+# wrong there, so `disas32` asks QEMU, which decodes in the CPU's current mode.
 #
 # Commands added here:
 #   user-symbols PROGRAM   load build/.../user/bin/PROGRAM's symbols (lab 3 on)
-#   boot32 / boot64        disassemble as 32-bit (boot.asm before long mode) / 64-bit
+#   disas32 [N]            the next N (default 8) instructions at $pc, decoded by
+#                          QEMU in the CPU's current mode (use it in boot.asm)
 
 set confirm off
 set pagination off
@@ -51,11 +53,10 @@ class UserSymbols(gdb.Command):
 UserSymbols()
 end
 
-define boot32
-  set architecture i386
-  echo Disassembling as 32-bit code (boot.asm before long mode). 'boot64' switches back.\n
-end
-
-define boot64
-  set architecture i386:x86-64
+define disas32
+  if $argc == 0
+    monitor x/8i $pc
+  else
+    eval "monitor x/%di $pc", $arg0
+  end
 end

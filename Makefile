@@ -12,7 +12,7 @@
 # LAB selects the lab the tree is built for and SOL how many labs' solutions
 # are compiled in (DESIGN §5): `make LAB=1 SOL=0 grade` is lab 1's skeleton.
 
-LAB ?= 2
+LAB ?= 3
 SOL ?= $(LAB)
 BUILD := build/lab$(LAB)-sol$(SOL)
 # V=1 shows every command.
@@ -22,7 +22,9 @@ CXX := g++
 NASM := nasm
 QEMU := qemu-system-x86_64
 # The interpreter that has pytest and pexpect (Debian's), not a pyenv build.
-PYTHON := $(shell for p in /usr/bin/python3 python3; do $$p -c 'import pytest, pexpect' 2>/dev/null && echo $$p && break; done)
+# Looked up when a recipe needs it, after `deps` has installed them.
+PYTHON = $(or $(shell for p in /usr/bin/python3 python3; do $$p -c 'import pytest, pexpect' 2>/dev/null && echo $$p && break; done),\
+	$(error exolab: no python3 with pytest and pexpect; run tools/install-deps))
 
 CXXFLAGS := -std=c++20 -O2 -g -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-use-cxa-atexit -mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pie -fno-stack-protector \
@@ -171,7 +173,7 @@ qemu-nox: $(ISO)
 
 # The port is free when chosen and recorded in build/gdb-target with the
 # kernel's path, where .gdbinit reads both.
-qemu-gdb: $(ISO)
+qemu-gdb: $(ISO) | deps
 	@port=$$($(PYTHON) -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	printf 'port %s\nkernel %s\n' $$port $(KERNEL) > build/gdb-target; \
 	echo "exolab: QEMU is stopped at the first instruction; run 'make gdb' in another terminal (port $$port)"; \
@@ -181,11 +183,11 @@ gdb: | deps
 	gdb -n -x .gdbinit
 
 GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n auto $(if $(TEST),-k '$(TEST)')
-grade: $(ISO)
+grade: $(ISO) | deps
 	$(PYTHON) -m pytest $(GRADE_ARGS) $(PYTEST_ARGS)
 
-test: $(ISO)
-	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=all -n auto $(PYTEST_ARGS)
+test: $(ISO) | deps
+	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n auto $(PYTEST_ARGS)
 
 compile_commands.json: $(KERNEL_CXX)
 	@{ echo '['; sep=''; for f in $(KERNEL_CXX); do \

@@ -1,7 +1,7 @@
 """grade/conftest.py: the exolab grading plugin (DESIGN §6).
 
   --build-dir DIR     which build to boot (the Makefile passes build/labN-solM)
-  --lab N|all         grade lab N only, or every lab (make test)
+  --lab N|A-B|all     grade lab N, labs A to B (make test: 1-LAB), or every lab
   --timeout-scale X   multiply every timeout (also EXOLAB_TIMEOUT_SCALE)
   --results FILE      also write a Gradescope-compatible results.json
 
@@ -34,11 +34,22 @@ LAB_FILE_RE = re.compile(r"test_lab(\d+)_")
 def pytest_addoption(parser):
     group = parser.getgroup("exolab")
     group.addoption("--build-dir", default="build/lab1-sol1", help="the build to grade")
-    group.addoption("--lab", default="all", help="lab number to grade, or 'all'")
+    group.addoption("--lab", default="all", help="lab number N, range A-B, or 'all'")
     group.addoption("--timeout-scale", type=float,
                     default=float(os.environ.get("EXOLAB_TIMEOUT_SCALE", "1")),
                     help="multiply every timeout (slow machines)")
     group.addoption("--results", default=None, help="write Gradescope results JSON here")
+
+
+def _wanted_labs(option):
+    """The labs --lab selects: None for all, else a range of lab numbers."""
+    if option == "all":
+        return None
+    m = re.fullmatch(r"(\d+)(?:-(\d+))?", option)
+    if not m:
+        raise pytest.UsageError("--lab takes N, A-B or all, not %r" % option)
+    first = int(m.group(1))
+    return range(first, int(m.group(2) or first) + 1)
 
 
 def lab_of(path):
@@ -51,7 +62,7 @@ def pytest_collection_modifyitems(config, items):
     """Gives every test its lab and points, checks them against labs.toml
     (before -k deselects anything) and keeps the tests of --lab."""
     labs = config.exolab_labs
-    wanted = config.getoption("--lab")
+    wanted = _wanted_labs(config.getoption("--lab"))
     keep, drop = [], []
     for item in items:
         lab = lab_of(item.fspath)
@@ -61,7 +72,7 @@ def pytest_collection_modifyitems(config, items):
         if lab not in labs:
             config.exolab_problems[lab] = "%s: lab %s is not in %s" % (item.fspath.basename, lab, labinfo.PATH)
         item.user_properties += [("lab", lab), ("points", marker.args[0])]
-        (keep if wanted == "all" or str(lab) == wanted else drop).append(item)
+        (keep if wanted is None or lab in wanted else drop).append(item)
     if not any("::" in arg for arg in config.args):
         config.exolab_problems.update(_disagreements_with_labs_file(labs, items))
     if drop:
@@ -135,6 +146,7 @@ def machine(request, build_dir, log_dir, timeout_scale):
         m = Machine(os.path.join(build_dir, "exolab.iso"), log, cmdline=cmdline, memory=memory,
                     timeout_scale=timeout_scale, extra_args=extra_args)
         started.append(m)
+        request.node.user_properties.append(("log", os.path.relpath(log, ROOT)))
         return m
 
     yield boot
@@ -199,6 +211,9 @@ class GradeReporter:
         if report.failed:
             entry["passed"] = False
             entry["output"] += report.longreprtext + "\n"
+            logs = [value for key, value in report.user_properties if key == "log"]
+            if logs and "full log:" not in entry["output"]:
+                entry["output"] += "full log: %s\n" % ", ".join(logs)
         if report.when == "teardown":
             tr = self.config.pluginmanager.get_plugin("terminalreporter")
             if tr is not None:
@@ -216,6 +231,9 @@ class GradeReporter:
             out_of = sum(e["points"] for e in entries)
             for e in entries:
                 tr.write_line(_line(e))
+                logs = re.findall(r"full log: (.*)", e["output"])
+                if not e["passed"] and logs:
+                    tr.write_line("          full log: %s" % logs[-1].strip())
             title = self.config.exolab_labs[lab].title if lab in self.config.exolab_labs else "not in labs.toml"
             tr.write_line("lab %s (%s) score: %d/%d" % (lab, title, got, out_of))
             total, maximum = total + got, maximum + out_of

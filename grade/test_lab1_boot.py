@@ -78,7 +78,7 @@ def test_printf(machine):
 
 
 def backtrace_frames(machine):
-    m = machine(cmdline="run=backtrace", name="backtrace")
+    m = machine(cmdline="run=backtrace")
     m.expect(r"run=backtrace: done")
     frames = [f.groups() for f in FRAME_RE.finditer(m.output)]
     assert frames, "no backtrace frame lines ('#N rbp ... rip ... name+0xoff args ...') in the output"

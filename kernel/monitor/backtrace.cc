@@ -35,11 +35,15 @@ bool plausible_frame(uint64_t rbp) { return rbp != 0 && rbp % 8 == 0 && rbp >= k
 
 // Prints one frame: its number, its base `rbp`, the address `rip` it is
 // executing at, the function containing rip (name+offset), and the first
-// two stack words above the frame's return address.
+// two stack words above the frame's return address.  For outer frames rip
+// is a return address, the byte after a call: the call itself (rip - 1)
+// names the function, which matters when the call was a function's last
+// instruction (a call to a function that never returns).
 void print_frame(int number, uint64_t rbp, uint64_t rip, uint64_t arg1, uint64_t arg2) {
     char name[128];
     symbols::Location where;
-    if (symbols::lookup(rip, &where)) {
+    if (symbols::lookup(number == 0 ? rip : rip - 1, &where)) {
+        where.offset += number == 0 ? 0 : 1;
         symbols::demangle(where.name, name, sizeof(name));
         kprintf("  #%-2d rbp %016lx  rip %016lx  %s+0x%lx  args %016lx %016lx\n", number, rbp, rip, name,
                 where.offset, arg1, arg2);

@@ -182,6 +182,14 @@ long_mode_entry:
     mov gs, ax
     mov ss, ax
 
+    ; Upper register halves are undefined after the switch: set the whole
+    ; of every register used from here on.  The higher-half kernel stack
+    ; first; 16 zero bytes stay above the first frame, so a backtrace can
+    ; read kmain's two "argument" words without running off the stack.
+    mov rsp, boot_stack_top - 16
+    mov edi, edi
+    mov esi, esi
+
     ; Reload GDTR with the GDT's higher-half alias so that it stays valid once
     ; the identity map is gone (lab 2).
     mov rax, boot_gdt
@@ -191,16 +199,11 @@ long_mode_entry:
     mov word [rsp + 6], boot_gdt_end - boot_gdt - 1
     mov [rsp + 8], rax
     lgdt [rsp + 6]
+    add rsp, 16
 
-    mov edi, edi                    ; upper halves are undefined after the switch
-    mov esi, esi
-    ; The higher-half kernel stack.  16 zero bytes stay above the first
-    ; frame, so a backtrace can read kmain's two "argument" words without
-    ; running off the top of the stack.
-    mov rsp, boot_stack_top - 16
     ; kmain never returns.  Enter it with a zero frame pointer and a zero
-    ; return address: both mark the outermost frame, for the kernel's own
-    ; backtrace and for GDB's.
+    ; return address: both mark the outermost frame (the kernel's backtrace
+    ; stops at rbp = 0; GDB shows a last frame at address 0 and stops).
     xor ebp, ebp
     push 0
     mov rax, kmain
