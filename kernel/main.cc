@@ -2,13 +2,13 @@
 #include <cstdint>
 
 #include "arch/x86_64/serial.h"
-#include "arch/x86_64/trap.h"
 #include "boot/cmdline.h"
 #include "boot/multiboot2.h"
 #include "boot/symbols.h"
 #include "lib/kprintf.h"
 #include "lib/panic.h"
 #if LAB >= 2
+#include "arch/x86_64/trap.h"
 #include "mm/frames.h"
 #include "mm/kspace.h"
 #endif
