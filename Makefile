@@ -31,7 +31,7 @@ CXXFLAGS := -std=c++20 -O2 -g -ffreestanding -fno-exceptions -fno-rtti -fno-thre
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -nostdlib \
 	-Wall -Wextra -Werror -Ikernel -DLAB=$(LAB) -DSOL=$(SOL)
-NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -DLAB=$(LAB) -DSOL=$(SOL)
+NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -ikernel/ -DLAB=$(LAB) -DSOL=$(SOL)
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
 
 # A file that first appears in lab N says so in a marker line near its top

@@ -14,6 +14,8 @@
 ; is canonical: user code runs only below USER_TOP (map refuses anything
 ; higher), far from the canonical boundary.
 
+%include "arch/x86_64/trapframe.inc"
+
 extern syscall_dispatch
 global syscall_entry
 global syscall_kernel_rsp
@@ -39,38 +41,10 @@ syscall_entry:
     push rcx                        ; rip
     push 0                          ; error code
     push SYSCALL_VECTOR             ; vector
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     mov rdi, rsp
     call syscall_dispatch
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GENERAL_REGISTERS
     add rsp, 16                     ; vector, error code
     pop rcx                         ; rip
     add rsp, 8                      ; cs

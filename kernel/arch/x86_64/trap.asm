@@ -18,6 +18,8 @@
 
 bits 64
 
+%include "arch/x86_64/trapframe.inc"
+
 extern trap_dispatch
 
 ; Offsets in a TrapFrame (trap.h static_asserts them).
@@ -65,21 +67,7 @@ trap_common:
     jz .saved_gs
     swapgs                          ; from user mode: take the kernel's GS
 .saved_gs:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     cld                             ; the C++ ABI wants DF clear; user code may have set it
     mov rdi, rsp                    ; the TrapFrame; 16-aligned (see trap.h)
 
@@ -104,21 +92,7 @@ global trap_return:function (trap_return_end - trap_return)
 trap_return:
     mov rsp, rdi
 trap_restore:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GENERAL_REGISTERS
     add rsp, 16                     ; the vector and the error code
     test byte [rsp + 8], 3          ; the cs IRETQ is about to load
     jz .kernel_gs
