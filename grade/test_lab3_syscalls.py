@@ -140,6 +140,17 @@ def test_hello(machine):
     assert run.printed == "hello, world\ni am domain 1\n", "hello printed:\n" + run.printed
 
 
+@pytest.mark.points(4)
+def test_syscall_preserves_state(machine):
+    run = run_program(machine, "syscallregs")
+    assert_exited(run, "syscallregs")
+    expected = ["selectors after a system call: cs 0x23 ss 0x1b",   # STAR: SYSRET's user selectors
+                "registers changed by a system call: 0",            # only rax, rcx, r11 may change
+                "printed with the direction flag set",              # the caller's DF does not reach the copy
+                "cputs with DF set: ok"]
+    assert run.printed.splitlines() == expected, "syscallregs printed:\n" + run.printed
+
+
 @pytest.mark.points(5)
 def test_testbss(machine):
     run = run_program(machine, "testbss")
@@ -227,7 +238,7 @@ def test_mapunowned(machine):
     assert_exited(run, "mapunowned")
     got = dict(re.findall(r"^map (.+?) \(frame [0-9a-f]+\): (\w+)$", "\n".join(run.lines("mapunowned")), re.M))
     expected = {"kernel image": "AccessDenied", "frame table": "AccessDenied", "free frame": "AccessDenied",
-                "own frame": "ok"}
+                "own page table": "AccessDenied", "beyond the table": "InvalidArgument", "own frame": "ok"}
     assert got == expected, "sys_map results:\n" + run.printed
 
 

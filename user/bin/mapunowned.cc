@@ -1,10 +1,13 @@
 // user/bin/mapunowned.cc: sys_map of frames the caller does not own.
 // exolab: lab 3
 //
-// sys_map checks authority (a secure binding): a domain may map only frames
-// it (or a descendant) owns.  Mapping a kernel frame, a frame of the frame
-// table or a free frame must each fail with AccessDenied; mapping a frame
-// it allocated itself must work.
+// sys_map checks authority (a secure binding): a domain may map only user
+// frames it (or a descendant) owns.  Mapping a kernel frame, a frame of the
+// frame table, a free frame or one of its own page tables (owned by the
+// domain, but not a user frame: mapped writable it would let the domain
+// forge mappings) must each fail with AccessDenied, a frame beyond the
+// table with InvalidArgument; mapping a frame it allocated itself must work.
+#include "abi/domain.h"
 #include "lib/libos.h"
 #include "lib/windows.h"
 
@@ -33,6 +36,8 @@ int main() {
     try_map("kernel image", KERNEL_LOAD_PHYS / PAGE_SIZE);
     try_map("frame table", pte_frame(lookup_pte(UFRAMES)));
     try_map("free frame", some_free_frame());
+    try_map("own page table", reinterpret_cast<const DomainInfo*>(UDOMAINS)[sys_self()].root_pfn);
+    try_map("beyond the table", frame_table_entries() + 4096);
     int64_t own = sys_frame_alloc(0);
     if (own < 0) panic("sys_frame_alloc: %s", result_name(own));
     try_map("own frame", static_cast<uint64_t>(own));
