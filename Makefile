@@ -3,6 +3,7 @@
 #   make qemu            build and boot the exokernel, serial console on this terminal
 #   make qemu-nox        the same, never opening a window
 #   make qemu-gdb        boot stopped, with a GDB stub; then `make gdb` in another terminal
+#                        (RUN=name with any qemu target: boot with run=name)
 #   make grade           grade the current lab (LAB=N to choose; TEST=name for one test)
 #   make test            everything the project checks
 #   make bench           the benchmarks (LAB >= 3), `BENCH <name> <ticks>` lines
@@ -46,7 +47,11 @@ KERNEL := $(BUILD)/kernel.elf
 ISO := $(BUILD)/exolab.iso
 
 # QEMU for people: serial on this terminal (Ctrl-A X quits), no reboot loop.
-QEMU_FLAGS := -m 128M -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# RUN=name passes run=name on the kernel command line (a self-test, or from
+# lab 3 a user program): `make qemu RUN=hello`, `make qemu-gdb RUN=hello`.
+comma := ,
+QEMU_FLAGS := -m 128M -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	$(if $(RUN),-smbios type=11$(comma)value=run=$(RUN))
 QEMU_NOX := -display none -serial mon:stdio
 QEMU_WINDOW := $(if $(DISPLAY),-serial mon:stdio,$(QEMU_NOX))
 # isa-debug-exit: 33 is the kernel's "success"; anything else is reported.

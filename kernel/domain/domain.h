@@ -24,8 +24,8 @@ struct Domain {
     char name[32];             // the program it runs, for messages
 };
 
-// Allocates the exported table, maps it at UDOMAINS, and prepares the
-// SYSCALL entry.  Call once, after kspace::init.  Errors: NoMemory.
+// Allocates the exported table and maps it at UDOMAINS.  Call once, after
+// kspace::init.  Errors: NoMemory.
 Result<void> init();
 
 // A new domain with an empty address space (kernel half and windows only),
@@ -44,7 +44,7 @@ extern Domain* running;  // written only by run() and destroy()
 }
 
 // The domain whose address space is active, or nullptr.  Inline: every
-// system call asks (DESIGN §8's null-call budget is 80 instructions).
+// system call asks, and the null call's target is 80 instructions.
 inline Domain* current() { return detail::running; }
 
 // True if `d` is `ancestor` or below it.

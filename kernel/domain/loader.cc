@@ -140,7 +140,10 @@ Result<void> load(domain::Domain& d, const uint8_t* image, size_t size, const ch
         }
     }
     for (uint64_t va = kStackBottom; va < USTACK_TOP; va += kPageSize) {
-        TRY(map_new_page(d, va, PageFlags::Writable | PageFlags::NoExecute));
+        if (Result<uint8_t*> r = map_new_page(d, va, PageFlags::Writable | PageFlags::NoExecute); !r.ok()) {
+            *reason = "no memory for the user stack";
+            return r.error();
+        }
     }
     d.context = TrapFrame{};
     d.context.rip = h->entry;

@@ -33,9 +33,6 @@ constexpr bool numbered_in_order() {
 }
 static_assert(numbered_in_order(), "syscalls.def must number its calls 0, 1, 2, ... in order");
 
-constexpr uint32_t kMsrStar = 0xC0000081;
-constexpr uint32_t kMsrLstar = 0xC0000082;
-constexpr uint32_t kMsrSfmask = 0xC0000084;
 constexpr uint64_t kEferSyscallEnable = 1 << 0;
 // Flags cleared on entry: TF (8), IF (9), DF (10), AC (18), NT (14).
 constexpr uint64_t kEntryFlagsMask = (1 << 8) | (1 << 9) | (1 << 10) | (1 << 14) | (1 << 18);
@@ -46,14 +43,15 @@ void init() {
     syscall_kernel_rsp = reinterpret_cast<uint64_t>(kernel_stack_top);
 #if SOL >= 3
     cpu::wrmsr(cpu::kMsrEfer, cpu::rdmsr(cpu::kMsrEfer) | kEferSyscallEnable);
-    cpu::wrmsr(kMsrStar, gdt::kStarValue);
-    cpu::wrmsr(kMsrLstar, reinterpret_cast<uint64_t>(&syscall_entry));
-    cpu::wrmsr(kMsrSfmask, kEntryFlagsMask);
+    cpu::wrmsr(cpu::kMsrStar, gdt::kStarValue);
+    cpu::wrmsr(cpu::kMsrLstar, reinterpret_cast<uint64_t>(&syscall_entry));
+    cpu::wrmsr(cpu::kMsrFmask, kEntryFlagsMask);
 #else
     // LAB 3: Exercise 4. Enable SYSCALL (EFER.SCE), then program STAR
-    // (gdt::kStarValue), LSTAR (where SYSCALL jumps: syscall_entry) and
-    // SFMASK (kEntryFlagsMask: the flags the entry must not run with).
-    (void)kMsrStar, (void)kMsrLstar, (void)kMsrSfmask, (void)kEferSyscallEnable, (void)kEntryFlagsMask;
+    // (cpu::kMsrStar: gdt::kStarValue), LSTAR (cpu::kMsrLstar: where
+    // SYSCALL jumps, syscall_entry) and SFMASK (cpu::kMsrFmask:
+    // kEntryFlagsMask, the flags the entry must not run with).
+    (void)kEferSyscallEnable, (void)kEntryFlagsMask;
 #endif
 }
 

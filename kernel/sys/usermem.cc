@@ -32,6 +32,7 @@ Result<PhysAddr> resolve(const domain::Domain& d, uint64_t va, bool write) {
 }  // namespace
 
 Result<void> check(const domain::Domain& d, uint64_t address, size_t bytes, bool write) {
+    if (bytes == 0) return {};  // an empty range is valid wherever it starts
     if (address + bytes < address) return Error::BadAddress;  // wraps around
     for (uint64_t page = address & ~(kPageSize - 1); page < address + bytes; page += kPageSize) {
         TRY(resolve(d, page, write));

@@ -18,8 +18,8 @@
 // Makes one system call: the number in rax, the arguments in rdi, rsi,
 // rdx, r10, r8, r9 (the SYSCALL instruction takes rcx and r11 for the
 // return rip and rflags, so the fourth argument goes in r10, not rcx).
-// Only the registers of the arguments given are set, so a call with none
-// costs nothing but the instruction itself.  Returns rax.  The kernel may
+// A call with no arguments sets no argument register; one with one to
+// three sets rdi, rsi and rdx (zero for those not given); more, all six.  Returns rax.  The kernel may
 // read and write user memory: "memory" tells the compiler not to keep
 // values in registers across the call.
 template <typename... Words>

@@ -21,7 +21,7 @@ inline constexpr uint8_t kDoubleFaultIst = 1;
 
 // Fills the table with trap.asm's stubs (exceptions 0..31, IRQ vectors
 // 32..47 and the spurious vector 255; the rest not present, so an INT n on
-// them raises #NP) and loads IDTR.  Vector 3 (breakpoint) is Dpl::User, so
+// them raises #GP with the gate in the error code) and loads IDTR.  Vector 3 (breakpoint) is Dpl::User, so
 // that INT3 in user mode reaches the breakpoint handler; vector 8 (double
 // fault) runs on IST1, a stack of its own, so that a kernel stack overflow
 // is still reported.  Every other gate is Dpl::Kernel.

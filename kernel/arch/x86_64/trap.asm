@@ -9,8 +9,8 @@
 ; missing error code, then the vector, and jumps to trap_common, which
 ; completes the TrapFrame drawn in trap.h and calls trap_dispatch(frame).
 ;
-; GS: in the kernel, GS's base is meant to point at this CPU's data (from
-; lab 3 on, set with the GS_BASE MSR); in user mode it holds whatever the
+; GS: in the kernel, GS's base is meant to point at this CPU's data (once a
+; later lab sets it with the GS_BASE MSR; until then both bases are 0); in user mode it holds whatever the
 ; domain put there, while the kernel's is parked in KERNEL_GS_BASE.  SWAPGS
 ; exchanges the two, so it is done exactly when crossing between user and
 ; kernel mode: on entry if the saved CS has RPL 3, and on exit if the CS
