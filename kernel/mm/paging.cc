@@ -44,6 +44,21 @@ void destroy_below(PhysAddr table, int level, unsigned first_shared_slot) {
     }
 }
 
+// How many tables a mapping at `va` (a leaf at `leaf_level`: 1 for 4 KiB, 2
+// for 2 MiB) still needs; Busy if a large page already covers va.  Reads
+// only: map and map_large call it first, so they fail before they change
+// anything (validate, then commit).
+Result<size_t> missing_tables(PhysAddr root, VirtAddr va, int leaf_level) {
+    PhysAddr table = root;
+    for (int level = 4; level > leaf_level; level--) {
+        Pte e = entries(table)[va.index(level)];
+        if (!present(e)) return static_cast<size_t>(level - leaf_level);
+        if (has(flags_of(e), PageFlags::Large)) return Error::Busy;
+        table = frame_of(e);
+    }
+    return size_t{0};
+}
+
 }  // namespace
 
 Result<PhysAddr> new_table(uint16_t owner) {
@@ -80,7 +95,8 @@ Result<Pte*> walk(PhysAddr root, VirtAddr va, bool create, uint16_t owner) {
 }
 
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
-    if (!va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
+    if (!va.canonical() || !va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
+    if (TRY(missing_tables(root, va, 1)) > frames::free_count()) return Error::NoMemory;
     Pte* e = TRY(walk(root, va, true, owner));
     Pte old = *e;
     frames::add_mapping(pa.pfn());  // before the old one goes: it may be the same frame
@@ -98,6 +114,7 @@ Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags,
     if (!va.canonical() || va.value % kLargePageSize != 0 || pa.value % kLargePageSize != 0) {
         return Error::InvalidArgument;
     }
+    if (TRY(missing_tables(root, va, 2)) > frames::free_count()) return Error::NoMemory;
     PhysAddr table = root;
     for (int level = 4; level > 2; level--) {
         Pte* e = &entries(table)[va.index(level)];
@@ -150,8 +167,9 @@ Result<void> unmap(PhysAddr root, VirtAddr va) {
     // level on the way), clear it, then free every table this leaves empty
     // (frames::adjust_table_entries returns the new count; release the
     // table with frames::release and clear its entry in the level above),
-    // never the root.  Finish with invalidate() and frames::remove_mapping()
-    // of the old frame.
+    // never the root.  Finish with the TLB: flush_all(root) if a table was
+    // freed (its UVPT alias may be cached too), else invalidate(root, va);
+    // then frames::remove_mapping() of the old frame.
     (void)root;
     return Error::NotImplemented;
 #endif

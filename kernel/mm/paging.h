@@ -78,12 +78,13 @@ Result<PhysAddr> new_table(uint16_t owner);
 Result<Pte*> walk(PhysAddr root, VirtAddr va, bool create, uint16_t owner);
 
 // Maps the 4 KiB page at `va` to frame `pa` with `flags` (Present is
-// implied), replacing whatever was there.  Errors: as walk, and
-// InvalidArgument for an unaligned va or pa.
+// implied), replacing whatever was there.  Changes nothing when it fails.
+// Errors: as walk, and InvalidArgument for an unaligned va or pa.
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
 
 // Maps a 2 MiB page (kernel use: the physmap).  va and pa 2 MiB-aligned;
-// the page directory entry must be empty.  Errors: InvalidArgument, Busy, NoMemory.
+// the page directory entry must be empty.  Changes nothing when it fails.
+// Errors: InvalidArgument, Busy, NoMemory.
 Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
 
 // Removes the 4 KiB mapping at `va` and frees intermediate tables that

@@ -282,6 +282,17 @@ Result<void> check_exhaustion() {
     EXPECT_ERROR(paging::map(kspace::root(), kTestVaFar, PhysAddr::from_pfn(chain), PageFlags::User, kTestOwner),
                  Error::NoMemory);
     CHECK(frames::count_of(Kind::PageTable) == tables, "a failed map left tables behind");
+    // With one or two frames free, a map that needs three tables must fail
+    // before it builds any (validate, then commit).
+    for (int spare = 1; spare <= 2; spare++) {
+        uint64_t next = *PhysAddr::from_pfn(chain).to_virt<uint64_t>();
+        EXPECT_OK(frames::release(chain));
+        chain = next;
+        EXPECT_ERROR(paging::map(kspace::root(), kTestVaFar, PhysAddr::from_pfn(chain), PageFlags::User, kTestOwner),
+                     Error::NoMemory);
+        CHECK(frames::count_of(Kind::PageTable) == tables && frames::free_count() == static_cast<size_t>(spare),
+              "a map that failed with %d frames free changed the tables or the free count", spare);
+    }
     while (chain != 0) {
         uint64_t next = *PhysAddr::from_pfn(chain).to_virt<uint64_t>();
         EXPECT_OK(frames::release(chain));
