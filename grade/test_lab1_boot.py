@@ -2,11 +2,11 @@
 
 import os
 import re
-import socket
 import subprocess
 
 import pytest
 
+from gdbbatch import run_gdb
 from qemu import Outcome
 
 FRAME_RE = re.compile(r"#(\d+)\s+rbp ([0-9a-f]{16})\s+rip ([0-9a-f]{16})\s+(?:(.+?)\+0x([0-9a-f]+)|<unknown>)"
@@ -166,26 +166,10 @@ def test_panic(machine):
     assert m.wait_exit() == Outcome.FAILURE, "panic must stop QEMU with the failure code"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.points(4)
-def test_gdb_breaks_in_kmain(machine, kernel_elf, log_dir, timeout_scale):
-    port = free_port()
-    m = machine(extra_args=["-S", "-gdb", "tcp:127.0.0.1:%d" % port])
-    target = os.path.join(log_dir, "gdb-target")
-    with open(target, "w") as f:
-        f.write("port %d\nkernel %s\n" % (port, kernel_elf))
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    gdb = subprocess.run(
-        ["gdb", "-n", "-batch", "-x", ".gdbinit", "-ex", "break kmain", "-ex", "continue", "-ex", "bt",
-         "-ex", "info registers rip"],
-        cwd=root, env=dict(os.environ, EXOLAB_GDB_TARGET=target), capture_output=True, text=True,
-        timeout=30 * timeout_scale)
-    out = gdb.stdout + gdb.stderr
+def test_gdb_breaks_in_kmain(machine, kernel_elf, log_dir, timeout_scale, request):
+    out = run_gdb(machine, kernel_elf, os.path.join(log_dir, request.node.name + ".gdb-target"),
+                  ["break kmain", "continue", "bt", "info registers rip"], timeout=30 * timeout_scale)
     assert re.search(r"Breakpoint 1, kmain \(magic=920085129, info_phys=\d+\)", out), \
         "GDB did not stop in kmain with its multiboot2 arguments:\n" + out
     assert re.search(r"^#0\s+kmain", out, re.M), "the backtrace should start at kmain:\n" + out

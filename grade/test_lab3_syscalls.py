@@ -25,6 +25,7 @@ import tempfile
 
 import pytest
 
+from gdbbatch import run_gdb
 from qemu import Outcome
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -320,6 +321,18 @@ def test_unknown_program(machine):
     m = machine(cmdline="run=nosuchprogram")
     m.expect(r"run=nosuchprogram: no such program\n")
     assert m.wait_exit() == Outcome.FAILURE
+
+
+# -- debugging user code ---------------------------------------------------------
+
+@pytest.mark.points(2)
+def test_gdb_breaks_in_user_main(machine, kernel_elf, log_dir, timeout_scale, request):
+    out = run_gdb(machine, kernel_elf, os.path.join(log_dir, request.node.name + ".gdb-target"),
+                  ["user-symbols hello", "break main", "continue", "bt", "print $cs"],
+                  timeout=30 * timeout_scale, cmdline="run=hello")
+    assert re.search(r"Breakpoint 1, main \(\) at user/bin/hello\.cc:\d+", out), \
+        ".gdbinit's user-symbols should let GDB stop in hello's main:\n" + out
+    assert re.search(r"^\$1 = 35$", out, re.M), "main runs in ring 3: cs should be 0x23 (35):\n" + out
 
 
 # -- the reference handout -----------------------------------------------------
