@@ -3,9 +3,9 @@
 #include "mm/frames.h"
 
 #include "lib/elf.h"
+#include "arch/x86_64/sections.h"
 #include "lib/string.h"
 
-extern "C" const char kernel_end[];
 
 namespace frames {
 namespace {

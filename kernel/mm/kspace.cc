@@ -3,12 +3,10 @@
 #include "mm/kspace.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/sections.h"
 #include "mm/frames.h"
 #include "mm/paging.h"
 
-// Section boundaries, from kernel.ld.S.
-extern "C" const char text_start[], text_end[], rodata_start[], rodata_end[], data_start[], bss_end[],
-    kernel_stack_bottom[], kernel_stack_top[];
 
 namespace kspace {
 namespace {

@@ -7,6 +7,7 @@
 #include "abi/layout.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/sections.h"
 #include "lib/kprintf.h"
 #include "lib/panic.h"
 #include "lib/string.h"
@@ -15,9 +16,6 @@
 #include "monitor/mm_commands.h"
 #endif
 
-// Section boundaries, from kernel.ld.
-extern "C" const char text_start[], text_end[], rodata_start[], rodata_end[], data_start[], data_end[],
-    bss_start[], bss_end[], kernel_start[], kernel_end[];
 extern "C" void _start();
 
 namespace monitor {

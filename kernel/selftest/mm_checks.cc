@@ -7,14 +7,13 @@
 
 #include "abi/layout.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/sections.h"
 #include "lib/string.h"
 #include "mm/frames.h"
 #include "mm/kspace.h"
 #include "mm/paging.h"
 #include "selftest/check.h"
 
-extern "C" const char text_start[], text_end[], rodata_start[], rodata_end[], data_start[], bss_end[],
-    kernel_stack_guard[], kernel_stack_bottom[], kernel_stack_top[];
 
 namespace selftest {
 namespace {

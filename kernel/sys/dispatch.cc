@@ -2,11 +2,11 @@
 // exolab: lab 3
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/sections.h"
 #include "sys/syscall.h"
 
 extern "C" void syscall_entry();
 extern "C" uint64_t syscall_kernel_rsp;
-extern "C" const char kernel_stack_top[];
 
 namespace syscall {
 namespace {
