@@ -1,21 +1,22 @@
 // kernel/main.cc: kmain, where boot.asm hands over in 64-bit mode.
 #include <cstdint>
 
+#include "arch/x86_64/qemu.h"
 #include "arch/x86_64/serial.h"
 #include "boot/cmdline.h"
 #include "boot/multiboot2.h"
-#include "boot/symbols.h"
+#include "debug/symbols.h"
 #include "lib/kprintf.h"
-#include "lib/panic.h"
 #if LAB >= 2
 #include "arch/x86_64/trap.h"
+#include "debug/trap_report.h"
 #include "mm/frames.h"
 #include "mm/kspace.h"
 #endif
 #if LAB >= 3
 #include "domain/domain.h"
 #include "domain/start.h"
-#include "sys/syscall.h"
+#include "arch/x86_64/syscall_msrs.h"
 #endif
 #include "monitor/monitor.h"
 #include "selftest/selftest.h"
@@ -32,7 +33,8 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
     const multiboot::BootInfo& boot = multiboot::parse(magic, info_phys);
     symbols::init(boot);
 #if LAB >= 2
-    trap::init();  // from here on a kernel fault is reported, not a triple fault
+    // From here on a kernel fault is reported, not a triple fault.
+    trap::init(trap_report::kernel_exception, trap_report::user_exception_without_domain);
 #endif
     kprintf("cmdline: %s\n", boot.cmdline);
     multiboot::print_memory_map(boot);
@@ -48,7 +50,7 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
     if (kspace::root().value != 0) {
         Result<void> r = domain::init();
         domains_ready = r.ok();
-        if (domains_ready) syscall::init();
+        if (domains_ready) syscall_msrs::init();
         else kprintf("domains: %s; no user programs can run\n", error_name(r.error()));
     }
 #endif

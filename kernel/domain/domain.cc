@@ -3,9 +3,10 @@
 #include "domain/domain.h"
 
 #include "abi/layout.h"
-#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu.h"
+#include "arch/x86_64/qemu.h"
+#include "domain/fault.h"
 #include "lib/kprintf.h"
-#include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/frames.h"
 #include "mm/kspace.h"
@@ -49,6 +50,7 @@ using detail::running;
 
 Result<void> init() {
     TRY(export_table());
+    trap::set_user_exception_handler(user_fault);
     return {};
 }
 
@@ -78,7 +80,7 @@ void destroy(Domain& d) {
     for (Domain& child : domains) {  // descendants first
         if (child.id != 0 && exported[child.id].parent == d.id) destroy(child);
     }
-    if ((cpu::read_cr3() & paging::kAddressMask) == d.root.value) cpu::write_cr3(kspace::root().value);
+    if (mmu::is_active(d.root.value)) mmu::activate(kspace::root().value);
     paging::destroy(d.root);  // unmaps everything: released frames with no mapping left become free
     for (Pfn p = 0; p < frames::count(); p++) {
         const frames::Frame& f = frames::info(p);
@@ -108,7 +110,7 @@ void run(Domain& d) {
     running = &d;
     exported[d.id].state = DomainState::Running;
     exported[d.id].runs++;
-    if ((cpu::read_cr3() & paging::kAddressMask) != d.root.value) cpu::write_cr3(d.root.value);
+    mmu::activate(d.root.value);
     trap_return(&d.context);
 }
 

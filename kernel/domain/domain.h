@@ -24,8 +24,9 @@ struct Domain {
     char name[32];             // the program it runs, for messages
 };
 
-// Allocates the exported table and maps it at UDOMAINS.  Call once, after
-// kspace::init.  Errors: NoMemory.
+// Allocates the exported table and maps it at UDOMAINS, and makes
+// user_fault (fault.h) the handler of user-mode exceptions.  Call once,
+// after kspace::init.  Errors: NoMemory.
 Result<void> init();
 
 // A new domain with an empty address space (kernel half and windows only),

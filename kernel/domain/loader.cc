@@ -3,6 +3,7 @@
 #include "domain/loader.h"
 
 #include "abi/layout.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "lib/elf.h"
 #include "lib/string.h"
@@ -13,8 +14,6 @@ namespace loader {
 namespace {
 
 constexpr size_t kMaxSegments = 16;
-constexpr uint64_t kRflagsInterruptEnable = 1 << 9;
-constexpr uint64_t kRflagsReserved = 1 << 1;
 constexpr uint64_t kStackBottom = USTACK_TOP - kStackPages * PAGE_SIZE;
 
 // Sets *reason and returns InvalidArgument: `return reject(reason, "...")`.
@@ -150,7 +149,7 @@ Result<void> load(domain::Domain& d, const uint8_t* image, size_t size, const ch
     d.context.rsp = USTACK_TOP;
     d.context.cs = gdt::kUserCode;
     d.context.ss = gdt::kUserData;
-    d.context.rflags = kRflagsInterruptEnable | kRflagsReserved;
+    d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
     return {};
 }
 

@@ -1,13 +1,11 @@
-// kernel/domain/start.cc: running the first user program, and what happens
+// kernel/domain/start.cc: running the first user program.
 // exolab: lab 3
-// when a domain faults (trap::user_fault, lab 3's version).
 #include "domain/start.h"
 
+#include "arch/x86_64/qemu.h"
 #include "domain/domain.h"
 #include "domain/loader.h"
-#include "lib/format.h"
 #include "lib/kprintf.h"
-#include "lib/panic.h"
 #include "lib/string.h"
 
 namespace domain {
@@ -39,22 +37,3 @@ void start_program(const multiboot::BootInfo& boot, const char* name) {
 }
 
 }  // namespace domain
-
-namespace trap {
-
-// Lab 3: a fault in user mode destroys the domain, with one line that says
-// which domain, what fault, where and (for a page fault) what access.
-void user_fault(TrapFrame& frame, uint64_t fault_address) {
-    domain::Domain* d = domain::current();
-    if (d == nullptr) {  // user mode entered without a domain: a kernel bug (trap.h's contract)
-        print_report("user fault", frame, fault_address);
-        panic("fault in user mode with no current domain");
-    }
-    char context[64];
-    snformat(context, sizeof(context), "domain %u (%s) killed", d->id, d->name);
-    print_trap_line(context, frame, fault_address);
-    domain::destroy(*d);
-    domain::schedule_next();
-}
-
-}  // namespace trap

@@ -1,12 +1,12 @@
-// kernel/lib/kprintf.cc: formatted output to the kernel console.
+// kernel/lib/kprintf.cc: formatted output to the kernel console (console::put).
 #include "lib/kprintf.h"
 
-#include "arch/x86_64/serial.h"
+#include "lib/console.h"
 #include "lib/format.h"
 
 namespace {
 
-void put_console(void*, char c) { serial::put(c); }
+void put_console(void*, char c) { console::put(c); }
 
 }  // namespace
 

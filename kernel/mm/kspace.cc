@@ -2,11 +2,10 @@
 // exolab: lab 2
 #include "mm/kspace.h"
 
-#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/sections.h"
 #include "mm/frames.h"
 #include "mm/paging.h"
-
 
 namespace kspace {
 namespace {
@@ -74,11 +73,6 @@ Result<paging::Pte> build_windows_entry() {
     return entry;
 }
 
-void enable_nx_and_write_protect() {
-    cpu::wrmsr(cpu::kMsrEfer, cpu::rdmsr(cpu::kMsrEfer) | cpu::kEferNoExecuteEnable);
-    cpu::write_cr0(cpu::read_cr0() | cpu::kCr0WriteProtect);
-}
-
 }  // namespace
 
 Result<void> install_windows(PhysAddr space_root) {
@@ -106,8 +100,8 @@ Result<void> init(const multiboot::BootInfo& boot) {
     TRY(map_physmap(root));
     TRY(map_kernel_image(root));
     TRY(install_windows(root));
-    enable_nx_and_write_protect();
-    cpu::write_cr3(root.value);
+    mmu::enable_no_execute_and_write_protect();
+    mmu::activate(root.value);
     kernel_root = root;
     return {};
 }

@@ -2,7 +2,6 @@
 // exolab: lab 2
 #include "mm/paging.h"
 
-#include "arch/x86_64/cpu.h"
 #include "mm/frames.h"
 
 namespace paging {
@@ -188,8 +187,8 @@ Result<Mapping> lookup(PhysAddr root, VirtAddr va) {
         ored |= e & static_cast<uint64_t>(PageFlags::NoExecute);
         if (level == 1 || (level <= 3 && has(flags_of(e), PageFlags::Large))) {
             uint64_t size = page_size(level);
-            uint64_t base = e & kAddressMask & ~(size - 1);
-            uint64_t flags = (e & kFlagsMask & ~kAndedRights) | anded | ored;
+            uint64_t base = mmu::address_of(e) & ~(size - 1);
+            uint64_t flags = (e & mmu::kFlagsMask & ~kAndedRights) | anded | ored;
             return Mapping{PhysAddr(base + va.value % size), static_cast<PageFlags>(flags)};
         }
         table = frame_of(e);
@@ -211,13 +210,8 @@ void destroy(PhysAddr root) {
     (void)frames::release(root.pfn());
 }
 
-void invalidate(PhysAddr root, VirtAddr va) {
-    if ((cpu::read_cr3() & kAddressMask) == root.value) cpu::invlpg(va.value);
-}
+void invalidate(PhysAddr root, VirtAddr va) { mmu::invalidate(root.value, va.value); }
 
-void flush_all(PhysAddr root) {
-    uint64_t cr3 = cpu::read_cr3();
-    if ((cr3 & kAddressMask) == root.value) cpu::write_cr3(cr3);
-}
+void flush_all(PhysAddr root) { mmu::flush(root.value); }
 
 }  // namespace paging

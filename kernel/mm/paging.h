@@ -11,59 +11,29 @@
 //   CR3 -> PML4[idx4] -> PDPT[idx3] -> PD[idx2] -> PT[idx1] -> frame + offset
 //                                      (PS=1 here: a 2 MiB page)
 //
-// An entry (PTE) holds a frame's physical address and its rights:
-//
-//   63  62..52  51..12            11..9  8  7  6  5  4   3   2   1   0
-//  +--+-------+-----------------+-----+--+--+--+--+---+---+---+---+---+
-//  |NX|  --   | frame address   | AVL |G |PS|D |A |PCD|PWT|U/S|R/W| P |
-//  +--+-------+-----------------+-----+--+--+--+--+---+---+---+---+---+
-//
-// exolab uses two of the AVL bits: COW (9) and SHARE (10) (DESIGN §3.2).
-// (Bit 7 is PS in a PDPT or PD entry; in a PT entry the same bit is PAT.)
-// All page-table pages are reached through the physmap.  Intermediate
-// entries are always Present|Writable (and User in the lower half, where
-// user space and the windows are): the leaf alone decides the rights, so
-// changing a mapping's rights is one write.
+// The entry format (rights bits, exolab's COW and SHARE software bits) is
+// the MMU's: arch/x86_64/mmu.h.  All page-table pages are reached through
+// the physmap.  Intermediate entries are always Present|Writable (and User
+// in the lower half, where user space and the windows are): the leaf alone
+// decides the rights, so changing a mapping's rights is one write.
 #pragma once
 
 #include <cstdint>
 
+#include "arch/x86_64/mmu.h"
 #include "lib/result.h"
 #include "mm/addr.h"
 
-enum class PageFlags : uint64_t {
-    None = 0,
-    Present = 1ull << 0,
-    Writable = 1ull << 1,
-    User = 1ull << 2,
-    Large = 1ull << 7,
-    Global = 1ull << 8,
-    Cow = 1ull << 9,
-    Share = 1ull << 10,
-    NoExecute = 1ull << 63,
-};
-
-constexpr PageFlags operator|(PageFlags a, PageFlags b) {
-    return static_cast<PageFlags>(static_cast<uint64_t>(a) | static_cast<uint64_t>(b));
-}
-constexpr PageFlags operator&(PageFlags a, PageFlags b) {
-    return static_cast<PageFlags>(static_cast<uint64_t>(a) & static_cast<uint64_t>(b));
-}
-constexpr bool has(PageFlags set, PageFlags flag) { return (set & flag) == flag; }
-
 namespace paging {
 
-using Pte = uint64_t;
+using mmu::flags_of;
+using mmu::kEntries;
+using mmu::present;
+using mmu::Pte;
 
-inline constexpr uint64_t kAddressMask = 0x000FFFFFFFFFF000ull;
-inline constexpr uint64_t kFlagsMask = ~kAddressMask;
-inline constexpr int kEntries = 512;
-
-// The rights bits of an entry, and its frame.
-constexpr PageFlags flags_of(Pte pte) { return static_cast<PageFlags>(pte & kFlagsMask); }
-constexpr PhysAddr frame_of(Pte pte) { return PhysAddr(pte & kAddressMask); }
-constexpr bool present(Pte pte) { return pte & static_cast<uint64_t>(PageFlags::Present); }
-constexpr Pte make_pte(PhysAddr pa, PageFlags flags) { return pa.value | static_cast<uint64_t>(flags); }
+// The frame an entry maps, and an entry mapping `pa` with `flags`.
+constexpr PhysAddr frame_of(Pte pte) { return PhysAddr(mmu::address_of(pte)); }
+constexpr Pte make_pte(PhysAddr pa, PageFlags flags) { return mmu::make_pte(pa.value, flags); }
 
 // The 512 entries of the page-table page at `table`.
 inline Pte* entries(PhysAddr table) { return table.to_virt<Pte>(); }

@@ -6,12 +6,12 @@
 
 #include "abi/layout.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/qemu.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/sections.h"
 #include "lib/kprintf.h"
-#include "lib/panic.h"
 #include "lib/string.h"
-#include "monitor/backtrace.h"
+#include "debug/backtrace.h"
 #if LAB >= 2
 #include "monitor/mm_commands.h"
 #endif

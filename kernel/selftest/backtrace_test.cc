@@ -1,7 +1,7 @@
 // kernel/selftest/backtrace_test.cc: "run=backtrace" recurses a few levels
 // and prints a backtrace at the bottom, like JOS's test_backtrace.
 #include "lib/kprintf.h"
-#include "monitor/backtrace.h"
+#include "debug/backtrace.h"
 #include "selftest/selftest.h"
 
 namespace selftest {

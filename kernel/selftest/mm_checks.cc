@@ -6,7 +6,7 @@
 #include "selftest/mm_checks.h"
 
 #include "abi/layout.h"
-#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/sections.h"
 #include "lib/string.h"
 #include "mm/frames.h"
@@ -184,7 +184,7 @@ size_t count_wx_leaves(PhysAddr table, int level, size_t* leaves) {
 
 Result<void> check_kernel_space() {
     TRY(mm_ready());
-    CHECK((cpu::read_cr3() & paging::kAddressMask) == kspace::root().value, "CR3 is not the kernel root");
+    CHECK(mmu::is_active(kspace::root().value), "CR3 is not the kernel root");
     TRY(check_section(".text", text_start, text_end, false, true));
     TRY(check_section(".rodata", rodata_start, rodata_end, false, false));
     TRY(check_section(".data", data_start, bss_end, true, false));

@@ -1,12 +1,6 @@
-// kernel/sys/dispatch.cc: the SYSCALL MSRs and the dispatch table.
+// kernel/sys/dispatch.cc: the system-call dispatch table.
 // exolab: lab 3
-#include "arch/x86_64/cpu.h"
-#include "arch/x86_64/gdt.h"
-#include "arch/x86_64/sections.h"
 #include "sys/syscall.h"
-
-extern "C" void syscall_entry();
-extern "C" uint64_t syscall_kernel_rsp;
 
 namespace syscall {
 namespace {
@@ -33,27 +27,7 @@ constexpr bool numbered_in_order() {
 }
 static_assert(numbered_in_order(), "syscalls.def must number its calls 0, 1, 2, ... in order");
 
-constexpr uint64_t kEferSyscallEnable = 1 << 0;
-// Flags cleared on entry: TF (8), IF (9), DF (10), AC (18), NT (14).
-constexpr uint64_t kEntryFlagsMask = (1 << 8) | (1 << 9) | (1 << 10) | (1 << 14) | (1 << 18);
-
 }  // namespace
-
-void init() {
-    syscall_kernel_rsp = reinterpret_cast<uint64_t>(kernel_stack_top);
-#if SOL >= 3
-    cpu::wrmsr(cpu::kMsrEfer, cpu::rdmsr(cpu::kMsrEfer) | kEferSyscallEnable);
-    cpu::wrmsr(cpu::kMsrStar, gdt::kStarValue);
-    cpu::wrmsr(cpu::kMsrLstar, reinterpret_cast<uint64_t>(&syscall_entry));
-    cpu::wrmsr(cpu::kMsrFmask, kEntryFlagsMask);
-#else
-    // LAB 3: Exercise 4. Enable SYSCALL (EFER.SCE), then program STAR
-    // (cpu::kMsrStar: gdt::kStarValue), LSTAR (cpu::kMsrLstar: where
-    // SYSCALL jumps, syscall_entry) and SFMASK (cpu::kMsrFmask:
-    // kEntryFlagsMask, the flags the entry must not run with).
-    (void)kEferSyscallEnable, (void)kEntryFlagsMask;
-#endif
-}
 
 }  // namespace syscall
 

@@ -14,10 +14,6 @@
 
 namespace syscall {
 
-// Programs the SYSCALL MSRs (EFER.SCE, STAR, LSTAR, SFMASK) and the kernel
-// stack the entry switches to.
-void init();
-
 inline uint64_t arg0(const TrapFrame& f) { return f.rdi; }
 inline uint64_t arg1(const TrapFrame& f) { return f.rsi; }
 inline uint64_t arg2(const TrapFrame& f) { return f.rdx; }

@@ -82,9 +82,17 @@ inline constexpr uint32_t kMsrEfer = 0xC0000080;          // SCE (bit 0), LME (8
 inline constexpr uint32_t kMsrStar = 0xC0000081;          // SYSCALL/SYSRET selectors: gdt::kStarValue
 inline constexpr uint32_t kMsrLstar = 0xC0000082;         // SYSCALL's 64-bit entry point
 inline constexpr uint32_t kMsrFmask = 0xC0000084;         // RFLAGS bits SYSCALL clears
-inline constexpr uint32_t kMsrFsBase = 0xC0000100;
 inline constexpr uint32_t kMsrGsBase = 0xC0000101;        // GS base now (in the kernel: the kernel's)
 inline constexpr uint32_t kMsrKernelGsBase = 0xC0000102;  // the other GS base; SWAPGS exchanges the two
+inline constexpr uint64_t kEferSyscallEnable = 1ull << 0;
 inline constexpr uint64_t kEferNoExecuteEnable = 1ull << 11;
+
+// RFLAGS bits (SDM vol. 1 §3.4.3).
+inline constexpr uint64_t kRflagsReserved = 1ull << 1;    // always 1
+inline constexpr uint64_t kRflagsTrap = 1ull << 8;        // TF: single-step
+inline constexpr uint64_t kRflagsInterrupt = 1ull << 9;   // IF: maskable interrupts on
+inline constexpr uint64_t kRflagsDirection = 1ull << 10;  // DF: string instructions count down
+inline constexpr uint64_t kRflagsNestedTask = 1ull << 14; // NT
+inline constexpr uint64_t kRflagsAlignmentCheck = 1ull << 18;  // AC: with SMAP, user pages open to ring 0
 
 }  // namespace cpu

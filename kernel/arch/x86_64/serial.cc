@@ -11,6 +11,7 @@
 #include "arch/x86_64/serial.h"
 
 #include "arch/x86_64/cpu.h"
+#include "lib/console.h"
 
 namespace serial {
 namespace {
@@ -59,3 +60,6 @@ int try_get() {
 }
 
 }  // namespace serial
+
+// The kernel console of lib/console.h is COM1.
+void console::put(char c) { serial::put(c); }

@@ -26,7 +26,7 @@ SYSCALL_VECTOR     equ 0x100    ; TrapFrame.vector of a system call (no IDT vect
 
 section .data
 align 8
-syscall_kernel_rsp: dq 0        ; the kernel stack top (set by syscall::init)
+syscall_kernel_rsp: dq 0        ; the kernel stack top (set by syscall_msrs::init)
 syscall_user_rsp:   dq 0        ; scratch: one CPU, interrupts off
 
 section .text

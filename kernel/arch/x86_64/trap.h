@@ -1,7 +1,9 @@
 // kernel/arch/x86_64/trap.h: exceptions and interrupts: the saved state of
 // exolab: lab 2
-// a trap (TrapFrame), the C++ side of the entry path, and the hook through
-// which later labs handle faults raised in user mode.
+// a trap (TrapFrame), the C++ side of the entry path, and the handlers
+// through which higher layers decide what an exception means: the kernel's
+// fault report (debug/trap_report.h) and, from lab 3, the domains' user
+// faults (domain/fault.cc).
 //
 // A trap enters through the IDT (idt.h) at a stub in trap.asm that pushes
 // the vector (and a zero error code where the CPU pushes none); the common
@@ -66,7 +68,6 @@ namespace trap {
 
 // Exception vectors (Intel SDM vol. 3A §6.3.1, table 6-1) named in the code.
 inline constexpr uint8_t kDivideError = 0;
-inline constexpr uint8_t kDebug = 1;
 inline constexpr uint8_t kBreakpoint = 3;
 inline constexpr uint8_t kInvalidOpcode = 6;
 inline constexpr uint8_t kDoubleFault = 8;
@@ -85,10 +86,23 @@ inline constexpr uint32_t kVectorsWithErrorCode =
     (1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17) | (1u << 21) |
     (1u << 29) | (1u << 30);
 
-// Loads the GDT and TSS (gdt::init), the IDT (idt::init), and remaps and
-// masks the legacy PICs (pic::init).  Interrupts stay disabled.  Call once,
-// early in kmain; a fault before it resets the machine (a triple fault).
-void init();
+// What a higher layer does with an exception (vectors 0-31, and any other
+// that is not an IRQ): `frame` is the saved state, `fault_address` CR2 for
+// a page fault (read before anything else could fault), else 0.  Called
+// with interrupts off, on the kernel stack, GS already the kernel's.  When
+// it returns, trap_dispatch resumes whatever `frame` then holds; a user
+// handler must leave a user context there (trap_dispatch asserts so).
+using ExceptionHandler = void (*)(TrapFrame& frame, uint64_t fault_address);
+
+// Registers the handlers of exceptions raised in kernel mode and in user
+// mode, then loads the GDT and TSS (gdt::init), the IDT (idt::init), and
+// remaps and masks the legacy PICs (pic::init).  Interrupts stay disabled.
+// Call once, early in kmain; a fault before it resets the machine (a triple
+// fault).
+void init(ExceptionHandler kernel_exceptions, ExceptionHandler user_exceptions);
+
+// Replaces the user-mode handler (domain::init does, in lab 3).
+void set_user_exception_handler(ExceptionHandler handler);
 
 // True if `frame` was saved while the CPU ran in user mode (CS RPL 3).
 inline bool from_user(const TrapFrame& frame) { return (frame.cs & 3) == 3; }
@@ -102,31 +116,18 @@ const char* exception_name(uint64_t vector);
 uint64_t irq_count(unsigned irq);
 uint64_t spurious_count();
 
-// THE USER-FAULT HOOK.  Called by trap_dispatch for every exception raised
-// while the CPU ran in user mode (from_user(frame)), with interrupts off, on
-// the kernel stack, GS already swapped to the kernel's.  `fault_address` is
-// CR2 for a page fault (read before anything else could fault), else 0.
-// Contract: it handles the fault on behalf of the running domain (lab 3:
-// destroys it with a console message; lab 4: an upcall, DESIGN §3.3) and
-// returns with `frame` holding the user context to resume, which may be
-// another domain's; or it never returns.  It must not return with a kernel
-// CS in the frame (trap_dispatch asserts so).  With no current domain (the
-// user_entry self-test enters user mode without one) it must report with
-// print_report("user fault", ...) and panic.  Until lab 3 defines it in
-// kernel/domain/, trap.cc provides a stand-in that does just that: nothing
-// runs in user mode yet, so any user-mode fault is a kernel bug.
-void user_fault(TrapFrame& frame, uint64_t fault_address);
+// Page-fault error code bits (SDM vol. 3A §4.7).
+inline constexpr uint64_t kPfPresent = 1 << 0;        // 0: the page was not present; 1: a protection violation
+inline constexpr uint64_t kPfWrite = 1 << 1;          // the access was a write
+inline constexpr uint64_t kPfUser = 1 << 2;           // the access was made in user mode
+inline constexpr uint64_t kPfReservedBit = 1 << 3;    // a paging entry had a reserved bit set
+inline constexpr uint64_t kPfInstruction = 1 << 4;    // an instruction fetch (reported only with NX or SMEP on)
+inline constexpr uint64_t kPfProtectionKey = 1 << 5;
+inline constexpr uint64_t kPfShadowStack = 1 << 6;
 
-// Prints the one-line report of `frame` (a trap in `context`, e.g. "kernel
-// fault"):
-//   <context>: page fault (vector 14) at rip <hex> <name+0xoff>, error 0x2
-//   (write, not present, kernel), address <hex>
-// then a register dump.  For user_fault() implementations and the kernel's
-// own fault path.
-void print_report(const char* context, const TrapFrame& frame, uint64_t fault_address);
-
-// Only the first line of print_report (user code's rip is not symbolised:
-// the kernel knows only its own symbols).
-void print_trap_line(const char* context, const TrapFrame& frame, uint64_t fault_address);
+// Selector error code bits (#TS, #NP, #SS, #GP; SDM vol. 3A §6.13).
+inline constexpr uint64_t kSelExternal = 1 << 0;  // raised while delivering an external event
+inline constexpr uint64_t kSelIdt = 1 << 1;       // the index is an IDT vector
+inline constexpr uint64_t kSelLdt = 1 << 2;       // else: GDT (0) or LDT (1)
 
 }  // namespace trap

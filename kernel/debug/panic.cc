@@ -1,25 +1,22 @@
-// kernel/lib/panic.cc: panic() and qemu_exit().
+// kernel/debug/panic.cc: the kernel's panic() (declared in lib/panic.h).
 #include "lib/panic.h"
 
+#include <cstdarg>
+
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/qemu.h"
+#include "debug/backtrace.h"
 #include "lib/kprintf.h"
-#include "monitor/backtrace.h"
 
 namespace {
-
-constexpr uint16_t kDebugExitPort = 0xF4;
 
 // Set by the first panic, so that a panic inside the backtrace stops at once.
 bool panicking = false;
 
 }  // namespace
 
-void qemu_exit(ExitCode code) {
-    cpu::outb(kDebugExitPort, static_cast<uint8_t>(code));
-    cpu::disable_interrupts();
-    for (;;) cpu::halt();
-}
-
+// Prints "kernel panic at file:line: message" and a backtrace, then exits
+// QEMU with ExitCode::Failure.
 void panic_at(const char* file, int line, const char* fmt, ...) {
     cpu::disable_interrupts();
     if (!panicking) {

@@ -1,4 +1,4 @@
-// kernel/monitor/backtrace.cc: walking the chain of saved frame pointers.
+// kernel/debug/backtrace.cc: walking the chain of saved frame pointers.
 //
 // The kernel is compiled with -fno-omit-frame-pointer, so every function
 // begins with "push rbp; mov rbp, rsp".  Each frame therefore looks like:
@@ -18,11 +18,11 @@
 // Walking outwards, the frame at rbp belongs to the function executing at
 // rip; that function's caller is executing at the return address
 // ([rbp + 8]) and owns the frame at the saved rbp ([rbp]).
-#include "monitor/backtrace.h"
+#include "debug/backtrace.h"
 
 #include "abi/layout.h"
 #include "arch/x86_64/cpu.h"
-#include "boot/symbols.h"
+#include "debug/symbols.h"
 #include "lib/kprintf.h"
 
 namespace {

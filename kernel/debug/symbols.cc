@@ -1,5 +1,5 @@
-// kernel/boot/symbols.cc: function names from the kernel's ELF symbol table.
-#include "boot/symbols.h"
+// kernel/debug/symbols.cc: function names from the kernel's ELF symbol table.
+#include "debug/symbols.h"
 
 #include "abi/layout.h"
 #include "lib/string.h"

@@ -1,4 +1,4 @@
-// kernel/monitor/backtrace.h: stack backtraces over frame pointers.
+// kernel/debug/backtrace.h: stack backtraces over frame pointers.
 #pragma once
 
 #include <cstdint>

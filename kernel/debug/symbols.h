@@ -1,4 +1,4 @@
-// kernel/boot/symbols.h: the kernel's own function names, for backtraces.
+// kernel/debug/symbols.h: the kernel's own function names, for backtraces.
 //
 // GRUB loads every section of the kernel ELF, including the symbol table
 // (.symtab) and its strings (.strtab), and hands us the section headers in
