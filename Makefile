@@ -27,11 +27,14 @@ QEMU := qemu-system-x86_64
 PYTHON = $(or $(shell for p in /usr/bin/python3 python3; do $$p -c 'import pytest, pexpect' 2>/dev/null && echo $$p && break; done),\
 	$(error exolab: no python3 with pytest and pexpect; run tools/install-deps))
 
-CXXFLAGS := -std=c++20 -O2 -g -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
-	-fno-use-cxa-atexit -mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pie -fno-stack-protector \
+# Freestanding C++ for the kernel and user space alike; each adds its own
+# code model and include path (user code reaches only what USER_INCLUDE holds).
+FREESTANDING_CXXFLAGS := -std=c++20 -O2 -g -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+	-fno-use-cxa-atexit -mgeneral-regs-only -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -nostdlib \
-	-Wall -Wextra -Werror -Ikernel -DLAB=$(LAB) -DSOL=$(SOL)
+	-Wall -Wextra -Werror -DLAB=$(LAB) -DSOL=$(SOL)
+CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mno-red-zone -mcmodel=kernel -Ikernel
 NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -ikernel/ -DLAB=$(LAB) -DSOL=$(SOL)
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
 
@@ -91,7 +94,11 @@ $(KERNEL): $(KERNEL_OBJS) $(BUILD)/kernel.ld
 ISO_GRUB_CFG := kernel/arch/x86_64/grub.cfg
 ISO_MODULES :=
 ifeq ($(shell test $(LAB) -ge 3 && echo y),y)
-USER_CXXFLAGS := -Iuser $(filter-out -mcmodel=kernel -mno-red-zone,$(CXXFLAGS)) -mcmodel=small
+# User code sees kernel/abi and the shared freestanding part of kernel/lib,
+# nothing else of the kernel: USER_INCLUDE holds links to exactly those.
+USER_INCLUDE := $(BUILD)/user/include
+USER_SHARED_HEADERS := format.h string.h result.h panic.h
+USER_CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mcmodel=small -Iuser -I$(USER_INCLUDE)
 USER_LIB_OBJS := $(patsubst %.cc,$(BUILD)/%.o,$(call in_lab,$(wildcard user/lib/*.cc))) \
 	$(BUILD)/user/klib/format.o $(BUILD)/user/klib/string.o
 USER_LIB := $(BUILD)/user/libos.a
@@ -103,12 +110,17 @@ ISO_MODULES := $(USER_BINS) $(BADELF_BINS)
 ISO_GRUB_CFG := $(BUILD)/grub.cfg
 BENCH_PROGRAMS := bench_syscall
 
-$(BUILD)/user/%.o: user/%.cc | deps
+$(USER_INCLUDE)/.made: Makefile
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)/lib && ln -s $(CURDIR)/kernel/abi $(@D)/abi
+	$(Q)for h in $(USER_SHARED_HEADERS); do ln -s $(CURDIR)/kernel/lib/$$h $(@D)/lib/$$h; done
+	@touch $@
+
+$(BUILD)/user/%.o: user/%.cc $(USER_INCLUDE)/.made | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/user/klib/%.o: kernel/lib/%.cc | deps
+$(BUILD)/user/klib/%.o: kernel/lib/%.cc $(USER_INCLUDE)/.made | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CXX     $< (user)")
 	$(Q)$(CXX) $(USER_CXXFLAGS) -MMD -MP -c $< -o $@

@@ -18,6 +18,7 @@
 #include "abi/error.h"
 #include "abi/layout.h"
 #include "abi/perm.h"
+#include "lib/panic.h"
 #include "lib/stdio.h"
 #include "lib/string.h"
 #include "lib/syscall.h"
@@ -25,11 +26,9 @@
 // Ends this domain (sys_domain_destroy(0)).  Never returns.
 extern "C" [[noreturn]] void exit();
 
-// Prints "user panic at <file>:<line>: <message>" and exits.  Use panic().
-[[noreturn]] void panic_at(const char* file, int line, const char* fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-#define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
+// panic(fmt, ...) and kassert(cond) come from the shared lib/panic.h; in
+// user space panic_at (libos.cc) prints "user panic at <file>:<line>:
+// <message>" and exits.
 
 // Panics with the text of `condition` if it is false.
 #define assert(condition) \
