@@ -5,7 +5,7 @@
 #   make qemu-gdb        boot stopped, with a GDB stub; then `make gdb` in another terminal
 #                        (RUN=name with any qemu target: boot with run=name)
 #   make grade           grade the current lab (LAB=N to choose; TEST=name for one test)
-#   make test            everything the project checks
+#   make test            everything the project checks (the include layers, then every lab's tests)
 #   make bench           the benchmarks (LAB >= 3), `BENCH <name> <ticks>` lines
 #   make abi             regenerate handouts/abi.md from kernel/abi/
 #   make compile_commands.json, make clean
@@ -204,6 +204,7 @@ grade: $(ISO) | deps
 	$(PYTHON) -m pytest $(GRADE_ARGS) $(PYTEST_ARGS)
 
 test: $(ISO) | deps
+	$(Q)tools/check-includes
 	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n auto $(PYTEST_ARGS)
 
 compile_commands.json: $(KERNEL_CXX)

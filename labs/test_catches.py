@@ -3,10 +3,11 @@
 Each test breaks something on purpose (in a string, or in a copy of this
 tree) and shows that the check fails and names the file and line: a broken
 fence, a solution line planted in a skeleton, a skeleton that does not
-compile.
+compile, an #include against the layers.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -113,3 +114,25 @@ def test_zero_leak_is_checked_on_this_tree():
     """The leak check looks for something: without solution lines to look
     for, test_zero_leak would pass vacuously."""
     assert leaks.solution_lines(ROOT)
+
+
+@pytest.mark.parametrize("path, planted, words", [
+    ("kernel/lib/string.cc", '#include "arch/x86_64/cpu.h"', "lib may not include arch/x86_64/cpu.h"),
+    ("kernel/arch/x86_64/trap.cc", '#include "debug/backtrace.h"', "arch may not include debug/backtrace.h"),
+    ("kernel/mm/paging.cc", '#include "domain/domain.h"', "mm may not include domain/domain.h"),
+    ("user/lib/libos.cc", '#include "mm/paging.h"', "user code may include only"),
+])
+def test_forbidden_include_is_named(tmp_path, path, planted, words):
+    """tools/check-includes passes this tree and names an include planted against the layers."""
+    checker = [sys.executable, os.path.join(ROOT, "tools", "check-includes")]
+    clean = subprocess.run(checker + ["--root", ROOT], capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    for top in ("kernel", "user"):
+        shutil.copytree(os.path.join(ROOT, top), tmp_path / top)
+    with open(tmp_path / path) as f:
+        lines = f.read().count("\n")
+    with open(tmp_path / path, "a") as f:
+        f.write(planted + "\n")
+    caught = subprocess.run(checker + ["--root", str(tmp_path)], capture_output=True, text=True)
+    assert caught.returncode == 1 and ("%s:%d: " % (path, lines + 1)) in caught.stdout and words in caught.stdout, \
+        caught.stdout + caught.stderr
