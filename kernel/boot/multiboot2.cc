@@ -11,7 +11,6 @@ namespace {
 enum TagType : uint32_t {
     kTagEnd = 0,
     kTagCmdline = 1,
-    kTagLoaderName = 2,
     kTagModule = 3,
     kTagMemoryMap = 6,
     kTagElfSections = 9,
@@ -74,7 +73,6 @@ void parse_memory_map(const MemoryMapTag* tag) {
 void parse_tag(const Tag* tag) {
     switch (tag->type) {
         case kTagCmdline: boot_info.cmdline = reinterpret_cast<const char*>(tag + 1); break;
-        case kTagLoaderName: boot_info.loader_name = reinterpret_cast<const char*>(tag + 1); break;
         case kTagModule: {
             if (boot_info.module_count == kMaxModules) panic("multiboot2: more than %zu modules", kMaxModules);
             auto* m = reinterpret_cast<const ModuleTag*>(tag);

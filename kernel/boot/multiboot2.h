@@ -46,7 +46,6 @@ inline constexpr size_t kMaxModules = 64;  // lab 3 puts every user program on t
 
 struct BootInfo {
     const char* cmdline = "";
-    const char* loader_name = "";
     MemoryRegion regions[kMaxRegions];
     size_t region_count = 0;
     Module modules[kMaxModules];

@@ -24,10 +24,10 @@ DomainInfo* exported = nullptr;   // the UDOMAINS frames, through the physmap
 // shared windows subtree, user-readable only.  The kernel writes it
 // through the physmap.
 Result<void> export_table() {
-    Pfn pfn = TRY(frames::alloc(frames::Kind::Kernel, frames::kKernelOwner));
+    Pfn pfn = TRY(frames::alloc(FrameKind::Kernel, kFrameOwnerKernel));
     exported = PhysAddr::from_pfn(pfn).to_virt<DomainInfo>();
     return paging::map(kspace::root(), VirtAddr(kUDomains), PhysAddr::from_pfn(pfn),
-                       PageFlags::User | PageFlags::NoExecute, frames::kKernelOwner);
+                       PageFlags::User | PageFlags::NoExecute, kFrameOwnerKernel);
 }
 
 // Copies the kernel half of the kernel's PML4 into `root` (the shared
@@ -83,8 +83,8 @@ void destroy(Domain& d) {
     if (mmu::is_active(d.root.value)) mmu::activate(kspace::root().value);
     paging::destroy(d.root);  // unmaps everything: released frames with no mapping left become free
     for (Pfn p = 0; p < frames::count(); p++) {
-        const frames::Frame& f = frames::info(p);
-        if (f.owner == d.id && f.kind == frames::Kind::User) (void)frames::release(p);
+        const FrameInfo& f = frames::info(p);
+        if (f.owner == d.id && f.kind == FrameKind::User) MUST(frames::release(p));
     }
     exported[d.id] = DomainInfo{};
     if (running == &d) running = nullptr;

@@ -5,6 +5,7 @@
 #include "abi/layout.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "lib/align.h"
 #include "lib/elf.h"
 #include "lib/string.h"
 #include "mm/frames.h"
@@ -21,9 +22,6 @@ Error reject(const char** reason, const char* why) {
     *reason = why;
     return Error::InvalidArgument;
 }
-
-uint64_t page_down(uint64_t x) { return x & ~(kPageSize - 1); }
-uint64_t page_up(uint64_t x) { return (x + kPageSize - 1) & ~(kPageSize - 1); }
 
 // Checks the file header and the program header table; on success
 // *segments points at the table inside the image.
@@ -74,7 +72,8 @@ Result<void> check_program(const uint8_t* image, size_t size, const char** reaso
         for (size_t j = 0; j < i; j++) {
             const elf::ProgramHeader& t = segments[j];
             if (t.type != elf::kSegmentLoad || t.memsz == 0) continue;
-            if (page_down(s.vaddr) < page_up(t.vaddr + t.memsz) && page_down(t.vaddr) < page_up(s.vaddr + s.memsz)) {
+            if (round_down(s.vaddr, kPageSize) < round_up(t.vaddr + t.memsz, kPageSize) &&
+                round_down(t.vaddr, kPageSize) < round_up(s.vaddr + s.memsz, kPageSize)) {
                 return reject(reason, "two segments share a page");
             }
         }
@@ -87,10 +86,10 @@ Result<void> check_program(const uint8_t* image, size_t size, const char** reaso
 // Maps a fresh frame owned by `d` at user page `va` with `flags` and
 // returns a kernel pointer to it.
 Result<uint8_t*> map_new_page(domain::Domain& d, uint64_t va, PageFlags flags) {
-    Pfn pfn = TRY(frames::alloc(frames::Kind::User, d.id));
+    Pfn pfn = TRY(frames::alloc(FrameKind::User, d.id));
     if (Result<void> r = paging::map(d.root, VirtAddr(va), PhysAddr::from_pfn(pfn), flags | PageFlags::User, d.id);
         !r.ok()) {
-        (void)frames::release(pfn);
+        MUST(frames::release(pfn));
         return r.error();
     }
     domain::info(d).frames++;
@@ -104,7 +103,7 @@ Result<void> load_segment(domain::Domain& d, const uint8_t* image, const elf::Pr
     PageFlags flags = PageFlags::None;
     if (s.flags & elf::kSegmentWrite) flags = flags | PageFlags::Writable;
     if (!(s.flags & elf::kSegmentExecute)) flags = flags | PageFlags::NoExecute;
-    for (uint64_t page = page_down(s.vaddr); page < s.vaddr + s.memsz; page += kPageSize) {
+    for (uint64_t page = round_down(s.vaddr, kPageSize); page < s.vaddr + s.memsz; page += kPageSize) {
         uint8_t* frame = TRY(map_new_page(d, page, flags));
         // The part of [vaddr, vaddr + filesz) that falls in this page.
         uint64_t from = page > s.vaddr ? page : s.vaddr;

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "abi/error.h"
+#include "lib/panic.h"
 
 template <typename T>
 class [[nodiscard]] Result {
@@ -23,8 +24,16 @@ public:
 
     constexpr bool ok() const { return ok_; }
     constexpr explicit operator bool() const { return ok_; }
-    constexpr Error error() const { return error_; }
-    constexpr T value() const { return value_; }
+    // The error of a failed Result; asking a success for one is a bug.
+    constexpr Error error() const {
+        kassert(!ok_);
+        return error_;
+    }
+    // The value of a success; asking a failure for one is a bug.
+    constexpr T value() const {
+        kassert(ok_);
+        return value_;
+    }
 
 private:
     union {
@@ -42,8 +51,11 @@ public:
 
     constexpr bool ok() const { return ok_; }
     constexpr explicit operator bool() const { return ok_; }
-    constexpr Error error() const { return error_; }
-    constexpr void value() const {}
+    constexpr Error error() const {
+        kassert(!ok_);
+        return error_;
+    }
+    constexpr void value() const { kassert(ok_); }
 
 private:
     Error error_;
@@ -57,4 +69,16 @@ private:
         auto try_result_ = (expr);                  \
         if (!try_result_.ok()) return try_result_.error(); \
         try_result_.value();                        \
+    })
+
+// Evaluates `expr`, a Result that fails only if the kernel has a bug (say,
+// releasing a frame the caller just allocated), and panics naming the
+// expression and the error if it did; otherwise yields the value.
+#define MUST(expr)                                                                        \
+    ({                                                                                    \
+        auto must_result_ = (expr);                                                       \
+        if (!must_result_.ok()) {                                                         \
+            panic_at(__FILE__, __LINE__, "%s failed: %s", #expr, error_name(must_result_.error())); \
+        }                                                                                 \
+        must_result_.value();                                                             \
     })

@@ -57,8 +57,6 @@ int strncmp(const char* a, const char* b, size_t n) {
 
 }  // extern "C"
 
-bool starts_with(const char* s, const char* prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
-
 bool parse_hex(const char* s, uint64_t* out) {
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2;
     if (*s == '\0') return false;

@@ -16,9 +16,6 @@ int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 }
 
-// True if `s` begins with `prefix`.
-bool starts_with(const char* s, const char* prefix);
-
 // Parses all of `s` as a hexadecimal number, with or without "0x".
 // Returns false (leaving *out alone) if s is empty, has another character,
 // or does not fit in 64 bits.

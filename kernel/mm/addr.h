@@ -42,15 +42,11 @@ struct VirtAddr {
         uint64_t top = value >> 47;
         return top == 0 || top == 0x1FFFF;
     }
-    constexpr bool is_user() const { return value < kUserTop; }
     // The lower half: user space and the exported windows.
     constexpr bool is_lower_half() const { return value < 0x0000800000000000ull; }
     // The 9-bit index of this address in the page table of `level`
     // (4 = PML4, 3 = PDPT, 2 = PD, 1 = PT).
     constexpr unsigned index(int level) const { return (value >> (12 + 9 * (level - 1))) & 511; }
-
-    template <typename T = void>
-    T* ptr() const { return reinterpret_cast<T*>(value); }
 
     constexpr bool operator==(const VirtAddr&) const = default;
 };

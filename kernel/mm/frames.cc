@@ -2,6 +2,7 @@
 // exolab: lab 2
 #include "mm/frames.h"
 
+#include "lib/align.h"
 #include "lib/elf.h"
 #include "arch/x86_64/sections.h"
 #include "lib/string.h"
@@ -10,7 +11,7 @@
 namespace frames {
 namespace {
 
-Frame* table = nullptr;
+FrameInfo* table = nullptr;
 size_t frame_count = 0;
 size_t free_frames = 0;
 uint32_t free_head = kNoFrame;
@@ -21,7 +22,7 @@ constexpr uint64_t kElfSectionAlloc = 0x2;  // SHF_ALLOC: part of the loaded ima
 
 struct Range {
     uint64_t start, end;  // physical, end exclusive
-    Kind kind;
+    FrameKind kind;
 };
 
 constexpr size_t kMaxReserved = 8 + multiboot::kMaxModules + 64;
@@ -31,21 +32,18 @@ struct ReservedRanges {
     Range ranges[kMaxReserved];
     size_t count = 0;
 
-    void add(uint64_t start, uint64_t end, Kind kind) {
+    void add(uint64_t start, uint64_t end, FrameKind kind) {
         if (count < kMaxReserved && end > start) ranges[count++] = {start, end, kind};
     }
 };
 
-uint64_t round_up(uint64_t x, uint64_t to) { return (x + to - 1) / to * to; }
-uint64_t round_down(uint64_t x, uint64_t to) { return x / to * to; }
-
 void collect_reserved(const multiboot::BootInfo& boot, ReservedRanges& r) {
-    r.add(KERNEL_LOAD_PHYS, reinterpret_cast<uint64_t>(kernel_end) - kKernelBase, Kind::Kernel);
-    r.add(boot.info_start, boot.info_end, Kind::Kernel);
-    for (size_t i = 0; i < boot.module_count; i++) r.add(boot.modules[i].start, boot.modules[i].end, Kind::Module);
+    r.add(KERNEL_LOAD_PHYS, reinterpret_cast<uint64_t>(kernel_end) - kKernelBase, FrameKind::Kernel);
+    r.add(boot.info_start, boot.info_end, FrameKind::Kernel);
+    for (size_t i = 0; i < boot.module_count; i++) r.add(boot.modules[i].start, boot.modules[i].end, FrameKind::Module);
     for (size_t i = 0; i < boot.section_count; i++) {  // every non-ALLOC section GRUB copied (.symtab, .strtab, debug info)
         const elf::SectionHeader& s = boot.sections[i];
-        if (!(s.flags & kElfSectionAlloc) && s.addr != 0) r.add(s.addr, s.addr + s.size, Kind::Kernel);
+        if (!(s.flags & kElfSectionAlloc) && s.addr != 0) r.add(s.addr, s.addr + s.size, FrameKind::Kernel);
     }
 }
 
@@ -71,13 +69,13 @@ Result<uint64_t> place_table(const multiboot::BootInfo& boot, const ReservedRang
     return Error::NoMemory;
 }
 
-void mark(uint64_t start, uint64_t end, Kind kind) {
+void mark(uint64_t start, uint64_t end, FrameKind kind) {
     for (Pfn p = round_down(start, kPageSize) / kPageSize; p < round_up(end, kPageSize) / kPageSize; p++) {
-        if (p < frame_count) table[p] = {kKernelOwner, kind, 0, 0, kNoFrame, kNoFrame};
+        if (p < frame_count) table[p] = {kFrameOwnerKernel, kind, 0, 0, kNoFrame, kNoFrame};
     }
 }
 
-// The free list: a doubly linked list of PFNs through Frame::prev/next,
+// The free list: a doubly linked list of PFNs through FrameInfo::prev/next,
 // headed by free_head; kNoFrame ends it.
 //
 //   free_head -> [a] <-> [b] <-> [c] -> kNoFrame
@@ -87,8 +85,8 @@ void mark(uint64_t start, uint64_t end, Kind kind) {
 // Both keep free_frames up to date.
 void free_list_push(Pfn pfn) {
 #if SOL >= 2
-    Frame& f = table[pfn];
-    f = {kNoOwner, Kind::Free, 0, 0, kNoFrame, free_head};
+    FrameInfo& f = table[pfn];
+    f = {kFrameNoOwner, FrameKind::Free, 0, 0, kNoFrame, free_head};
     if (free_head != kNoFrame) table[free_head].prev = static_cast<uint32_t>(pfn);
     free_head = static_cast<uint32_t>(pfn);
     free_frames++;
@@ -100,7 +98,7 @@ void free_list_push(Pfn pfn) {
 
 void free_list_remove(Pfn pfn) {
 #if SOL >= 2
-    Frame& f = table[pfn];
+    FrameInfo& f = table[pfn];
     if (f.prev != kNoFrame) table[f.prev].next = f.next;
     else free_head = f.next;
     if (f.next != kNoFrame) table[f.next].prev = f.prev;
@@ -122,12 +120,12 @@ Result<void> init(const multiboot::BootInfo& boot) {
 
     ReservedRanges reserved;
     collect_reserved(boot, reserved);
-    table_size = round_up(frame_count * sizeof(Frame), kPageSize);
+    table_size = round_up(frame_count * sizeof(FrameInfo), kPageSize);
     table_start = PhysAddr(TRY(place_table(boot, reserved, table_size)));
-    reserved.add(table_start.value, table_start.value + table_size, Kind::Kernel);
-    table = table_start.to_virt<Frame>();
+    reserved.add(table_start.value, table_start.value + table_size, FrameKind::Kernel);
+    table = table_start.to_virt<FrameInfo>();
 
-    mark(0, frame_count * kPageSize, Kind::Reserved);
+    mark(0, frame_count * kPageSize, FrameKind::Reserved);
     for (size_t i = 0; i < reserved.count; i++) mark(reserved.ranges[i].start, reserved.ranges[i].end, reserved.ranges[i].kind);
 
     // Push from the top down so the list runs upwards from the lowest frame.
@@ -139,13 +137,13 @@ Result<void> init(const multiboot::BootInfo& boot) {
         Pfn first = round_up(region.base, kPageSize) / kPageSize;
         Pfn last = round_down(region.base + region.length, kPageSize) / kPageSize;
         for (Pfn p = last; p-- > first;) {
-            if (p != 0 && table[p].kind == Kind::Reserved) free_list_push(p);
+            if (p != 0 && table[p].kind == FrameKind::Reserved) free_list_push(p);
         }
     }
     return {};
 }
 
-Result<Pfn> alloc(Kind kind, uint16_t owner, Pfn want) {
+Result<Pfn> alloc(FrameKind kind, uint16_t owner, Pfn want) {
 #if SOL >= 2
     Pfn pfn = want;
     if (want == kAnyFrame) {
@@ -153,7 +151,7 @@ Result<Pfn> alloc(Kind kind, uint16_t owner, Pfn want) {
         pfn = free_head;
     } else if (want >= frame_count) {
         return Error::InvalidArgument;
-    } else if (table[want].kind != Kind::Free) {
+    } else if (table[want].kind != FrameKind::Free) {
         return Error::Busy;
     }
     free_list_remove(pfn);
@@ -171,10 +169,10 @@ Result<Pfn> alloc(Kind kind, uint16_t owner, Pfn want) {
 
 Result<void> release(Pfn pfn) {
     if (pfn >= frame_count) return Error::InvalidArgument;
-    Frame& f = table[pfn];
-    if (f.kind == Kind::Free || f.kind == Kind::Reserved || f.kind == Kind::Module) return Error::InvalidArgument;
-    if (f.owner == kNoOwner) return Error::InvalidArgument;  // released already, still mapped
-    f.owner = kNoOwner;
+    FrameInfo& f = table[pfn];
+    if (f.kind == FrameKind::Free || f.kind == FrameKind::Reserved || f.kind == FrameKind::Module) return Error::InvalidArgument;
+    if (f.owner == kFrameNoOwner) return Error::InvalidArgument;  // released already, still mapped
+    f.owner = kFrameNoOwner;
     if (f.map_count == 0) free_list_push(pfn);
     return {};
 }
@@ -184,34 +182,41 @@ void add_mapping(Pfn pfn) {
 }
 
 void remove_mapping(Pfn pfn) {
-    if (pfn >= frame_count || table[pfn].map_count == 0) return;
-    Frame& f = table[pfn];
-    if (--f.map_count == 0 && f.owner == kNoOwner && f.kind != Kind::Free) free_list_push(pfn);
+    if (pfn >= frame_count) return;
+    FrameInfo& f = table[pfn];
+    kassert(f.map_count > 0);
+    if (--f.map_count == 0 && f.owner == kFrameNoOwner && f.kind != FrameKind::Free) free_list_push(pfn);
 }
 
 uint32_t adjust_table_entries(Pfn pfn, int delta) {
-    table[pfn].map_count += delta;
+    kassert(pfn < frame_count && table[pfn].kind == FrameKind::PageTable);
+    int64_t entries = int64_t{table[pfn].map_count} + delta;
+    kassert(entries >= 0 && entries <= static_cast<int64_t>(kPageSize / sizeof(uint64_t)));
+    table[pfn].map_count = static_cast<uint32_t>(entries);
     return table[pfn].map_count;
 }
 
-const Frame& info(Pfn pfn) { return table[pfn]; }
+const FrameInfo& info(Pfn pfn) {
+    kassert(pfn < frame_count);
+    return table[pfn];
+}
 size_t count() { return frame_count; }
 size_t free_count() { return free_frames; }
 
-size_t count_of(Kind kind) {
+size_t count_of(FrameKind kind) {
     size_t n = 0;
     for (size_t p = 0; p < frame_count; p++) n += table[p].kind == kind;
     return n;
 }
 
-const char* kind_name(Kind kind) {
+const char* kind_name(FrameKind kind) {
     switch (kind) {
-        case Kind::Free: return "free";
-        case Kind::Kernel: return "kernel";
-        case Kind::PageTable: return "page table";
-        case Kind::User: return "user";
-        case Kind::Reserved: return "reserved";
-        case Kind::Module: return "module";
+        case FrameKind::Free: return "free";
+        case FrameKind::Kernel: return "kernel";
+        case FrameKind::PageTable: return "page table";
+        case FrameKind::User: return "user";
+        case FrameKind::Reserved: return "reserved";
+        case FrameKind::Module: return "module";
     }
     return "?";
 }

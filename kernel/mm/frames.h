@@ -18,12 +18,8 @@
 
 namespace frames {
 
-using Kind = FrameKind;
-using Frame = FrameInfo;
 inline constexpr size_t kKindCount = 6;
 
-inline constexpr uint16_t kKernelOwner = kFrameOwnerKernel;
-inline constexpr uint16_t kNoOwner = kFrameNoOwner;
 inline constexpr Pfn kAnyFrame = 0;            // frame 0 is always Reserved, so 0 means "any"
 inline constexpr uint32_t kNoFrame = 0xFFFFFFFF;
 
@@ -37,7 +33,7 @@ Result<void> init(const multiboot::BootInfo& boot);
 // exactly frame `want` if want != kAnyFrame.
 // Errors: NoMemory (none free), InvalidArgument (want beyond the table),
 // Busy (want is not free).
-Result<Pfn> alloc(Kind kind, uint16_t owner, Pfn want = kAnyFrame);
+Result<Pfn> alloc(FrameKind kind, uint16_t owner, Pfn want = kAnyFrame);
 
 // The owner gives `pfn` up.  The frame becomes free at once if no mapping
 // refers to it, otherwise when the last one goes (remove_mapping).
@@ -49,15 +45,16 @@ Result<void> release(Pfn pfn);
 void add_mapping(Pfn pfn);
 void remove_mapping(Pfn pfn);
 
-// Adds `delta` (+1 or -1) to the count of present entries of page-table
-// page `pfn`; returns the new count.
+// Adds `delta` to the count of present entries of page-table page `pfn`;
+// returns the new count.  A count outside 0..512, or a frame that is not a
+// page table, is a kernel bug (kassert).
 uint32_t adjust_table_entries(Pfn pfn, int delta);
 
-const Frame& info(Pfn pfn);
+const FrameInfo& info(Pfn pfn);
 size_t count();                  // frames in the table (PFNs 0 .. count-1)
 size_t free_count();
-size_t count_of(Kind kind);
-const char* kind_name(Kind kind);
+size_t count_of(FrameKind kind);
+const char* kind_name(FrameKind kind);
 
 // Where the table is, for mapping it at UFRAMES.
 PhysAddr table_phys();

@@ -23,7 +23,7 @@ constexpr PageFlags kText = PageFlags::None;
 // GRUB loaded them (virtual - KERNEL_BASE), with `flags`.
 Result<void> map_image_range(PhysAddr root, const char* start, const char* end, PageFlags flags) {
     for (uint64_t va = reinterpret_cast<uint64_t>(start); va < reinterpret_cast<uint64_t>(end); va += kPageSize) {
-        TRY(paging::map(root, VirtAddr(va), PhysAddr(va - kKernelBase), flags, frames::kKernelOwner));
+        TRY(paging::map(root, VirtAddr(va), PhysAddr(va - kKernelBase), flags, kFrameOwnerKernel));
     }
     return {};
 }
@@ -51,7 +51,7 @@ Result<void> map_physmap(PhysAddr root) {
     uint64_t top = frames::count() * kPageSize;
     for (uint64_t pa = 0; pa < top; pa += kLargePageSize) {
         TRY(paging::map_large(root, VirtAddr(kPhysmapBase + pa), PhysAddr(pa), kReadWriteData,
-                              frames::kKernelOwner));
+                              kFrameOwnerKernel));
     }
     return {};
 }
@@ -59,11 +59,11 @@ Result<void> map_physmap(PhysAddr root) {
 // Builds the shared tables of PML4 slot 254 once: the frame table at UFRAMES,
 // user-readable, read-only.  Returns the PML4 entry that links them.
 Result<paging::Pte> build_windows_entry() {
-    PhysAddr scratch = TRY(paging::new_table(frames::kKernelOwner));
+    PhysAddr scratch = TRY(paging::new_table(kFrameOwnerKernel));
     PhysAddr table = frames::table_phys();
     for (uint64_t offset = 0; offset < frames::table_bytes(); offset += kPageSize) {
         TRY(paging::map(scratch, VirtAddr(kUFrames + offset), PhysAddr(table.value + offset),
-                        PageFlags::User | PageFlags::NoExecute, frames::kKernelOwner));
+                        PageFlags::User | PageFlags::NoExecute, kFrameOwnerKernel));
     }
     // Keep the slot-254 subtree; the scratch root itself is no longer needed.
     paging::Pte entry = paging::entries(scratch)[kWindowsSlot];
@@ -96,7 +96,7 @@ Result<void> install_windows(PhysAddr space_root) {
 
 Result<void> init(const multiboot::BootInfo& boot) {
     TRY(frames::init(boot));
-    PhysAddr root = TRY(paging::new_table(frames::kKernelOwner));
+    PhysAddr root = TRY(paging::new_table(kFrameOwnerKernel));
     TRY(map_physmap(root));
     TRY(map_kernel_image(root));
     TRY(install_windows(root));

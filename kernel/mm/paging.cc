@@ -36,7 +36,7 @@ void destroy_below(PhysAddr table, int level, unsigned first_shared_slot) {
             frames::remove_mapping(frame_of(e[i]).pfn());
         } else if (!shared && !has(flags_of(e[i]), PageFlags::Large)) {
             destroy_below(frame_of(e[i]), level - 1, first_shared_slot);
-            (void)frames::release(frame_of(e[i]).pfn());
+            MUST(frames::release(frame_of(e[i]).pfn()));
         }
         e[i] = 0;
         frames::adjust_table_entries(table.pfn(), -1);
@@ -61,7 +61,7 @@ Result<size_t> missing_tables(PhysAddr root, VirtAddr va, int leaf_level) {
 }  // namespace
 
 Result<PhysAddr> new_table(uint16_t owner) {
-    Pfn pfn = TRY(frames::alloc(frames::Kind::PageTable, owner));
+    Pfn pfn = TRY(frames::alloc(FrameKind::PageTable, owner));
     return PhysAddr::from_pfn(pfn);
 }
 
@@ -150,7 +150,7 @@ Result<void> unmap(PhysAddr root, VirtAddr va) {
     for (int level = 1; level < 4; level++) {  // free the tables this emptied, bottom up
         if (frames::adjust_table_entries(path[level].pfn(), -1) != 0) break;
         entries(path[level + 1])[va.index(level + 1)] = 0;
-        (void)frames::release(path[level].pfn());
+        MUST(frames::release(path[level].pfn()));
         freed_table = true;
         if (level == 3) frames::adjust_table_entries(root.pfn(), -1);
     }
@@ -198,7 +198,7 @@ Result<Mapping> lookup(PhysAddr root, VirtAddr va) {
 
 Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags) {
     if (!va.page_aligned()) return Error::InvalidArgument;
-    Pte* e = TRY(walk(root, va, false, frames::kKernelOwner));
+    Pte* e = TRY(walk(root, va, false, kFrameOwnerKernel));
     if (!present(*e)) return Error::NotMapped;
     *e = make_pte(frame_of(*e), flags | PageFlags::Present);
     invalidate(root, va);
@@ -207,7 +207,7 @@ Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags) {
 
 void destroy(PhysAddr root) {
     destroy_below(root, 4, kWindowsSlot);
-    (void)frames::release(root.pfn());
+    MUST(frames::release(root.pfn()));
 }
 
 void invalidate(PhysAddr root, VirtAddr va) { mmu::invalidate(root.value, va.value); }

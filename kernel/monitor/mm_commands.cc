@@ -33,7 +33,7 @@ void cmd_frames(int, char**) {
     kprintf("%zu frames (%zu KiB), %zu free\n", frames::count(), frames::count() * kPageSize / 1024,
             frames::free_count());
     for (size_t k = 0; k < frames::kKindCount; k++) {
-        auto kind = static_cast<frames::Kind>(k);
+        auto kind = static_cast<FrameKind>(k);
         kprintf("  %-10s %8zu\n", frames::kind_name(kind), frames::count_of(kind));
     }
 }

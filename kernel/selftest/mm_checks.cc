@@ -18,7 +18,6 @@
 namespace selftest {
 namespace {
 
-using frames::Kind;
 constexpr uint16_t kTestOwner = 7;
 constexpr VirtAddr kTestVa(0x400000);
 constexpr VirtAddr kTestVaFar(0x0000008000400000);  // another PML4 slot: its own PDPT, PD and PT
@@ -41,14 +40,14 @@ Result<void> frames_ready() {
 Result<void> check_frames() {
     TRY(frames_ready());
     size_t free_before = frames::free_count();
-    Pfn a = EXPECT_OK(frames::alloc(Kind::User, kTestOwner));
-    Pfn b = EXPECT_OK(frames::alloc(Kind::User, kTestOwner));
-    Pfn c = EXPECT_OK(frames::alloc(Kind::User, kTestOwner));
+    Pfn a = EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner));
+    Pfn b = EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner));
+    Pfn c = EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner));
     CHECK(a != b && b != c && a != c, "three allocations gave frames %lu %lu %lu", a, b, c);
     const Pfn allocated[] = {a, b, c};
     for (Pfn p : allocated) {
-        const frames::Frame& f = frames::info(p);
-        CHECK(f.kind == Kind::User && f.owner == kTestOwner && f.map_count == 0,
+        const FrameInfo& f = frames::info(p);
+        CHECK(f.kind == FrameKind::User && f.owner == kTestOwner && f.map_count == 0,
               "frame %lu: kind %s owner %u map_count %u", p, frames::kind_name(f.kind), f.owner, f.map_count);
     }
     CHECK(frames::free_count() == free_before - 3, "free count %zu, expected %zu", frames::free_count(),
@@ -57,14 +56,14 @@ Result<void> check_frames() {
     // A frame comes back zeroed, and a particular frame can be asked for.
     memset(PhysAddr::from_pfn(a).to_virt(), 0xAB, kPageSize);
     EXPECT_OK(frames::release(a));
-    CHECK(frames::info(a).kind == Kind::Free, "a released, unmapped frame is free at once");
-    CHECK(EXPECT_OK(frames::alloc(Kind::User, kTestOwner, a)) == a, "alloc(want=%lu) gave another frame", a);
+    CHECK(frames::info(a).kind == FrameKind::Free, "a released, unmapped frame is free at once");
+    CHECK(EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner, a)) == a, "alloc(want=%lu) gave another frame", a);
     auto* bytes = PhysAddr::from_pfn(a).to_virt<const uint8_t>();
     for (size_t i = 0; i < kPageSize; i++) CHECK(bytes[i] == 0, "frame %lu not zeroed at byte %zu", a, i);
 
-    EXPECT_ERROR(frames::alloc(Kind::User, kTestOwner, b), Error::Busy);
-    EXPECT_ERROR(frames::alloc(Kind::User, kTestOwner, KERNEL_LOAD_PHYS / kPageSize), Error::Busy);
-    EXPECT_ERROR(frames::alloc(Kind::User, kTestOwner, frames::count()), Error::InvalidArgument);
+    EXPECT_ERROR(frames::alloc(FrameKind::User, kTestOwner, b), Error::Busy);
+    EXPECT_ERROR(frames::alloc(FrameKind::User, kTestOwner, KERNEL_LOAD_PHYS / kPageSize), Error::Busy);
+    EXPECT_ERROR(frames::alloc(FrameKind::User, kTestOwner, frames::count()), Error::InvalidArgument);
     EXPECT_ERROR(frames::release(0), Error::InvalidArgument);
 
     EXPECT_OK(frames::release(b));
@@ -73,9 +72,9 @@ Result<void> check_frames() {
     // A released frame that is still mapped stays in use until its last mapping goes.
     frames::add_mapping(c);
     EXPECT_OK(frames::release(c));
-    CHECK(frames::info(c).kind == Kind::User, "a released frame with a mapping must not be free yet");
+    CHECK(frames::info(c).kind == FrameKind::User, "a released frame with a mapping must not be free yet");
     frames::remove_mapping(c);
-    CHECK(frames::info(c).kind == Kind::Free, "the last mapping's removal frees a released frame");
+    CHECK(frames::info(c).kind == FrameKind::Free, "the last mapping's removal frees a released frame");
 
     EXPECT_OK(frames::release(a));
     CHECK(frames::free_count() == free_before, "free count %zu, expected %zu", frames::free_count(), free_before);
@@ -86,9 +85,9 @@ Result<void> check_frames() {
 Result<void> check_page_tables() {
     TRY(frames_ready());
     PhysAddr root = EXPECT_OK(paging::new_table(kTestOwner));
-    size_t tables = frames::count_of(Kind::PageTable);
-    PhysAddr f1 = PhysAddr::from_pfn(EXPECT_OK(frames::alloc(Kind::User, kTestOwner)));
-    PhysAddr f2 = PhysAddr::from_pfn(EXPECT_OK(frames::alloc(Kind::User, kTestOwner)));
+    size_t tables = frames::count_of(FrameKind::PageTable);
+    PhysAddr f1 = PhysAddr::from_pfn(EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner)));
+    PhysAddr f2 = PhysAddr::from_pfn(EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner)));
     constexpr PageFlags kUserRw = PageFlags::User | PageFlags::Writable;
 
     EXPECT_ERROR(paging::lookup(root, kTestVa), Error::NotMapped);
@@ -96,7 +95,7 @@ Result<void> check_page_tables() {
     paging::Mapping m = EXPECT_OK(paging::lookup(root, VirtAddr(kTestVa.value + 0x123)));
     CHECK(m.pa.value == f1.value + 0x123, "lookup gave %lx, expected %lx", m.pa.value, f1.value + 0x123);
     CHECK(has(m.flags, PageFlags::Present | kUserRw), "mapping lost its rights");
-    CHECK(frames::count_of(Kind::PageTable) == tables + 3, "mapping one page should add a PDPT, a PD and a PT");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables + 3, "mapping one page should add a PDPT, a PD and a PT");
     CHECK(frames::info(f1.pfn()).map_count == 1, "map_count %u, expected 1", frames::info(f1.pfn()).map_count);
 
     EXPECT_OK(paging::map(root, kTestVa, f1, PageFlags::User, kTestOwner));  // remap with fewer rights
@@ -113,9 +112,9 @@ Result<void> check_page_tables() {
 
     VirtAddr next(kTestVa.value + kPageSize);
     EXPECT_OK(paging::map(root, next, f1, PageFlags::User, kTestOwner));
-    CHECK(frames::count_of(Kind::PageTable) == tables + 3, "a neighbouring page needs no new table");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables + 3, "a neighbouring page needs no new table");
     EXPECT_OK(paging::map(root, kTestVaFar, f1, PageFlags::User, kTestOwner));
-    CHECK(frames::count_of(Kind::PageTable) == tables + 6, "a page in another PML4 slot needs 3 new tables");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables + 6, "a page in another PML4 slot needs 3 new tables");
 
     EXPECT_ERROR(paging::map(root, VirtAddr(kTestVa.value + 1), f1, PageFlags::User, kTestOwner),
                  Error::InvalidArgument);
@@ -129,18 +128,18 @@ Result<void> check_page_tables() {
     EXPECT_OK(paging::unmap(root, kTestVa));
     EXPECT_ERROR(paging::lookup(root, kTestVa), Error::NotMapped);
     EXPECT_ERROR(paging::unmap(root, kTestVa), Error::NotMapped);
-    CHECK(frames::count_of(Kind::PageTable) == tables + 6, "a table that still maps a page was freed");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables + 6, "a table that still maps a page was freed");
     EXPECT_OK(paging::unmap(root, next));
-    CHECK(frames::count_of(Kind::PageTable) == tables + 3, "emptied PT, PD and PDPT should be freed");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables + 3, "emptied PT, PD and PDPT should be freed");
     EXPECT_OK(paging::unmap(root, kTestVaFar));
-    CHECK(frames::count_of(Kind::PageTable) == tables, "all intermediate tables should be freed");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables, "all intermediate tables should be freed");
     CHECK(paging::entries(root)[0] == 0 && paging::entries(root)[1] == 0, "the root still links freed tables");
     CHECK(frames::info(f1.pfn()).map_count == 0 && frames::info(f2.pfn()).map_count == 0, "map counts not 0");
 
     EXPECT_OK(paging::map(root, kTestVa, f1, kUserRw, kTestOwner));  // destroy frees a whole space
     EXPECT_OK(paging::map(root, kTestVaFar, f2, kUserRw, kTestOwner));
     paging::destroy(root);
-    CHECK(frames::count_of(Kind::PageTable) == tables - 1, "destroy left page tables behind");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables - 1, "destroy left page tables behind");
     CHECK(frames::info(f1.pfn()).map_count == 0 && frames::info(f2.pfn()).map_count == 0, "destroy kept mappings");
     EXPECT_OK(frames::release(f1.pfn()));
     EXPECT_OK(frames::release(f2.pfn()));
@@ -222,7 +221,7 @@ paging::Pte read_via_uvpt(VirtAddr va, int level) {
 Result<void> check_windows() {
     TRY(mm_ready());
     PhysAddr root = kspace::root();
-    paging::Pte* text_pte = EXPECT_OK(paging::walk(root, VirtAddr::of(text_start), false, frames::kKernelOwner));
+    paging::Pte* text_pte = EXPECT_OK(paging::walk(root, VirtAddr::of(text_start), false, kFrameOwnerKernel));
     CHECK(read_via_uvpt(VirtAddr::of(text_start), 1) == *text_pte, "UVPT shows a different PTE for .text");
     paging::Pte pde = paging::entries(paging::frame_of(paging::entries(paging::frame_of(
         paging::entries(root)[VirtAddr(kPhysmapBase).index(4)]))[VirtAddr(kPhysmapBase).index(3)]))[0];
@@ -233,18 +232,18 @@ Result<void> check_windows() {
           "the UVPT slot must be user-readable and read-only");
 
     // A user mapping is visible through both windows.
-    Pfn pfn = EXPECT_OK(frames::alloc(Kind::User, kTestOwner));
+    Pfn pfn = EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner));
     EXPECT_OK(paging::map(root, kTestVa, PhysAddr::from_pfn(pfn), PageFlags::User | PageFlags::Writable, kTestOwner));
     paging::Pte pte = read_via_uvpt(kTestVa, 1);
     CHECK(paging::frame_of(pte).pfn() == pfn && has(paging::flags_of(pte), PageFlags::User | PageFlags::Writable),
           "UVPT shows %lx for the test page", pte);
-    const auto* uframes = reinterpret_cast<const frames::Frame*>(kUFrames);
-    CHECK(uframes[pfn].owner == kTestOwner && uframes[pfn].kind == Kind::User && uframes[pfn].map_count == 1,
+    const auto* uframes = reinterpret_cast<const FrameInfo*>(kUFrames);
+    CHECK(uframes[pfn].owner == kTestOwner && uframes[pfn].kind == FrameKind::User && uframes[pfn].map_count == 1,
           "UFRAMES entry of frame %lu: owner %u kind %u map_count %u", pfn, uframes[pfn].owner,
           static_cast<unsigned>(uframes[pfn].kind), uframes[pfn].map_count);
     EXPECT_OK(paging::unmap(root, kTestVa));
     EXPECT_OK(frames::release(pfn));
-    CHECK(uframes[pfn].kind == Kind::Free, "UFRAMES does not show the frame free again");
+    CHECK(uframes[pfn].kind == FrameKind::Free, "UFRAMES does not show the frame free again");
 
     // The PML4 seen through itself: UVPT + slot 255 at every level below.
     const uint64_t pml4_via_uvpt = kUvpt + (uint64_t{kUvptSlot} << 30) + (uint64_t{kUvptSlot} << 21) +
@@ -263,11 +262,11 @@ Result<void> check_windows() {
 Result<void> check_exhaustion() {
     TRY(mm_ready());
     size_t free_before = frames::free_count();
-    size_t tables = frames::count_of(Kind::PageTable);
+    size_t tables = frames::count_of(FrameKind::PageTable);
     uint64_t chain = 0;  // allocated frames, linked through their first word
     size_t taken = 0;
     for (;;) {
-        Result<Pfn> r = frames::alloc(Kind::User, kTestOwner);
+        Result<Pfn> r = frames::alloc(FrameKind::User, kTestOwner);
         if (!r.ok()) {
             CHECK(r.error() == Error::NoMemory, "alloc failed with %s, expected NoMemory", error_name(r.error()));
             break;
@@ -280,7 +279,7 @@ Result<void> check_exhaustion() {
     CHECK(frames::free_count() == 0, "free count %zu with memory exhausted", frames::free_count());
     EXPECT_ERROR(paging::map(kspace::root(), kTestVaFar, PhysAddr::from_pfn(chain), PageFlags::User, kTestOwner),
                  Error::NoMemory);
-    CHECK(frames::count_of(Kind::PageTable) == tables, "a failed map left tables behind");
+    CHECK(frames::count_of(FrameKind::PageTable) == tables, "a failed map left tables behind");
     // With one or two frames free, a map that needs three tables must fail
     // before it builds any (validate, then commit).
     for (int spare = 1; spare <= 2; spare++) {
@@ -289,7 +288,7 @@ Result<void> check_exhaustion() {
         chain = next;
         EXPECT_ERROR(paging::map(kspace::root(), kTestVaFar, PhysAddr::from_pfn(chain), PageFlags::User, kTestOwner),
                      Error::NoMemory);
-        CHECK(frames::count_of(Kind::PageTable) == tables && frames::free_count() == static_cast<size_t>(spare),
+        CHECK(frames::count_of(FrameKind::PageTable) == tables && frames::free_count() == static_cast<size_t>(spare),
               "a map that failed with %d frames free changed the tables or the free count", spare);
     }
     while (chain != 0) {

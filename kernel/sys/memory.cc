@@ -36,15 +36,15 @@ PageFlags flags_for(uint64_t perm) {
 Result<void> check_frame_authority(domain::Domain& self, domain::Domain& target, uint64_t pfn) {
 #if SOL >= 3
     if (pfn >= frames::count()) return Error::InvalidArgument;
-    const frames::Frame& f = frames::info(pfn);
-    if (f.kind != frames::Kind::User) return Error::AccessDenied;
+    const FrameInfo& f = frames::info(pfn);
+    if (f.kind != FrameKind::User) return Error::AccessDenied;
     domain::Domain* owner = domain::find(f.owner);
     if (owner == nullptr) return Error::AccessDenied;  // released, or the kernel's
     if (owner != &target && !domain::is_self_or_descendant(*owner, self)) return Error::AccessDenied;
     return {};
 #else
     // LAB 3: Exercise 3. Refuse frames beyond the table (InvalidArgument),
-    // frames that are not Kind::User, and frames whose owner is neither
+    // frames that are not FrameKind::User, and frames whose owner is neither
     // `target` nor `self` or a descendant of self (AccessDenied).  Helpers:
     // frames::info, domain::find, domain::is_self_or_descendant.
     (void)self, (void)target, (void)pfn;
@@ -63,7 +63,7 @@ Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id) {
 }
 
 Result<int64_t> sys_frame_alloc(domain::Domain& self, const TrapFrame& frame) {
-    Pfn pfn = TRY(frames::alloc(frames::Kind::User, self.id, arg0(frame)));
+    Pfn pfn = TRY(frames::alloc(FrameKind::User, self.id, arg0(frame)));
     domain::info(self).frames++;
     return static_cast<int64_t>(pfn);
 }
@@ -71,8 +71,8 @@ Result<int64_t> sys_frame_alloc(domain::Domain& self, const TrapFrame& frame) {
 Result<int64_t> sys_frame_free(domain::Domain& self, const TrapFrame& frame) {
     uint64_t pfn = arg0(frame);
     if (pfn >= frames::count()) return Error::InvalidArgument;
-    const frames::Frame& f = frames::info(pfn);
-    if (f.kind != frames::Kind::User || f.owner != self.id) return Error::AccessDenied;
+    const FrameInfo& f = frames::info(pfn);
+    if (f.kind != FrameKind::User || f.owner != self.id) return Error::AccessDenied;
     TRY(frames::release(pfn));
     domain::info(self).frames--;
     return 0;

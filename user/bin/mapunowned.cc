@@ -19,7 +19,7 @@ constexpr uint64_t kTarget = 0x10000000;
 uint64_t some_free_frame() {
     size_t entries = frame_table_entries();
     for (uint64_t pfn = 1; pfn < entries; pfn++) {
-        if (frame_table()[pfn].kind == FrameKind::Free && frame_table()[pfn].owner == kNoOwner) return pfn;
+        if (frame_table()[pfn].kind == FrameKind::Free && frame_table()[pfn].owner == kFrameNoOwner) return pfn;
     }
     return 0;
 }

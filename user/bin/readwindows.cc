@@ -17,7 +17,7 @@ uint64_t some_data = 1;  // a page of .data, writable
 void check_page(const char* what, uint64_t va, bool writable, bool executable) {
     uint64_t pte = lookup_pte(va);
     uint64_t pfn = pte_frame(pte);
-    const FrameEntry& frame = frame_table()[pfn];
+    const FrameInfo& frame = frame_table()[pfn];
     printf("readwindows: %s page %016lx: pte %016lx, frame %lx, owner %u, kind %u, map_count %u\n", what, va,
            pte, pfn, frame.owner, static_cast<unsigned>(frame.kind), frame.map_count);
     if (!(pte & kPtePresent) || !(pte & kPteUser)) panic("%s: not a present user page", what);

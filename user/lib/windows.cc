@@ -22,16 +22,16 @@ uint64_t lookup_pte(uint64_t va) {
 size_t frame_table_entries() {
     uint64_t va = UFRAMES;
     while (va < UDOMAINS && (lookup_pte(va) & kPtePresent)) va += PAGE_SIZE;
-    return (va - UFRAMES) / sizeof(FrameEntry);
+    return (va - UFRAMES) / sizeof(FrameInfo);
 }
 
 size_t count_frames(FrameKind kind) {
-    const FrameEntry* table = frame_table();
+    const FrameInfo* table = frame_table();
     size_t entries = frame_table_entries();
     size_t count = 0;
     for (size_t pfn = 0; pfn < entries; pfn++) {
         if (table[pfn].kind != kind) continue;
-        if (kind == FrameKind::Free && table[pfn].owner != kNoOwner) continue;
+        if (kind == FrameKind::Free && table[pfn].owner != kFrameNoOwner) continue;
         count++;
     }
     return count;

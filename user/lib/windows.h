@@ -16,9 +16,6 @@
 #include "abi/frame.h"
 #include "abi/layout.h"
 
-using FrameEntry = FrameInfo;
-inline constexpr uint16_t kNoOwner = kFrameNoOwner;
-
 // Page-table entry bits (Intel SDM vol. 3, 4.5).
 inline constexpr uint64_t kPtePresent = 1ull << 0;
 inline constexpr uint64_t kPteWritable = 1ull << 1;
@@ -27,7 +24,7 @@ inline constexpr uint64_t kPteLarge = 1ull << 7;
 inline constexpr uint64_t kPteNoExecute = 1ull << 63;
 
 // The frame table, as an array indexed by frame number.
-inline const FrameEntry* frame_table() { return reinterpret_cast<const FrameEntry*>(UFRAMES); }
+inline const FrameInfo* frame_table() { return reinterpret_cast<const FrameInfo*>(UFRAMES); }
 
 // The frame number a page-table entry points at (bits 12..51).
 inline uint64_t pte_frame(uint64_t pte) { return (pte >> 12) & 0xFFFFFFFFFF; }
@@ -49,5 +46,5 @@ uint64_t lookup_pte(uint64_t va);
 size_t frame_table_entries();
 
 // How many frames of `kind` the table holds.  Free frames are counted by
-// their owner kNoOwner, which the padding lacks.
+// their owner kFrameNoOwner, which the padding lacks.
 size_t count_frames(FrameKind kind);

@@ -122,8 +122,6 @@ alignas(16) constinit uint8_t double_fault_stack[kDoubleFaultStackBytes] = {};
 
 void set_kernel_stack(uint64_t stack_top) { region.tss.rsp[0] = stack_top; }
 
-uint64_t kernel_stack() { return region.tss.rsp[0]; }
-
 uint8_t* io_bitmap() { return region.io_bitmap; }
 
 }  // namespace tss

@@ -70,9 +70,6 @@ inline constexpr uint32_t kIoBitmapBytes = 65536 / 8;
 // user mode from.  (gdt::init sets it to the top of the boot stack.)
 void set_kernel_stack(uint64_t stack_top);
 
-// The current rsp0.
-uint64_t kernel_stack();
-
 // The I/O-permission bitmap inside the TSS: bit p set means port p is denied
 // to user mode (CPL 3 with IOPL 0), clear means allowed; every bit starts
 // set.  An access to `width` bytes at port p is allowed only if bits p to
