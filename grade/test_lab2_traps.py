@@ -207,8 +207,9 @@ def test_user_mode_entry_and_fault(machine, kernel_symbols):
     # IRETQ to ring 3 (user code and data descriptors, SWAPGS on the way
     # out), at a kernel address: the fetch page-faults in user mode, the CPU
     # switches to the TSS's rsp0 stack, SWAPGS brings back the kernel's GS
-    # base, and the fault reaches trap::user_fault.  With no domain to blame
-    # it reports the fault and panics (trap.h).
+    # base, and the fault reaches the user-exception handler.  With no
+    # domain to blame it reports the fault and panics
+    # (trap_report::user_exception_without_domain).
     m, match = boot_report(machine, "user_entry")
     outcome = m.wait_exit()
     report = Report(match, m.output)
