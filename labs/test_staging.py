@@ -14,8 +14,9 @@ For every lab N of labs.toml:
      student builds it: lab N-1 solved and committed, then `git checkout
      labN` and `git merge labN-1`, which must merge without a conflict and
      give exactly the SOL=N-1 tree.
-Besides: the fences lint clean, the history is one commit per lab, and
-each branch holds its labs' files only.
+Besides: the fences lint clean, the history is one commit per lab, each
+branch holds its labs' files only, and each branch ships DESIGN.md with a
+section for every citation of it in that branch (design.py).
 """
 
 import os
@@ -23,6 +24,7 @@ import re
 import subprocess
 import sys
 
+import design
 import leaks
 import tree
 from conftest import ROOT
@@ -92,6 +94,13 @@ def test_branch_holds_its_labs(published, labs, lab):
     fenced = [f for f in files if tree.fences.kind(f) == "fenced"
               and re.search(r"(?m)^\s*#\s*(el)?if.*\b(SOL|LAB)\b", show(f))]
     assert not fenced, "%s still has fences in %s" % (lab.branch, fenced)
+
+
+def test_branch_ships_design(published, lab):
+    """Branch labN has DESIGN.md, and every `DESIGN §N` cited in the branch
+    (code, handouts, Makefile, .gdbinit, harness) names one of its sections."""
+    errors = design.check_branch(published, lab.branch)
+    assert not errors, "%s: dangling DESIGN citations:\n%s" % (lab.branch, "\n".join(errors))
 
 
 def test_zero_leak(published, labs):

@@ -9,7 +9,8 @@ Which lab a file first appears in (its owner), the first rule that applies:
   5. anything else: lab 1.
 The tree of lab N holds the files whose owner is 1..N, with C and C++ files
 passed through unifdef, the Makefile's `LAB ?=` default set to N, and
-README.md rendered from labs/student-readme.md.
+README.md rendered from labs/student-readme.md.  DESIGN.md has no marker,
+so every branch ships it whole (DESIGN §5); lint() insists on that.
 """
 
 import os
@@ -27,6 +28,7 @@ import labinfo  # noqa: E402
 
 STAFF_DIR = "labs/"
 README = "README.md"
+DESIGN = "DESIGN.md"
 README_TEMPLATE = "labs/student-readme.md"
 MAKEFILE = "Makefile"
 MAKEFILE_LAB_RE = re.compile(r"^LAB \?= \d+$", re.M)
@@ -86,7 +88,8 @@ def owner(path, text, labs):
 def lint(root, labs):
     """Every problem that stops main's tree from being staged, as messages
     "path:line: ..." (broken or misplaced fences, malformed markers, a
-    missing README template, a Makefile without one `LAB ?=` line).
+    missing README template or DESIGN.md, a marker on DESIGN.md, a Makefile
+    without one `LAB ?=` line).
     A marker may name a lab that labs.toml does not list yet: its file is
     in no branch until it does."""
     errors = []
@@ -103,6 +106,10 @@ def lint(root, labs):
             errors += fences.check_preprocessed(path, text)
     if not os.path.isfile(os.path.join(root, README_TEMPLATE)):
         errors.append("%s does not exist" % README_TEMPLATE)
+    if not os.path.isfile(os.path.join(root, DESIGN)):
+        errors.append("%s does not exist: every branch ships it" % DESIGN)
+    elif owner(DESIGN, read_text(root, DESIGN), labs) != 1:
+        errors.append("%s: every branch ships it, so it can have no marker" % DESIGN)
     if len(MAKEFILE_LAB_RE.findall(read_text(root, MAKEFILE))) != 1:
         errors.append("%s: expected exactly one line `LAB ?= N`" % MAKEFILE)
     return errors
