@@ -67,10 +67,17 @@ inline uint64_t read_cr4() {
     return v;
 }
 inline void write_cr4(uint64_t v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
-// The LDTR selector (0: no LDT, every selector with TI = 1 is refused).
+// The selector in LDTR.  0 is also LDTR's reset value, whose hidden base
+// and limit still describe an LDT at linear 0: only LLDT makes it null.
 inline uint16_t read_ldtr() {
     uint16_t v;
     asm volatile("sldt %0" : "=r"(v));
+    return v;
+}
+// The selector in TR (0 until LTR).
+inline uint16_t read_tr() {
+    uint16_t v;
+    asm volatile("str %0" : "=r"(v));
     return v;
 }
 // CPUID of `leaf` (and `subleaf`, for the leaves that have them).

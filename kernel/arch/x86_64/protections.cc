@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
 #include "lib/kprintf.h"
 
 namespace protections {
@@ -53,12 +54,8 @@ void print() {
         any |= p.on;
     }
     if (!any) kprintf(" none");
-    const uint16_t ldtr = cpu::read_ldtr();
-    if (ldtr == 0) {
-        kprintf(", ldt null\n");
-    } else {
-        kprintf(", ldt 0x%x\n", ldtr);
-    }
+    if (cpu::read_tr() == gdt::kTss && cpu::read_ldtr() == 0) kprintf(", ldt null");
+    kprintf("\n");
 }
 
 }  // namespace protections

@@ -34,8 +34,11 @@ void enable();
 
 // Prints "cpu: protections: nx wp smep smap umip, ldt null": the names of
 // the protections that are on, read back from EFER, CR0 and CR4 (in the
-// order of the table above; "none" if none is), then the LDTR ("ldt null",
-// or "ldt 0x<selector>" if one were loaded).
+// order of the table above; "none" if none is), then ", ldt null" if LDTR
+// holds the null selector that gdt::init loads.  SLDT alone cannot tell
+// that from LDTR's reset value (also selector 0, but an LDT at linear 0),
+// so it must also find TR loaded with gdt::kTss: gdt::init loads TR and
+// then the null LDTR, and nothing else loads either.
 void print();
 
 }  // namespace protections
