@@ -66,6 +66,7 @@ inline uint64_t read_cr4() {
     asm volatile("mov %%cr4, %0" : "=r"(v));
     return v;
 }
+// Sets CR4; a bit the CPU does not have (CPUID says which) is a #GP.
 inline void write_cr4(uint64_t v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
 // The selector in LDTR.  0 is also LDTR's reset value, whose hidden base
 // and limit still describe an LDT at linear 0: only LLDT makes it null.
