@@ -52,8 +52,12 @@ ISO := $(BUILD)/exolab.iso
 # QEMU for people: serial on this terminal (Ctrl-A X quits), no reboot loop.
 # RUN=name passes run=name on the kernel command line (a self-test, or from
 # lab 3 a user program): `make qemu RUN=hello`, `make qemu-gdb RUN=hello`.
+# The CPU model is grade/qemu.py's QEMU_CPU, so that make and the harness
+# boot the same CPU (qemu64 with SMEP, SMAP and UMIP).
 comma := ,
-QEMU_FLAGS := -m 128M -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+QEMU_CPU := $(or $(shell sed -n 's/^QEMU_CPU = "\([^"]*\)"$$/\1/p' grade/qemu.py),\
+	$(error exolab: no QEMU_CPU = "..." line in grade/qemu.py))
+QEMU_FLAGS := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	$(if $(RUN),-smbios type=11$(comma)value=run=$(RUN))
 QEMU_NOX := -display none -serial mon:stdio
 QEMU_WINDOW := $(if $(DISPLAY),-serial mon:stdio,$(QEMU_NOX))

@@ -25,7 +25,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import labinfo  # noqa: E402
-from qemu import Machine  # noqa: E402
+from qemu import QEMU_CPU, Machine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB_FILE_RE = re.compile(r"test_lab(\d+)_")
@@ -137,13 +137,14 @@ def log_dir(request, build_dir):
 
 @pytest.fixture
 def machine(request, build_dir, log_dir, timeout_scale):
-    """A factory: machine(cmdline="", memory="128M", extra_args=()) boots a
-    fresh QEMU and returns its Machine.  All are stopped after the test."""
+    """A factory: machine(cmdline="", memory="128M", cpu=QEMU_CPU,
+    extra_args=()) boots a fresh QEMU and returns its Machine.  All are
+    stopped after the test."""
     started = []
 
-    def boot(cmdline="", memory="128M", extra_args=(), name=None):
+    def boot(cmdline="", memory="128M", cpu=QEMU_CPU, extra_args=(), name=None):
         log = os.path.join(log_dir, (name or request.node.name) + ".log")
-        m = Machine(os.path.join(build_dir, "exolab.iso"), log, cmdline=cmdline, memory=memory,
+        m = Machine(os.path.join(build_dir, "exolab.iso"), log, cmdline=cmdline, memory=memory, cpu=cpu,
                     timeout_scale=timeout_scale, extra_args=extra_args)
         started.append(m)
         request.node.user_properties.append(("log", os.path.relpath(log, ROOT)))

@@ -27,6 +27,10 @@ import pytest
 EXIT_SUCCESS_STATUS = (0x10 << 1) | 1
 EXIT_FAILURE_STATUS = (0x11 << 1) | 1
 PANIC_RE = re.compile(rb"kernel panic at [^\n]*\n")
+# The CPU every boot emulates, here and in the Makefile (which reads this
+# line): QEMU's default model, qemu64, plus SMEP, SMAP and UMIP, which
+# QEMU's TCG implements and the kernel turns on when CPUID offers them.
+QEMU_CPU = "qemu64,+smep,+smap,+umip"
 TAIL_LINES = 25
 
 
@@ -57,14 +61,14 @@ class _SerialSpawn(pexpect.spawn):
 class Machine:
     """A QEMU guest whose serial port is this object's stdin/stdout."""
 
-    def __init__(self, iso, log_path, cmdline="", memory="128M", timeout_scale=1.0, extra_args=()):
+    def __init__(self, iso, log_path, cmdline="", memory="128M", cpu=QEMU_CPU, timeout_scale=1.0, extra_args=()):
         self.log_path = log_path
         self.timeout_scale = timeout_scale
         self.outcome = None
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         self._log = open(log_path, "wb")
         args = [
-            "-m", memory, "-no-reboot", "-nodefaults", "-display", "none",
+            "-m", memory, "-cpu", cpu, "-no-reboot", "-nodefaults", "-display", "none",
             "-serial", "stdio", "-monitor", "none",
             "-cdrom", iso, "-boot", "d",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",

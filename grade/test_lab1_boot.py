@@ -40,7 +40,7 @@ def test_banner(machine):
 
 @pytest.mark.points(3)
 def test_long_mode_required(machine):
-    m = machine(extra_args=["-cpu", "qemu32"])
+    m = machine(cpu="qemu32")
     m.expect(r"exolab boot: this CPU does not support x86-64 long mode")
     assert m.wait_exit() == Outcome.FAILURE
 

@@ -26,7 +26,7 @@ import tempfile
 import pytest
 
 from gdbbatch import run_gdb
-from qemu import Outcome
+from qemu import QEMU_CPU, Outcome
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STARTED_RE = r"domain (\d+) \(%s\) started\n"
@@ -210,6 +210,66 @@ def test_privileged(machine, build_dir, instruction):
     _, at = instruction_before_and_at(build_dir, program, run.kill.rip)
     assert at is not None and at.startswith(instruction[:3]), \
         "rip should point at the %s, not at %s" % (instruction, at)
+
+
+# -- what the CPU refuses user code (and the kernel) -------------------------
+
+@pytest.mark.points(2)
+def test_cpu_protections_reported(machine):
+    m = machine()
+    line = m.expect(r"cpu: protections: ([^\n]*)\n").group(1)
+    assert line == "nx wp smep smap umip, ldt null", \
+        "under QEMU's %s every protection should be on, and LDTR null; the kernel printed: %s" % (QEMU_CPU, line)
+
+
+@pytest.mark.points(2)
+def test_ldtselector(machine, build_dir):
+    run = run_program(machine, "ldtselector")
+    assert_killed(run, "ldtselector", "general protection", 13)
+    assert run.kill.error == 0x4 and run.kill.decoded == "LDT selector 0x0", \
+        "loading selector 0x7 must be refused because there is no LDT (LDTR null): " + run.kill.line
+    _, at = instruction_before_and_at(build_dir, "ldtselector", run.kill.rip)
+    assert at == "mov", "rip should point at the mov to fs, not at %s" % at
+
+
+@pytest.mark.points(2)
+def test_sgdt(machine, build_dir):
+    run = run_program(machine, "sgdt")
+    assert_killed(run, "sgdt", "general protection", 13)
+    _, at = instruction_before_and_at(build_dir, "sgdt", run.kill.rip)
+    assert at == "sgdt", "with UMIP on, sgdt itself faults: rip should point at it, not at %s" % at
+
+
+KERNEL_FAULT_RE = (r"kernel fault: page fault \(vector 14\) at rip (?P<rip>[0-9a-f]{16}) <(?P<symbol>[^>]*)>, "
+                   r"error 0x(?P<error>[0-9a-f]+) \((?P<decoded>[^)]*)\), address (?P<address>[0-9a-f]{16})\n")
+
+
+def user_page_fault(machine, test):
+    """Boots run=<test> (a self-test that maps a user page at USER_BASE in
+    the kernel's space and touches it from ring 0) and returns the kernel
+    fault line's match; QEMU must stop with the failure code."""
+    m = machine(cmdline="run=" + test)
+    fault = m.expect(KERNEL_FAULT_RE)
+    assert m.wait_exit() == Outcome.FAILURE, "a kernel fault stops QEMU with the failure code"
+    assert "is off" not in m.output, "the kernel touched the user page and ran on"
+    assert int(fault.group("address"), 16) == 0x400000, "the fault should be at USER_BASE: " + fault.group(0)
+    return fault
+
+
+@pytest.mark.points(2)
+def test_smap_kernel_reads_user_page(machine):
+    fault = user_page_fault(machine, "kernel_reads_user_page")
+    assert fault.group("symbol").startswith("selftest::kernel_reads_user_page+"), fault.group(0)
+    assert (fault.group("error"), fault.group("decoded")) == ("1", "read, present, kernel"), \
+        "SMAP: a kernel read of a present user page is a protection fault: " + fault.group(0)
+
+
+@pytest.mark.points(2)
+def test_smep_kernel_runs_user_page(machine):
+    fault = user_page_fault(machine, "kernel_runs_user_page")
+    assert int(fault.group("rip"), 16) == 0x400000, "the fetch at the user page itself faults: " + fault.group(0)
+    assert (fault.group("error"), fault.group("decoded")) == ("11", "instruction fetch, present, kernel"), \
+        "SMEP: ring 0 fetching from a present user page is a protection fault: " + fault.group(0)
 
 
 # -- system calls check every argument ----------------------------------------

@@ -14,6 +14,7 @@
 #include "mm/kspace.h"
 #endif
 #if LAB >= 3
+#include "arch/x86_64/protections.h"
 #include "domain/domain.h"
 #include "domain/start.h"
 #include "arch/x86_64/syscall_msrs.h"
@@ -46,6 +47,8 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
     }
 #endif
 #if LAB >= 3
+    protections::enable();  // SMEP, SMAP, UMIP: before any user code runs
+    protections::print();
     bool domains_ready = false;
     if (kspace::root().value != 0) {
         Result<void> r = domain::init();

@@ -220,6 +220,11 @@ paging::Pte read_via_uvpt(VirtAddr va, int level) {
 
 Result<void> check_windows() {
     TRY(mm_ready());
+    // The windows are user pages, and this check reads them through their
+    // user addresses on purpose: what it checks is what the MMU shows a
+    // domain there.  With SMAP on (lab 3) ring 0 may do that only with
+    // RFLAGS.AC set; nothing else in the kernel reads a window this way.
+    cpu::UserAccess user_access;
     PhysAddr root = kspace::root();
     paging::Pte* text_pte = EXPECT_OK(paging::walk(root, VirtAddr::of(text_start), false, kFrameOwnerKernel));
     CHECK(read_via_uvpt(VirtAddr::of(text_start), 1) == *text_pte, "UVPT shows a different PTE for .text");

@@ -9,6 +9,9 @@
 #if LAB >= 2
 #include "selftest/trap_tests.h"
 #endif
+#if LAB >= 3
+#include "selftest/protection_tests.h"
+#endif
 
 namespace selftest {
 namespace {
@@ -45,6 +48,10 @@ const Test kTests[] = {
     {"kernel_doublefault", kernel_doublefault},
     {"kernel_irq", kernel_irq},
     {"user_entry", user_entry},
+#endif
+#if LAB >= 3
+    {"kernel_reads_user_page", kernel_reads_user_page},
+    {"kernel_runs_user_page", kernel_runs_user_page},
 #endif
 };
 

@@ -66,6 +66,30 @@ inline uint64_t read_cr4() {
     asm volatile("mov %%cr4, %0" : "=r"(v));
     return v;
 }
+// Sets CR4; a bit the CPU does not have (CPUID says which) is a #GP.
+inline void write_cr4(uint64_t v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+// The selector in LDTR.  0 is also LDTR's reset value, whose hidden base
+// and limit still describe an LDT at linear 0: only LLDT makes it null.
+inline uint16_t read_ldtr() {
+    uint16_t v;
+    asm volatile("sldt %0" : "=r"(v));
+    return v;
+}
+// The selector in TR (0 until LTR).
+inline uint16_t read_tr() {
+    uint16_t v;
+    asm volatile("str %0" : "=r"(v));
+    return v;
+}
+// CPUID of `leaf` (and `subleaf`, for the leaves that have them).
+struct CpuidResult {
+    uint32_t eax, ebx, ecx, edx;
+};
+inline CpuidResult cpuid(uint32_t leaf, uint32_t subleaf) {
+    CpuidResult r;
+    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+    return r;
+}
 inline uint64_t rdmsr(uint32_t msr) {
     uint32_t lo, hi;
     asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
@@ -86,6 +110,30 @@ inline constexpr uint32_t kMsrGsBase = 0xC0000101;        // GS base now (in the
 inline constexpr uint32_t kMsrKernelGsBase = 0xC0000102;  // the other GS base; SWAPGS exchanges the two
 inline constexpr uint64_t kEferSyscallEnable = 1ull << 0;
 inline constexpr uint64_t kEferNoExecuteEnable = 1ull << 11;
+inline constexpr uint64_t kCr4Umip = 1ull << 11;  // SGDT, SIDT, SLDT, SMSW, STR: #GP at CPL > 0
+inline constexpr uint64_t kCr4Smep = 1ull << 20;  // ring 0 never executes a user page
+inline constexpr uint64_t kCr4Smap = 1ull << 21;  // ring 0 reads/writes a user page only with RFLAGS.AC
+
+// While one of these is in scope, ring 0 may read and write user pages
+// (U = 1 at every level) even with CR4.SMAP on: it sets RFLAGS.AC (STAC)
+// and clears it at the end of the scope (CLAC).  Without SMAP it does
+// nothing (STAC and CLAC are #UD on a CPU without SMAP).  Only for a
+// deliberate access through a user address; the kernel reaches user
+// memory through the physmap, where SMAP does not apply.
+class UserAccess {
+public:
+    UserAccess() : smap_((read_cr4() & kCr4Smap) != 0) {
+        if (smap_) asm volatile("stac" : : : "memory");
+    }
+    ~UserAccess() {
+        if (smap_) asm volatile("clac" : : : "memory");
+    }
+    UserAccess(const UserAccess&) = delete;
+    UserAccess& operator=(const UserAccess&) = delete;
+
+private:
+    bool smap_;
+};
 
 // RFLAGS bits (SDM vol. 1 §3.4.3).
 inline constexpr uint64_t kRflagsReserved = 1ull << 1;    // always 1

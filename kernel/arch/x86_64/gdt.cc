@@ -155,7 +155,8 @@ void init() {
         "movw %w[data], %%ss\n\t"
         "movw %w[null], %%fs\n\t"
         "movw %w[null], %%gs\n\t"
-        "ltr %w[tss]"
+        "ltr %w[tss]\n\t"
+        "lldt %w[null]"
         :
         : [pointer] "m"(pointer), [code] "i"(kKernelCode), [data] "r"(uint32_t{kKernelData}),
           [null] "r"(0u), [tss] "r"(uint32_t{kTss})

@@ -53,8 +53,12 @@ static_assert(sizeof(TablePointer) == 10);
 
 // Builds the TSS and the GDT, loads GDTR, reloads every segment register
 // (CS by a far return; DS, ES and SS with kernel data; FS and GS with the
-// null selector, whose bases the MSRs then own) and loads the task register.
-// Call once, early, with interrupts off; after it the boot GDT is unused.
+// null selector, whose bases the MSRs then own), loads the task register
+// and loads LDTR with the null selector: exolab has no LDT, and a null
+// LDTR makes every selector with TI = 1 a #GP (LDTR's reset value, base 0
+// and limit 0xFFFF, would have the CPU read such a descriptor from linear
+// address 0 with kernel privilege).  Call once, early, with interrupts
+// off; after it the boot GDT is unused.
 void init();
 
 }  // namespace gdt

@@ -28,6 +28,8 @@ TF_RIP      equ 136
 TF_CS       equ 144
 TF_SIZE     equ 176
 
+RFLAGS_AC   equ 1 << 18             ; alignment check / SMAP override (cpu.h: cpu::UserAccess)
+
 ; Vectors for which the CPU pushes an error code (trap.h: kVectorsWithErrorCode).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
@@ -69,6 +71,12 @@ trap_common:
 .saved_gs:
     PUSH_GENERAL_REGISTERS
     cld                             ; the C++ ABI wants DF clear; user code may have set it
+    ; AC clear too: with CR4.SMAP on (lab 3), AC = 1 lets ring 0 touch user
+    ; pages.  User code can set AC (POPF), and a trap, unlike SYSCALL with
+    ; its SFMASK, does not clear it.  IRETQ restores the interrupted flags.
+    pushfq
+    and qword [rsp], ~RFLAGS_AC
+    popfq
     mov rdi, rsp                    ; the TrapFrame; 16-aligned (see trap.h)
 
     ; A frame-pointer frame for the interrupted code, so that a backtrace
