@@ -4,15 +4,11 @@
 #include "sys/syscall.h"
 #include "sys/usermem.h"
 
-namespace syscall {
-
 namespace {
 constexpr uint64_t kMaxConsoleWrite = 64 * 1024;
 }
 
-Result<int64_t> sys_cputs(domain::Domain& self, const TrapFrame& frame) {
-    UserPtr<const char> buf(arg0(frame));
-    uint64_t len = arg1(frame);
+Result<int64_t> syscall::sys_cputs(domain::Domain& self, UserPtr<const char> buf, uint64_t len) {
     if (len > kMaxConsoleWrite) return Error::InvalidArgument;
     TRY(usermem::check(self, buf, len));  // all of it, before printing any of it
     char chunk[256];
@@ -25,11 +21,9 @@ Result<int64_t> sys_cputs(domain::Domain& self, const TrapFrame& frame) {
     return static_cast<int64_t>(len);
 }
 
-Result<int64_t> sys_cgetc(domain::Domain&, const TrapFrame&) {
+Result<int64_t> syscall::sys_cgetc(domain::Domain&) {
     int c = serial::try_get();
     return c < 0 ? 0 : c;
 }
 
-Result<int64_t> sys_self(domain::Domain& self, const TrapFrame&) { return self.id; }
-
-}  // namespace syscall
+Result<int64_t> syscall::sys_self(domain::Domain& self) { return self.id; }

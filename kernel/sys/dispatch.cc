@@ -11,23 +11,77 @@ extern "C" uint64_t syscall_kernel_rsp;
 namespace syscall {
 namespace {
 
-using Handler = Result<int64_t> (*)(domain::Domain&, const TrapFrame&);
+// The argument registers, in the order of the ABI (DESIGN §3.2).
+constexpr uint64_t TrapFrame::*kArgumentRegisters[] = {&TrapFrame::rdi, &TrapFrame::rsi, &TrapFrame::rdx,
+                                                        &TrapFrame::r10, &TrapFrame::r8,  &TrapFrame::r9};
 
-struct Entry {
-    uint64_t number;
-    Handler handler;
+// True for UserPtr<T>.
+template <typename P>
+constexpr bool kIsUserPtr = false;
+template <typename T>
+constexpr bool kIsUserPtr<UserPtr<T>> = true;
+
+// A handler parameter of type P made from the register that carries it: a
+// word as it is, a user pointer wrapped (and checked only when used).
+template <typename P>
+P from_register(uint64_t value) {
+    static_assert(std::is_same_v<P, uint64_t> || kIsUserPtr<P>, "a handler parameter is uint64_t or UserPtr<T>");
+    return P(value);
+}
+
+// The list 0, 1, ..., N - 1 as a type, MakeIndices<N>::Type (<utility> is
+// not among the kernel's headers, DESIGN §9).
+template <size_t... I>
+struct Indices {};
+template <size_t N, size_t... I>
+struct MakeIndices : MakeIndices<N - 1, N - 1, I...> {};
+template <size_t... I>
+struct MakeIndices<0, I...> {
+    using Type = Indices<I...>;
 };
 
-constexpr Entry kTable[] = {
-#define SYSCALL(number, name, params, names, doc, errors) {number, sys_##name},
+// Calls `handler` for `self` with parameter k made from argument register k
+// of `frame`.
+template <typename... Params, size_t... I>
+Result<int64_t> call_with_registers(Result<int64_t> (*handler)(domain::Domain&, Params...), domain::Domain& self,
+                                    const TrapFrame& frame, Indices<I...>) {
+    static_assert(sizeof...(Params) <= 6, "a system call has at most six arguments");
+    return handler(self, from_register<Params>(frame.*kArgumentRegisters[I])...);
+}
+
+// How many parameters `handler` takes after the calling domain.
+template <typename... Params>
+constexpr size_t parameter_count(Result<int64_t> (*)(domain::Domain&, Params...)) {
+    return sizeof...(Params);
+}
+
+// The dispatch-table entry of `handler`: calls it with the caller's
+// argument registers made into its parameter types.
+template <auto handler>
+Result<int64_t> unpack_and_call(domain::Domain& self, const TrapFrame& frame) {
+    return call_with_registers(handler, self, frame, typename MakeIndices<parameter_count(handler)>::Type{});
+}
+
+// Each call's number, in the order of syscalls.def.
+constexpr uint64_t kNumbers[] = {
+#define SYSCALL(number, name, params, names, doc, errors) number,
+#include "abi/syscalls.def"
+#undef SYSCALL
+};
+
+// The dispatch table: the unpack_and_call of each handler, in the same order.
+constexpr Result<int64_t> (*kTable[])(domain::Domain& self, const TrapFrame& frame) = {
+#define SYSCALL(number, name, params, names, doc, errors) unpack_and_call<sys_##name>,
 #include "abi/syscalls.def"
 #undef SYSCALL
 };
 constexpr uint64_t kCount = sizeof(kTable) / sizeof(kTable[0]);
 
+// True if the calls are numbered 0, 1, 2, ...: then a call's number is its
+// index in kTable.
 constexpr bool numbered_in_order() {
     for (uint64_t i = 0; i < kCount; i++) {
-        if (kTable[i].number != i) return false;
+        if (kNumbers[i] != i) return false;
     }
     return true;
 }
@@ -61,7 +115,7 @@ void init() {
 // goes back in rax.  A handler that switches domains never returns here.
 extern "C" void syscall_dispatch(TrapFrame* frame) {
     uint64_t number = frame->rax;
-    Result<int64_t> r = number < syscall::kCount ? syscall::kTable[number].handler(*domain::current(), *frame)
+    Result<int64_t> r = number < syscall::kCount ? syscall::kTable[number](*domain::current(), *frame)
                                                  : Result<int64_t>(Error::NotImplemented);
     frame->rax = r.ok() ? static_cast<uint64_t>(r.value()) : static_cast<uint64_t>(-static_cast<int64_t>(r.error()));
 }

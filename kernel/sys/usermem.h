@@ -33,8 +33,9 @@ Result<void> copy_out(const domain::Domain& d, UserPtr<uint8_t> dst, const uint8
 }  // namespace usermem
 
 // The address of a T in a domain's address space, as the domain passed it
-// (a system-call argument).  Nothing about it is checked until usermem
-// uses it.
+// (the dispatcher makes one from an argument register for each parameter
+// declared USER_PTR(T) in syscalls.def).  Nothing about it is checked
+// until usermem uses it.
 template <typename T>
 class UserPtr {
 public:
