@@ -45,7 +45,7 @@ Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id);
 
 // Every handler, declared from the table.
 #define USER_PTR(T) UserPtr<T>
-#define HANDLER_PARAMETERS(...) (domain::Domain & self __VA_OPT__(, ) __VA_ARGS__)
+#define HANDLER_PARAMETERS(...) (domain::Domain& self __VA_OPT__(, ) __VA_ARGS__)
 #define SYSCALL(number, name, params, names, doc, errors) Result<int64_t> sys_##name HANDLER_PARAMETERS params;
 #include "abi/syscalls.def"
 #undef SYSCALL
