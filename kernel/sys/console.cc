@@ -4,32 +4,26 @@
 #include "sys/syscall.h"
 #include "sys/usermem.h"
 
-namespace syscall {
-
 namespace {
 constexpr uint64_t kMaxConsoleWrite = 64 * 1024;
 }
 
-Result<int64_t> sys_cputs(domain::Domain& self, const TrapFrame& frame) {
-    UserPtr<const char> buf{arg0(frame)};
-    uint64_t len = arg1(frame);
+Result<int64_t> syscall::sys_cputs(domain::Domain& self, UserPtr<const char> buf, uint64_t len) {
     if (len > kMaxConsoleWrite) return Error::InvalidArgument;
-    TRY(usermem::check(self, buf.address, len, false));  // all of it, before printing any of it
+    TRY(usermem::check(self, buf, len));  // all of it, before printing any of it
     char chunk[256];
     for (uint64_t done = 0; done < len;) {
         uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        TRY(usermem::copy_in(self, chunk, UserPtr<const char>{buf.address + done}, n));
+        TRY(usermem::copy_in(self, chunk, buf + done, n));
         for (uint64_t i = 0; i < n; i++) serial::put(chunk[i]);
         done += n;
     }
     return static_cast<int64_t>(len);
 }
 
-Result<int64_t> sys_cgetc(domain::Domain&, const TrapFrame&) {
+Result<int64_t> syscall::sys_cgetc(domain::Domain&) {
     int c = serial::try_get();
     return c < 0 ? 0 : c;
 }
 
-Result<int64_t> sys_self(domain::Domain& self, const TrapFrame&) { return self.id; }
-
-}  // namespace syscall
+Result<int64_t> syscall::sys_self(domain::Domain& self) { return self.id; }

@@ -62,14 +62,15 @@ Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id) {
     return d;
 }
 
-Result<int64_t> sys_frame_alloc(domain::Domain& self, const TrapFrame& frame) {
-    Pfn pfn = TRY(frames::alloc(FrameKind::User, self.id, arg0(frame)));
+}  // namespace syscall
+
+Result<int64_t> syscall::sys_frame_alloc(domain::Domain& self, uint64_t want) {
+    Pfn pfn = TRY(frames::alloc(FrameKind::User, self.id, want));
     domain::info(self).frames++;
     return static_cast<int64_t>(pfn);
 }
 
-Result<int64_t> sys_frame_free(domain::Domain& self, const TrapFrame& frame) {
-    uint64_t pfn = arg0(frame);
+Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
     if (pfn >= frames::count()) return Error::InvalidArgument;
     const FrameInfo& f = frames::info(pfn);
     if (f.kind != FrameKind::User || f.owner != self.id) return Error::AccessDenied;
@@ -78,9 +79,8 @@ Result<int64_t> sys_frame_free(domain::Domain& self, const TrapFrame& frame) {
     return 0;
 }
 
-Result<int64_t> sys_map(domain::Domain& self, const TrapFrame& frame) {
-    domain::Domain* target = TRY(target_domain(self, arg0(frame)));
-    uint64_t va = arg1(frame), pfn = arg2(frame), perm = arg3(frame);
+Result<int64_t> syscall::sys_map(domain::Domain& self, uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm) {
+    domain::Domain* target = TRY(target_domain(self, dom));
     TRY(check_user_page(va));
     if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
     TRY(check_frame_authority(self, *target, pfn));
@@ -88,12 +88,9 @@ Result<int64_t> sys_map(domain::Domain& self, const TrapFrame& frame) {
     return 0;
 }
 
-Result<int64_t> sys_unmap(domain::Domain& self, const TrapFrame& frame) {
-    domain::Domain* target = TRY(target_domain(self, arg0(frame)));
-    uint64_t va = arg1(frame);
+Result<int64_t> syscall::sys_unmap(domain::Domain& self, uint64_t dom, uint64_t va) {
+    domain::Domain* target = TRY(target_domain(self, dom));
     TRY(check_user_page(va));
     TRY(paging::unmap(target->root, VirtAddr(va)));
     return 0;
 }
-
-}  // namespace syscall

@@ -1,32 +1,51 @@
 // kernel/sys/syscall.h: the system-call layer (DESIGN §3.2).
 // exolab: lab 3
 //
-// Every call is declared once in abi/syscalls.def.  Each handler gets the
-// calling domain and its saved registers (arguments in rdi, rsi, rdx, r10,
-// r8, r9: arg0(f) .. arg5(f)) and returns Result<int64_t>; the dispatcher
-// turns that into rax in one place: the value, or -Error.
+// Every call is declared once in abi/syscalls.def, and its handler's
+// signature is generated from that line: the calling domain, then the
+// call's parameters with their declared types, USER_PTR(T) becoming
+// UserPtr<T> (sys/usermem.h).  The line
+//
+//   SYSCALL(0, cputs, (USER_PTR(const char) buf, uint64_t len), ...)
+//
+// declares
+//
+//   Result<int64_t> sys_cputs(domain::Domain& self, UserPtr<const char> buf, uint64_t len);
+//
+// Define each handler by its qualified name, outside the namespace
+// (`Result<int64_t> syscall::sys_cputs(...) { ... }`): a qualified definition
+// must match a declaration, so a handler whose parameters disagree with
+// syscalls.def does not compile.  A handler's contract (what it does, its
+// errors) is its line there.
+//
+// Handlers never see registers: the dispatcher (sys/dispatch.cc) makes
+// each argument from its register, and turns the Result a handler returns
+// into rax in one place, the value or -Error.  A call that needs the
+// caller's whole saved context (lab 4's domain_create: the child starts
+// from it with rax = 0) is to declare it in its syscalls.def line with a
+// marker that each includer expands, as it does USER_PTR: here to a
+// `const TrapFrame& caller` parameter, which the dispatcher fills with the
+// frame, not a register; in user space and abi.md to nothing.
 #pragma once
 
 #include <cstdint>
 
-#include "arch/x86_64/trap.h"
 #include "domain/domain.h"
+#include "sys/usermem.h"
 
 namespace syscall {
-
-inline uint64_t arg0(const TrapFrame& f) { return f.rdi; }
-inline uint64_t arg1(const TrapFrame& f) { return f.rsi; }
-inline uint64_t arg2(const TrapFrame& f) { return f.rdx; }
-inline uint64_t arg3(const TrapFrame& f) { return f.r10; }
 
 // The domain a call names: 0 means the caller; otherwise it must be the
 // caller or one of its descendants.  Errors: NoSuchDomain, AccessDenied.
 Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id);
 
 // Every handler, declared from the table.
-#define SYSCALL(number, name, params, names, doc, errors) \
-    Result<int64_t> sys_##name(domain::Domain& self, const TrapFrame& frame);
+#define USER_PTR(T) UserPtr<T>
+#define HANDLER_PARAMETERS(...) (domain::Domain& self __VA_OPT__(, ) __VA_ARGS__)
+#define SYSCALL(number, name, params, names, doc, errors) Result<int64_t> sys_##name HANDLER_PARAMETERS params;
 #include "abi/syscalls.def"
 #undef SYSCALL
+#undef HANDLER_PARAMETERS
+#undef USER_PTR
 
 }  // namespace syscall

@@ -29,9 +29,9 @@ Result<PhysAddr> resolve(const domain::Domain& d, uint64_t va, bool write) {
 #endif
 }
 
-}  // namespace
-
-Result<void> check(const domain::Domain& d, uint64_t address, size_t bytes, bool write) {
+// Checks that [address, address + bytes) is user memory of `d`, readable
+// (and writable when `write`), without copying.  Errors: BadAddress.
+Result<void> check_range(const domain::Domain& d, uint64_t address, size_t bytes, bool write) {
     if (bytes == 0) return {};  // an empty range is valid wherever it starts
     if (address + bytes < address) return Error::BadAddress;  // wraps around
     for (uint64_t page = address & ~(kPageSize - 1); page < address + bytes; page += kPageSize) {
@@ -40,14 +40,12 @@ Result<void> check(const domain::Domain& d, uint64_t address, size_t bytes, bool
     return {};
 }
 
-namespace {
-
 // Calls copy(kernel pointer, offset, chunk) for each piece of
 // [user, user + bytes) that lies within one page, after checking the
 // whole range first (validate, then commit).
 template <typename Copy>
 Result<void> for_each_page(const domain::Domain& d, uint64_t user, size_t bytes, bool write, Copy copy) {
-    TRY(check(d, user, bytes, write));
+    TRY(check_range(d, user, bytes, write));
     for (size_t done = 0; done < bytes;) {
         uint64_t va = user + done;
         size_t chunk = kPageSize - va % kPageSize;
@@ -61,16 +59,18 @@ Result<void> for_each_page(const domain::Domain& d, uint64_t user, size_t bytes,
 
 }  // namespace
 
-Result<void> copy_in(const domain::Domain& d, void* dst, uint64_t src, size_t bytes) {
-    auto* out = static_cast<uint8_t*>(dst);
-    return for_each_page(d, src, bytes, false,
-                         [out](const uint8_t* from, size_t offset, size_t n) { memcpy(out + offset, from, n); });
+Result<void> check(const domain::Domain& d, UserPtr<const uint8_t> p, size_t count) {
+    return check_range(d, p.address_, count, false);
 }
 
-Result<void> copy_out(const domain::Domain& d, uint64_t dst, const void* src, size_t bytes) {
-    auto* in = static_cast<const uint8_t*>(src);
-    return for_each_page(d, dst, bytes, true,
-                         [in](uint8_t* to, size_t offset, size_t n) { memcpy(to, in + offset, n); });
+Result<void> copy_in(const domain::Domain& d, uint8_t* dst, UserPtr<const uint8_t> src, size_t count) {
+    return for_each_page(d, src.address_, count, false,
+                         [dst](const uint8_t* from, size_t offset, size_t n) { memcpy(dst + offset, from, n); });
+}
+
+Result<void> copy_out(const domain::Domain& d, UserPtr<uint8_t> dst, const uint8_t* src, size_t count) {
+    return for_each_page(d, dst.address_, count, true,
+                         [src](uint8_t* to, size_t offset, size_t n) { memcpy(to, src + offset, n); });
 }
 
 }  // namespace usermem

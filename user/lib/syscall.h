@@ -6,6 +6,10 @@
 //
 //   inline int64_t sys_map(uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm);
 //
+// and a parameter declared USER_PTR(T) is a plain T* here:
+// SYSCALL(0, cputs, (USER_PTR(const char) buf, uint64_t len), ...) becomes
+// sys_cputs(const char* buf, uint64_t len).
+//
 // Every stub returns the kernel's rax: >= 0 on success, -Error on failure
 // (see result_name() in lib/libos.h to print one).
 #pragma once
@@ -71,7 +75,9 @@ struct Syscall {
     }
 };
 
+#define USER_PTR(T) T*
 #define SYSCALL(number, name, params, names, doc, errors) \
     inline int64_t sys_##name params { return Syscall{number} names; }
 #include "abi/syscalls.def"
 #undef SYSCALL
+#undef USER_PTR
