@@ -38,9 +38,9 @@ CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mno-red-zone -mcmodel=kernel -Ikernel
 NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -ikernel/ -DLAB=$(LAB) -DSOL=$(SOL)
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
 
-# A file that first appears in lab N says so in a marker line near its top
+# A file that first appears in lab N says so on its first line
 # (`// exolab: lab N`, see labs/fences.py); builds for an earlier LAB leave it out.
-in_lab = $(shell awk -v lab=$(LAB) 'FNR > 5 { nextfile } match($$0, /exolab: lab [0-9]+/) { \
+in_lab = $(shell awk -v lab=$(LAB) 'FNR > 1 { nextfile } match($$0, /exolab: lab [0-9]+/) { \
 	if (substr($$0, RSTART + 12, RLENGTH - 12) + 0 > lab) skip[FILENAME] = 1 } \
 	END { for (i = 1; i < ARGC; i++) if (!(ARGV[i] in skip)) print ARGV[i] }' $(1))
 KERNEL_CXX := $(call in_lab,$(shell find kernel -name '*.cc' | sort))

@@ -27,9 +27,11 @@ unifdef (PREPROCESSED) must not test SOL or LAB at all: such a fence would
 reach students untouched.
 
 A whole file belongs to a later lab, or to the staff only, by a marker line
-among its first MARKER_LINES lines, alone in a comment of the file's syntax:
-`// exolab: lab 2`, `; exolab: lab 3`, `# exolab: staff`,
-`<!-- exolab: staff -->`.
+on its first line (its second after a `#!` line), alone in a comment of the
+file's syntax: `// exolab: lab 2`, `; exolab: lab 3`, `# exolab: staff`,
+`<!-- exolab: staff -->`.  The Makefile reads it there too.  A marker on
+another of the first MARKER_LINES lines is an error, so that none is
+silently ignored.
 """
 
 import dataclasses
@@ -81,10 +83,15 @@ def marker(path, text):
     `text`: errors (as "path:line: message") name a line that looks like a
     marker but is not one, or a second marker."""
     found, errors = None, []
-    for number, line in enumerate(text.split("\n")[:MARKER_LINES], 1):
+    lines = text.split("\n")
+    marker_line = 2 if lines[0].startswith("#!") else 1
+    for number, line in enumerate(lines[:MARKER_LINES], 1):
         match = MARKER_RE.match(line)
         if match and found:
             errors.append("%s:%d: a second marker (the first is on line %d)" % (path, number, found.line))
+        elif match and number != marker_line:
+            errors.append("%s:%d: the marker belongs on line %d, %s" % (
+                path, number, marker_line, "after the #! line" if marker_line == 2 else "before the opening comment"))
         elif match:
             found = Marker(number, None if match.group(2) else int(match.group(1)))
         elif NEAR_MARKER_RE.search(line):

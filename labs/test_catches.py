@@ -46,6 +46,20 @@ def test_fence_in_assembly_is_named():
     assert errors and errors[0].startswith("kernel/x.asm:2: "), errors
 
 
+@pytest.mark.parametrize("name, text, line", [
+    ("x.cc", "// x.cc: what it is\n// exolab: lab 2\n", 2),
+    ("x.sh", "#!/bin/sh\n# x.sh: what it is\n# exolab: staff\n", 3),
+])
+def test_misplaced_marker_is_named(name, text, line):
+    found, errors = fences.marker(name, text)
+    assert found is None and errors and errors[0].startswith("%s:%d: the marker belongs on line" % (name, line)), errors
+
+
+def test_marker_on_line_one_or_after_shebang():
+    assert fences.marker("x.cc", "// exolab: lab 2\n// x.cc\n") == (fences.Marker(1, 2), [])
+    assert fences.marker("x.sh", "#!/bin/sh\n# exolab: staff\n") == (fences.Marker(2, None), [])
+
+
 def test_malformed_marker_is_named():
     found, errors = fences.marker("handouts/x.md", "# Title\n<!-- exolab: lab two -->\n")
     assert found is None and errors and errors[0].startswith("handouts/x.md:2: "), errors

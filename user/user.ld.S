@@ -1,5 +1,5 @@
-/* user/user.ld.S: link map of every user program.
  * exolab: lab 3
+/* user/user.ld.S: link map of every user program.
  * Run through the C preprocessor so that USER_BASE comes from abi/layout.h.
  *
  *   USER_BASE  .text            PT_LOAD R-X

@@ -1,5 +1,5 @@
-// kernel/abi/domain.h: the domain table as every domain sees it, read-only,
 // exolab: lab 3
+// kernel/abi/domain.h: the domain table as every domain sees it, read-only,
 // at UDOMAINS (DESIGN §3 "no hidden state").  Entry i describes domain id i;
 // id 0 is never used (0 means "self" in system calls).
 #ifndef EXOLAB_ABI_DOMAIN_H

@@ -1,5 +1,5 @@
-// kernel/abi/error.h: the errors of exolab, shared by the kernel and user space.
 // exolab: lab 2
+// kernel/abi/error.h: the errors of exolab, shared by the kernel and user space.
 //
 // The kernel uses Error internally (Result<T> in lib/result.h) and a system
 // call returns -static_cast<int64_t>(error) in rax.  Numbers are fixed once

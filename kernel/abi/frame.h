@@ -1,7 +1,7 @@
+// exolab: lab 2
 // kernel/abi/frame.h: one entry of the frame table, as the kernel keeps it
 // and every domain reads it at UFRAMES (DESIGN §3: exposed physical names,
 // no hidden state).  Entry n describes physical frame n.
-// exolab: lab 2
 //
 //   +-------+------+----+-----------+------+------+
 //   | owner | kind | -- | map_count | prev | next |   16 bytes per frame

@@ -1,5 +1,5 @@
-// kernel/abi/perm.h: the perm bits of the map system call.  A mapping is
 // exolab: lab 3
+// kernel/abi/perm.h: the perm bits of the map system call.  A mapping is
 // always present, user-accessible and readable; perm adds to that.
 #ifndef EXOLAB_ABI_PERM_H
 #define EXOLAB_ABI_PERM_H

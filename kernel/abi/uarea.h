@@ -1,5 +1,5 @@
-// kernel/abi/uarea.h: the u-area, one page per domain at UAREA, shared by
 // exolab: lab 3
+// kernel/abi/uarea.h: the u-area, one page per domain at UAREA, shared by
 // the domain and the kernel (DESIGN §3.3).  The kernel saves the interrupted
 // context here when it delivers an upcall (lab 4).
 #ifndef EXOLAB_ABI_UAREA_H

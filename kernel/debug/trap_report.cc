@@ -1,5 +1,5 @@
-// kernel/debug/trap_report.cc: printing traps, and the kernel's own
 // exolab: lab 2
+// kernel/debug/trap_report.cc: printing traps, and the kernel's own
 // exception handlers (see trap_report.h).
 #include "debug/trap_report.h"
 

@@ -1,5 +1,5 @@
-// kernel/debug/trap_report.h: what a trap looks like on the console, and
 // exolab: lab 2
+// kernel/debug/trap_report.h: what a trap looks like on the console, and
 // the kernel's own exception handlers (registered with trap::init).
 //
 //   kernel fault: page fault (vector 14) at rip <hex> <name+0xoff>, error 0x2

@@ -1,5 +1,5 @@
-// kernel/domain/domain.cc: the domain table and address spaces.
 // exolab: lab 3
+// kernel/domain/domain.cc: the domain table and address spaces.
 #include "domain/domain.h"
 
 #include "abi/layout.h"

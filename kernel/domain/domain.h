@@ -1,5 +1,5 @@
-// kernel/domain/domain.h: protection domains (DESIGN §3).
 // exolab: lab 3
+// kernel/domain/domain.h: protection domains (DESIGN §3).
 //
 // A domain is an address space (its own PML4 sharing the kernel half and
 // the exported windows), the frames it owns, and its saved user context.

@@ -1,5 +1,5 @@
-// kernel/domain/fault.cc: what happens when a domain faults (see fault.h).
 // exolab: lab 3
+// kernel/domain/fault.cc: what happens when a domain faults (see fault.h).
 #include "domain/fault.h"
 
 #include "debug/trap_report.h"

@@ -1,5 +1,5 @@
-// kernel/domain/fault.h: exceptions raised by a domain.
 // exolab: lab 3
+// kernel/domain/fault.h: exceptions raised by a domain.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// kernel/domain/loader.cc: validate an ELF64 executable, then load it.
 // exolab: lab 3
+// kernel/domain/loader.cc: validate an ELF64 executable, then load it.
 #include "domain/loader.h"
 
 #include "abi/layout.h"

@@ -1,5 +1,5 @@
-// kernel/domain/loader.h: loading a user program (an ELF64 executable from
 // exolab: lab 3
+// kernel/domain/loader.h: loading a user program (an ELF64 executable from
 // a GRUB module) into a fresh domain.
 #pragma once
 

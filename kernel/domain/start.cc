@@ -1,5 +1,5 @@
-// kernel/domain/start.cc: running the first user program.
 // exolab: lab 3
+// kernel/domain/start.cc: running the first user program.
 #include "domain/start.h"
 
 #include "arch/x86_64/qemu.h"

@@ -1,5 +1,5 @@
-// kernel/domain/start.h: starting the program named on the command line.
 // exolab: lab 3
+// kernel/domain/start.h: starting the program named on the command line.
 #pragma once
 
 #include "boot/multiboot2.h"

@@ -1,5 +1,5 @@
-// kernel/lib/result.h: Result<T>, a value or an Error, and TRY.
 // exolab: lab 2
+// kernel/lib/result.h: Result<T>, a value or an Error, and TRY.
 //
 //   Result<Pfn> r = frames::alloc(...);
 //   if (!r) return r.error();

@@ -1,5 +1,5 @@
-// kernel/mm/addr.h: physical and virtual addresses as distinct types, so a
 // exolab: lab 2
+// kernel/mm/addr.h: physical and virtual addresses as distinct types, so a
 // physical address can never be dereferenced or mapped by mistake.
 #pragma once
 

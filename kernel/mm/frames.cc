@@ -1,5 +1,5 @@
-// kernel/mm/frames.cc: the frame table and the free list.
 // exolab: lab 2
+// kernel/mm/frames.cc: the frame table and the free list.
 #include "mm/frames.h"
 
 #include "lib/align.h"

@@ -1,5 +1,5 @@
-// kernel/mm/frames.h: the frame table, one entry per physical page frame.
 // exolab: lab 2
+// kernel/mm/frames.h: the frame table, one entry per physical page frame.
 //
 // The exokernel exposes physical names (DESIGN §3): user code sees frame
 // numbers, may ask for a specific frame, and reads this very table through

@@ -1,5 +1,5 @@
-// kernel/mm/kspace.cc: building and entering the kernel address space.
 // exolab: lab 2
+// kernel/mm/kspace.cc: building and entering the kernel address space.
 #include "mm/kspace.h"
 
 #include "arch/x86_64/mmu.h"

@@ -1,5 +1,5 @@
-// kernel/mm/kspace.h: the kernel's own address space, built in lab 2.
 // exolab: lab 2
+// kernel/mm/kspace.h: the kernel's own address space, built in lab 2.
 //
 //   virtual                               physical        rights
 //   KERNEL_BASE + .text                   image           R X

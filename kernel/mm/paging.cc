@@ -1,5 +1,5 @@
-// kernel/mm/paging.cc: page-table operations (see paging.h).
 // exolab: lab 2
+// kernel/mm/paging.cc: page-table operations (see paging.h).
 #include "mm/paging.h"
 
 #include "mm/frames.h"

@@ -1,5 +1,5 @@
-// kernel/mm/paging.h: 4-level x86-64 page tables (Intel SDM vol. 3, §4.5).
 // exolab: lab 2
+// kernel/mm/paging.h: 4-level x86-64 page tables (Intel SDM vol. 3, §4.5).
 //
 // A 48-bit virtual address selects one entry at each level:
 //

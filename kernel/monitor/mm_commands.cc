@@ -1,5 +1,5 @@
-// kernel/monitor/mm_commands.cc: the monitor's memory commands (lab 2).
 // exolab: lab 2
+// kernel/monitor/mm_commands.cc: the monitor's memory commands (lab 2).
 #include "monitor/mm_commands.h"
 
 #include "lib/kprintf.h"

@@ -1,5 +1,5 @@
-// kernel/monitor/mm_commands.h: the monitor's memory commands (lab 2).
 // exolab: lab 2
+// kernel/monitor/mm_commands.h: the monitor's memory commands (lab 2).
 #pragma once
 
 namespace monitor {

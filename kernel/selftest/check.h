@@ -1,5 +1,5 @@
-// kernel/selftest/check.h: assertions for kernel self-checks.
 // exolab: lab 2
+// kernel/selftest/check.h: assertions for kernel self-checks.
 //
 // A check is a function returning Result<void>.  CHECK(cond, fmt, ...)
 // prints where and why it failed and returns an error; EXPECT_OK(expr)

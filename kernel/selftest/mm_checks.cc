@@ -1,5 +1,5 @@
-// kernel/selftest/mm_checks.cc: lab 2's self-checks of the frame table,
 // exolab: lab 2
+// kernel/selftest/mm_checks.cc: lab 2's self-checks of the frame table,
 // the page-table operations, the kernel address space and the windows.
 // Each prints "check <name>: ok" or where it failed; grade/test_lab2_*.py
 // reads the lines.

@@ -1,5 +1,5 @@
-// kernel/selftest/mm_checks.h: lab 2's memory self-checks, run with
 // exolab: lab 2
+// kernel/selftest/mm_checks.h: lab 2's memory self-checks, run with
 // run=frames, run=pagetable, run=kspace, run=windows, run=exhaust,
 // run=mmcheck (all of them, with the free count before and after) and
 // run=writetext (a store to kernel text, which must fault).

@@ -1,5 +1,5 @@
-// kernel/selftest/protection_tests.cc: a kernel that follows a user
 // exolab: lab 3
+// kernel/selftest/protection_tests.cc: a kernel that follows a user
 // pointer, or jumps to one (see protection_tests.h).
 #include "selftest/protection_tests.h"
 

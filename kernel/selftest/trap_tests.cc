@@ -1,5 +1,5 @@
-// kernel/selftest/trap_tests.cc: raising traps on purpose (see trap_tests.h).
 // exolab: lab 2
+// kernel/selftest/trap_tests.cc: raising traps on purpose (see trap_tests.h).
 //
 // The faulting functions are the ones named in the self-test table, so the
 // report's "<name+0xoff>" must name them; the grader checks that and, with

@@ -1,5 +1,5 @@
-// kernel/selftest/trap_tests.h: self-tests of the trap path (lab 2; graded
 // exolab: lab 2
+// kernel/selftest/trap_tests.h: self-tests of the trap path (lab 2; graded
 // by grade/test_lab2_traps.py).  Each raises one trap with inline assembly,
 // since a compiler may fold a C-level fault away.
 #pragma once

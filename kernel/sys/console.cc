@@ -1,5 +1,5 @@
-// kernel/sys/console.cc: cputs, cgetc and self.
 // exolab: lab 3
+// kernel/sys/console.cc: cputs, cgetc and self.
 #include "arch/x86_64/serial.h"
 #include "sys/syscall.h"
 #include "sys/usermem.h"

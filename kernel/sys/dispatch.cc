@@ -1,5 +1,5 @@
-// kernel/sys/dispatch.cc: the system-call dispatch table.
 // exolab: lab 3
+// kernel/sys/dispatch.cc: the system-call dispatch table.
 #include "sys/syscall.h"
 
 namespace syscall {

@@ -1,5 +1,5 @@
-// kernel/sys/domains.cc: the domain calls.  Lab 3 has one domain at a time
 // exolab: lab 3
+// kernel/sys/domains.cc: the domain calls.  Lab 3 has one domain at a time
 // and implements exit/destroy; the rest arrive with the labs named in
 // syscalls.def and return NotImplemented until then.
 #include "lib/kprintf.h"

@@ -1,5 +1,5 @@
-// kernel/sys/memory.cc: frame_alloc, frame_free, map and unmap: secure
 // exolab: lab 3
+// kernel/sys/memory.cc: frame_alloc, frame_free, map and unmap: secure
 // bindings (DESIGN §3): authority is checked here, once, when a mapping is
 // made; afterwards the MMU enforces it.
 #include "abi/layout.h"

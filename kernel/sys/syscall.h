@@ -1,5 +1,5 @@
-// kernel/sys/syscall.h: the system-call layer (DESIGN §3.2).
 // exolab: lab 3
+// kernel/sys/syscall.h: the system-call layer (DESIGN §3.2).
 //
 // Every call is declared once in abi/syscalls.def, and its handler's
 // signature is generated from that line: the calling domain, then the

@@ -1,5 +1,5 @@
-// kernel/sys/usermem.cc: checked copies between the kernel and a domain.
 // exolab: lab 3
+// kernel/sys/usermem.cc: checked copies between the kernel and a domain.
 #include "sys/usermem.h"
 
 #include "lib/string.h"

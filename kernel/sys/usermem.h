@@ -1,5 +1,5 @@
-// kernel/sys/usermem.h: reading and writing a domain's memory on its behalf.
 // exolab: lab 3
+// kernel/sys/usermem.h: reading and writing a domain's memory on its behalf.
 //
 // A user pointer is only an address in the caller's address space: it may
 // be unmapped, point into the kernel, or wrap around.  UserPtr<T> keeps it

@@ -1,5 +1,5 @@
-// user/bin/bench_syscall.cc: the cost of a null system call, for `make bench`.
 // exolab: lab 3
+// user/bin/bench_syscall.cc: the cost of a null system call, for `make bench`.
 //
 // Times sys_self.  Under QEMU -icount shift=0 the time-stamp counter
 // follows guest instructions, so the figure repeats from run to run.

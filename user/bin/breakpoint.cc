@@ -1,5 +1,5 @@
-// user/bin/breakpoint.cc: int3 (#BP, vector 3) in user mode.
 // exolab: lab 3
+// user/bin/breakpoint.cc: int3 (#BP, vector 3) in user mode.
 //
 // With no handler of its own (upcalls come in lab 4) the domain is killed.
 #include "lib/libos.h"

@@ -1,5 +1,5 @@
-// user/bin/buggyhello.cc: sys_cputs of unmapped memory.
 // exolab: lab 3
+// user/bin/buggyhello.cc: sys_cputs of unmapped memory.
 //
 // Hands sys_cputs address 1.  The kernel must refuse with BadAddress, not
 // fault; the domain then carries on and exits normally.

@@ -1,5 +1,5 @@
-// user/bin/divzero.cc: a divide error (#DE, vector 0) in user mode.
 // exolab: lab 3
+// user/bin/divzero.cc: a divide error (#DE, vector 0) in user mode.
 //
 // It must kill this domain and nothing else.  The div is inline assembly:
 // a C++ division by a known zero is undefined and gcc may fold it away.

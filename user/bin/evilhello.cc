@@ -1,5 +1,5 @@
-// user/bin/evilhello.cc: asks sys_cputs to print kernel memory.
 // exolab: lab 3
+// user/bin/evilhello.cc: asks sys_cputs to print kernel memory.
 //
 // Each attempt must fail with BadAddress and print nothing: a kernel that
 // checked only "is it mapped?" would print its own image (readable by the

@@ -1,5 +1,5 @@
-// user/bin/faultread.cc: a user-mode load from address 0.
 // exolab: lab 3
+// user/bin/faultread.cc: a user-mode load from address 0.
 //
 // Address 0 is the unmapped null guard: the page fault kills this domain.
 #include "lib/libos.h"

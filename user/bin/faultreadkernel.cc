@@ -1,5 +1,5 @@
-// user/bin/faultreadkernel.cc: a user-mode load from kernel memory.
 // exolab: lab 3
+// user/bin/faultreadkernel.cc: a user-mode load from kernel memory.
 //
 // The address is the kernel image as the physmap shows it.  It is mapped,
 // so the error code reads "read, present, user": the supervisor-only bit stops

@@ -1,5 +1,5 @@
-// user/bin/faultwrite.cc: a user-mode store to address 0.
 // exolab: lab 3
+// user/bin/faultwrite.cc: a user-mode store to address 0.
 //
 // Address 0 is the unmapped null guard: the page fault kills this domain.
 #include "lib/libos.h"

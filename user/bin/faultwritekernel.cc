@@ -1,5 +1,5 @@
-// user/bin/faultwritekernel.cc: a user-mode store to kernel memory.
 // exolab: lab 3
+// user/bin/faultwritekernel.cc: a user-mode store to kernel memory.
 //
 // The address is the kernel image as the physmap shows it.  It is mapped,
 // so the error code reads "write, present, user": the supervisor-only bit stops

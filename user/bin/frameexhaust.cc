@@ -1,5 +1,5 @@
-// user/bin/frameexhaust.cc: frame exhaustion and recovery.
 // exolab: lab 3
+// user/bin/frameexhaust.cc: frame exhaustion and recovery.
 //
 // Allocates frames until the kernel says NoMemory, frees them all, and
 // checks that memory is back where it started.  The frame table (UFRAMES)

@@ -1,5 +1,5 @@
-// user/bin/hello.cc: the first user program.
 // exolab: lab 3
+// user/bin/hello.cc: the first user program.
 //
 // Prints from user mode with sys_cputs and asks the kernel who it is with
 // sys_self.

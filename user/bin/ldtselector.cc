@@ -1,5 +1,5 @@
-// user/bin/ldtselector.cc: a user-mode load of an LDT selector into %fs.
 // exolab: lab 3
+// user/bin/ldtselector.cc: a user-mode load of an LDT selector into %fs.
 //
 // Selector 4 | 3 names entry 0 of the LDT (TI = 1), at RPL 3.  Loading it
 // makes the CPU read that descriptor from the LDT, with kernel privilege,

@@ -1,5 +1,5 @@
-// user/bin/mapkernel.cc: sys_map outside user space.
 // exolab: lab 3
+// user/bin/mapkernel.cc: sys_map outside user space.
 //
 // sys_map must only map at page-aligned addresses in [USER_BASE, USER_TOP):
 // never into the kernel half, the exported windows, the non-canonical hole

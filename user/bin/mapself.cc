@@ -1,5 +1,5 @@
-// user/bin/mapself.cc: map, replace and unmap in the caller's own space.
 // exolab: lab 3
+// user/bin/mapself.cc: map, replace and unmap in the caller's own space.
 //
 // Maps a frame, uses it, replaces the mapping with another frame, unmaps
 // it, and touches the page again: the page fault that kills the domain

@@ -1,5 +1,5 @@
-// user/bin/mapunowned.cc: sys_map of frames the caller does not own.
 // exolab: lab 3
+// user/bin/mapunowned.cc: sys_map of frames the caller does not own.
 //
 // sys_map checks authority (a secure binding): a domain may map only user
 // frames it (or a descendant) owns.  Mapping a kernel frame, a frame of the

@@ -1,5 +1,5 @@
-// user/bin/privileged_cli.cc: a privileged instruction in user mode.
 // exolab: lab 3
+// user/bin/privileged_cli.cc: a privileged instruction in user mode.
 //
 // cli (disable interrupts) is privileged: at CPL 3 (IOPL 0) it raises a
 // general-protection fault, which kills this domain.  One program per

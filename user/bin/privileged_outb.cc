@@ -1,5 +1,5 @@
-// user/bin/privileged_outb.cc: a privileged instruction in user mode.
 // exolab: lab 3
+// user/bin/privileged_outb.cc: a privileged instruction in user mode.
 //
 // outb to port 0x80 is privileged: at CPL 3 (IOPL 0, no I/O-bitmap grant) it raises a
 // general-protection fault, which kills this domain.  One program per

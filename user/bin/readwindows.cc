@@ -1,5 +1,5 @@
-// user/bin/readwindows.cc: reads the exported windows.  Through UVPT it
 // exolab: lab 3
+// user/bin/readwindows.cc: reads the exported windows.  Through UVPT it
 // finds the page-table entries of its own text and data pages, checks their
 // rights, and through UFRAMES checks that their frames belong to this
 // domain.  Then it writes to UVPT, which is read-only: the page fault must

@@ -1,5 +1,5 @@
-// user/bin/sgdt.cc: SGDT in user mode.
 // exolab: lab 3
+// user/bin/sgdt.cc: SGDT in user mode.
 //
 // SGDT stores GDTR (the GDT's limit and linear address) and is not a
 // privileged instruction: without UMIP any program can read where the

@@ -1,5 +1,5 @@
-// user/bin/syscallregs.cc: what a system call must leave as it was.
 // exolab: lab 3
+// user/bin/syscallregs.cc: what a system call must leave as it was.
 //
 // After SYSCALL/SYSRET the domain must be back in its own segments (STAR
 // decides which selectors SYSRET loads), every register but rax, rcx and

@@ -1,5 +1,5 @@
-// user/bin/testbss.cc: the loader must give .bss zeroed pages of its own,
 // exolab: lab 3
+// user/bin/testbss.cc: the loader must give .bss zeroed pages of its own,
 // all of them: the array spans many pages past the end of the file.
 #include "lib/libos.h"
 

@@ -1,5 +1,5 @@
-; user/lib/crt0.asm: where every user program starts.
 ; exolab: lab 3
+; user/lib/crt0.asm: where every user program starts.
 ;
 ; The kernel enters a new domain at the ELF entry point, _start, with rsp at
 ; the top of its stack and no return address.  _start ends the chain of

@@ -1,5 +1,5 @@
-// user/lib/libos.cc: exit, panic and error names (see libos.h).
 // exolab: lab 3
+// user/lib/libos.cc: exit, panic and error names (see libos.h).
 #include "lib/libos.h"
 
 #include <cstdarg>

@@ -1,5 +1,5 @@
-// user/lib/libos.h: what every user program includes.
 // exolab: lab 3
+// user/lib/libos.h: what every user program includes.
 //
 //   system calls     sys_<name>(...) for each line of kernel/abi/syscalls.def
 //   console          printf, vprintf, snprintf, puts

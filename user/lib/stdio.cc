@@ -1,5 +1,5 @@
-// user/lib/stdio.cc: printf on top of the kernel's formatter (see stdio.h).
 // exolab: lab 3
+// user/lib/stdio.cc: printf on top of the kernel's formatter (see stdio.h).
 #include "lib/stdio.h"
 
 #include "lib/format.h"

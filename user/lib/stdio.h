@@ -1,5 +1,5 @@
-// user/lib/stdio.h: console output for user programs.
 // exolab: lab 3
+// user/lib/stdio.h: console output for user programs.
 //
 // printf and friends take the conversions of the kernel's kprintf
 // (kernel/lib/format.h: %d %i %u %x %X %o %p %s %c %%, flags '-' '0', width,

@@ -1,5 +1,5 @@
-// user/lib/windows.cc: walking UVPT and UFRAMES (see windows.h).
 // exolab: lab 3
+// user/lib/windows.cc: walking UVPT and UFRAMES (see windows.h).
 #include "lib/windows.h"
 
 uint64_t entry_address(uint64_t va, int level) {

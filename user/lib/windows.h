@@ -1,5 +1,5 @@
-// user/lib/windows.h: the kernel's read-only windows, seen from user space.
 // exolab: lab 3
+// user/lib/windows.h: the kernel's read-only windows, seen from user space.
 //
 // DESIGN §3 "no hidden state": reading them costs no system call.
 //

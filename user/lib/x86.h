@@ -1,5 +1,5 @@
-// user/lib/x86.h: instructions that C++ cannot express.
 // exolab: lab 3
+// user/lib/x86.h: instructions that C++ cannot express.
 //
 // Test programs touch memory through these, not through C++ pointers: a
 // load from address 0 is undefined behaviour in C++, and the compiler may

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/gdt.cc: the GDT, the TSS and loading them (see gdt.h).
 // exolab: lab 2
+// kernel/arch/x86_64/gdt.cc: the GDT, the TSS and loading them (see gdt.h).
 //
 // A code or data segment descriptor (8 bytes; Intel SDM vol. 3A §3.4.5):
 //

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/gdt.h: the kernel's global descriptor table and its
 // exolab: lab 2
+// kernel/arch/x86_64/gdt.h: the kernel's global descriptor table and its
 // task-state segment (one CPU).
 //
 // In 64-bit mode segmentation is almost gone: code segments only choose the

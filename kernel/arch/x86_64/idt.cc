@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/idt.cc: building and loading the IDT (see idt.h).
 // exolab: lab 2
+// kernel/arch/x86_64/idt.cc: building and loading the IDT (see idt.h).
 //
 // A 64-bit gate descriptor (16 bytes; Intel SDM vol. 3A §6.14.1):
 //

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/idt.h: the interrupt descriptor table: 256 gates, one
 // exolab: lab 2
+// kernel/arch/x86_64/idt.h: the interrupt descriptor table: 256 gates, one
 // per vector, each naming the code a trap on that vector enters.
 #pragma once
 

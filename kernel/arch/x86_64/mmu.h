@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/mmu.h: the x86-64 MMU as the kernel drives it: the
 // exolab: lab 2
+// kernel/arch/x86_64/mmu.h: the x86-64 MMU as the kernel drives it: the
 // page-table entry format (Intel SDM vol. 3A §4.5), CR3 and the TLB, and
 // the paging controls in EFER and CR0.  mm/paging.h builds the page-table
 // operations on top of it.

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/pic.cc: 8259A set-up and end-of-interrupt (see pic.h).
 // exolab: lab 2
+// kernel/arch/x86_64/pic.cc: 8259A set-up and end-of-interrupt (see pic.h).
 //
 // Programming follows the 8259A data sheet: four initialisation command
 // words (ICW1-ICW4) in sequence, then operation command words: OCW1 is the

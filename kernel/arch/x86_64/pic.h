@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/pic.h: the two legacy 8259A programmable interrupt
 // exolab: lab 2
+// kernel/arch/x86_64/pic.h: the two legacy 8259A programmable interrupt
 // controllers of the PC, master (IRQs 0-7) and slave (IRQs 8-15, cascaded
 // into the master's IRQ 2).
 //

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/protections.cc: SMEP, SMAP and UMIP, and the boot
 // exolab: lab 3
+// kernel/arch/x86_64/protections.cc: SMEP, SMAP and UMIP, and the boot
 // line that lists every protection (see protections.h).
 #include "arch/x86_64/protections.h"
 

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/protections.h: what the CPU refuses user code, and
 // exolab: lab 3
+// kernel/arch/x86_64/protections.h: what the CPU refuses user code, and
 // the boot line that lists it (DESIGN §3.1).
 //
 // Hostile user code gets nothing the CPU can refuse it.  Each protection,

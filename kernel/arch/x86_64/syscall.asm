@@ -1,5 +1,5 @@
-; kernel/arch/x86_64/syscall.asm: the SYSCALL entry and its SYSRET exit.
 ; exolab: lab 3
+; kernel/arch/x86_64/syscall.asm: the SYSCALL entry and its SYSRET exit.
 ;
 ; SYSCALL leaves rip in rcx and rflags in r11, masks rflags with SFMASK
 ; (interrupts off) and switches CS/SS, but not the stack.  We save the user

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/syscall_msrs.cc: programming SYSCALL (see syscall_msrs.h).
 // exolab: lab 3
+// kernel/arch/x86_64/syscall_msrs.cc: programming SYSCALL (see syscall_msrs.h).
 #include "arch/x86_64/syscall_msrs.h"
 
 #include "arch/x86_64/cpu.h"

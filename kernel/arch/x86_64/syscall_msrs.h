@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/syscall_msrs.h: the MSRs that make SYSCALL enter the kernel.
 // exolab: lab 3
+// kernel/arch/x86_64/syscall_msrs.h: the MSRs that make SYSCALL enter the kernel.
 //
 //   EFER.SCE  SYSCALL and SYSRET exist only while it is set (else #UD)
 //   STAR      the selectors SYSCALL loads and SYSRET derives (gdt.h)

@@ -1,5 +1,5 @@
-; kernel/arch/x86_64/trap.asm: the way into the kernel for every exception
 ; exolab: lab 2
+; kernel/arch/x86_64/trap.asm: the way into the kernel for every exception
 ; and interrupt, and the way back out.
 ;
 ; Each vector the IDT knows has a stub here.  On entry the CPU has pushed

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/trap.cc: the mechanics of every trap (see trap.h):
 // exolab: lab 2
+// kernel/arch/x86_64/trap.cc: the mechanics of every trap (see trap.h):
 // IRQs are acknowledged and counted here; exceptions go to the handler that
 // a higher layer registered for their mode (kernel or user).
 #include "arch/x86_64/trap.h"

@@ -1,5 +1,5 @@
-// kernel/arch/x86_64/trap.h: exceptions and interrupts: the saved state of
 // exolab: lab 2
+// kernel/arch/x86_64/trap.h: exceptions and interrupts: the saved state of
 // a trap (TrapFrame), the C++ side of the entry path, and the handlers
 // through which higher layers decide what an exception means: the kernel's
 // fault report (debug/trap_report.h) and, from lab 3, the domains' user
