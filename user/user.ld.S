@@ -1,4 +1,4 @@
- * exolab: lab 3
+/* exolab: lab 3 */
 /* user/user.ld.S: link map of every user program.
  * Run through the C preprocessor so that USER_BASE comes from abi/layout.h.
  *
