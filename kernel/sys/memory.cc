@@ -12,8 +12,8 @@ namespace syscall {
 namespace {
 
 // A page-aligned address a domain may map: [USER_BASE, USER_TOP).  The
-// exported windows, the u-area above USER_TOP... and the kernel half are
-// out of reach.  Errors: InvalidArgument.
+// null guard below, the exported windows from USER_TOP up and the kernel
+// half are out of reach.  Errors: InvalidArgument.
 Result<void> check_user_page(uint64_t va) {
     if (va % kPageSize != 0 || va < kUserBase || va >= kUserTop) return Error::InvalidArgument;
     return {};
