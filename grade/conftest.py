@@ -8,24 +8,23 @@
 Tests live in test_labN_*.py; each carries @pytest.mark.points(n).  The labs,
 their titles, exercises and point totals come from labs/labs.toml (read by
 labinfo.py); collecting whole test files checks the tests against it.  The
-`machine` fixture boots QEMU; after the run this plugin prints one line per
-test (OK/FAIL, time, points), a score per lab and "Score: N/M".  Every failed
-test counts against full marks, so pytest's non-zero exit means "below full
-marks".  Logs of every boot are in <build-dir>/../grade/<build>/<test>.log.
+`machine` fixture boots QEMU, and a test that fails after booting one shows
+the tail of its serial output.  report.py scores the run and prints one line
+per test, a score per lab and "Score: N/M"; the run exits non-zero below
+full marks.  Logs of every boot are in build/grade/<build>/<test>.log.
 """
 
-import json
 import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import labinfo  # noqa: E402
 from qemu import QEMU_CPU, Machine  # noqa: E402
+from report import GradeReporter  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB_FILE_RE = re.compile(r"test_lab(\d+)_")
@@ -35,9 +34,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("exolab")
     group.addoption("--build-dir", default="build/lab1-sol1", help="the build to grade")
     group.addoption("--lab", default="all", help="lab number N, range A-B, or 'all'")
-    group.addoption("--timeout-scale", type=float,
-                    default=float(os.environ.get("EXOLAB_TIMEOUT_SCALE", "1")),
-                    help="multiply every timeout (slow machines)")
+    group.addoption("--timeout-scale", default=None,
+                    help="multiply every timeout (slow machines); default $EXOLAB_TIMEOUT_SCALE, else 1")
     group.addoption("--results", default=None, help="write Gradescope results JSON here")
 
 
@@ -50,6 +48,21 @@ def _wanted_labs(option):
         raise pytest.UsageError("--lab takes N, A-B or all, not %r" % option)
     first = int(m.group(1))
     return range(first, int(m.group(2) or first) + 1)
+
+
+def _timeout_scale(config):
+    """The --timeout-scale option, else $EXOLAB_TIMEOUT_SCALE, else 1, as a
+    positive float; a usage error (one line) names a value that is not."""
+    option = config.getoption("--timeout-scale")
+    text, source = (option, "--timeout-scale") if option is not None else (
+        os.environ.get("EXOLAB_TIMEOUT_SCALE", "1"), "EXOLAB_TIMEOUT_SCALE")
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = 0.0
+    if not scale > 0:
+        raise pytest.UsageError("%s=%s: the timeout scale must be a positive number, e.g. 3" % (source, text))
+    return scale
 
 
 def lab_of(path):
@@ -73,6 +86,9 @@ def pytest_collection_modifyitems(config, items):
             config.exolab_problems[lab] = "%s: lab %s is not in %s" % (item.fspath.basename, lab, labinfo.PATH)
         item.user_properties += [("lab", lab), ("points", marker.args[0])]
         (keep if wanted is None or lab in wanted else drop).append(item)
+    config.exolab_test_names = sorted({item.name for item in keep})
+    if hasattr(config, "workeroutput"):     # an xdist worker: the controller reads it when it ends
+        config.workeroutput["exolab_test_names"] = config.exolab_test_names
     if not any("::" in arg for arg in config.args):
         config.exolab_problems.update(_disagreements_with_labs_file(labs, items))
     if drop:
@@ -125,7 +141,7 @@ def kernel_elf(build_dir):
 
 @pytest.fixture(scope="session")
 def timeout_scale(request):
-    return request.config.getoption("--timeout-scale")
+    return request.config.exolab_timeout_scale
 
 
 @pytest.fixture
@@ -140,7 +156,7 @@ def machine(request, build_dir, log_dir, timeout_scale):
     """A factory: machine(cmdline="", memory="128M", cpu=QEMU_CPU,
     extra_args=()) boots a fresh QEMU and returns its Machine.  All are
     stopped after the test."""
-    started = []
+    started = request.node.exolab_machines = []
 
     def boot(cmdline="", memory="128M", cpu=QEMU_CPU, extra_args=(), name=None):
         log = os.path.join(log_dir, (name or request.node.name) + ".log")
@@ -181,6 +197,22 @@ def _without_parameters(name):
     return name
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that fails after booting machines shows the tail of each one's
+    serial output and its log (a Machine's own failure already does)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for m in getattr(item, "exolab_machines", ()):
+        if m.log_name not in report.longreprtext:
+            if hasattr(report.longrepr, "addsection"):
+                report.longrepr.addsection("serial output", m.tail())
+            else:
+                report.longrepr = "%s\n%s" % (report.longrepr, m.tail())
+
+
 # -- scoring and reporting -------------------------------------------------
 
 def pytest_configure(config):
@@ -189,76 +221,6 @@ def pytest_configure(config):
         config.exolab_problems = {}
     except labinfo.LabsFileError as e:
         raise pytest.UsageError(str(e)) from None
-    config.pluginmanager.register(GradeReporter(config), "exolab-grade")
-
-
-class GradeReporter:
-    """Collects one result per test on the controlling process (also under
-    xdist, whose workers forward their reports) and prints the scores."""
-
-    def __init__(self, config):
-        self.config = config
-        self.results = {}   # nodeid -> dict
-        self.started = time.monotonic()
-
-    def pytest_runtest_logreport(self, report):
-        props = dict(report.user_properties)
-        if "points" not in props:
-            return
-        entry = self.results.setdefault(report.nodeid, {
-            "lab": props["lab"], "points": props["points"], "passed": True, "duration": 0.0,
-            "output": "", "name": report.nodeid.split("::")[-1]})
-        entry["duration"] += report.duration
-        if report.failed:
-            entry["passed"] = False
-            entry["output"] += report.longreprtext + "\n"
-            logs = [value for key, value in report.user_properties if key == "log"]
-            if logs and "full log:" not in entry["output"]:
-                entry["output"] += "full log: %s\n" % ", ".join(logs)
-        if report.when == "teardown":
-            tr = self.config.pluginmanager.get_plugin("terminalreporter")
-            if tr is not None:
-                tr.write_line(_line(entry))
-
-    def pytest_terminal_summary(self, terminalreporter):
-        if not self.results:
-            return
-        tr = terminalreporter
-        tr.write_sep("=", "exolab grade")
-        total = maximum = 0
-        for lab in sorted({e["lab"] for e in self.results.values()}):
-            entries = sorted((e for e in self.results.values() if e["lab"] == lab), key=lambda e: e["name"])
-            got = sum(e["points"] for e in entries if e["passed"])
-            out_of = sum(e["points"] for e in entries)
-            for e in entries:
-                tr.write_line(_line(e))
-                logs = re.findall(r"full log: (.*)", e["output"])
-                if not e["passed"] and logs:
-                    tr.write_line("          full log: %s" % logs[-1].strip())
-            title = self.config.exolab_labs[lab].title if lab in self.config.exolab_labs else "not in labs.toml"
-            tr.write_line("lab %s (%s) score: %d/%d" % (lab, title, got, out_of))
-            total, maximum = total + got, maximum + out_of
-        tr.write_line("Score: %d/%d  (%.1fs)" % (total, maximum, time.monotonic() - self.started))
-        results_file = self.config.getoption("--results")
-        if results_file:
-            _write_gradescope(results_file, self.results, total)
-            tr.write_line("results written to %s" % results_file)
-
-
-def _line(entry):
-    status = "OK  " if entry["passed"] else "FAIL"
-    got = entry["points"] if entry["passed"] else 0
-    return "  %s  lab%s %-32s %5.1fs  %2d/%d" % (status, entry["lab"], entry["name"], entry["duration"],
-                                                 got, entry["points"])
-
-
-def _write_gradescope(path, results, total):
-    tests = [{
-        "name": "lab%s: %s" % (e["lab"], e["name"]),
-        "score": e["points"] if e["passed"] else 0,
-        "max_score": e["points"],
-        "status": "passed" if e["passed"] else "failed",
-        "output": e["output"].strip(),
-    } for e in sorted(results.values(), key=lambda e: (e["lab"], e["name"]))]
-    with open(path, "w") as f:
-        json.dump({"score": total, "tests": tests}, f, indent=2)
+    config.exolab_timeout_scale = _timeout_scale(config)
+    if not hasattr(config, "workerinput"):      # the controlling process, not an xdist worker
+        config.pluginmanager.register(GradeReporter(config), "exolab-grade")

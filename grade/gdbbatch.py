@@ -13,6 +13,8 @@ import os
 import socket
 import subprocess
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -25,7 +27,8 @@ def free_port():
 
 def run_gdb(machine, kernel_elf, target_path, commands, timeout, cmdline=""):
     """Starts a stopped QEMU (cmdline as for machine()), runs `commands` in
-    GDB with .gdbinit, and returns GDB's output (stdout and stderr)."""
+    GDB with .gdbinit, and returns GDB's output (stdout and stderr).  GDB
+    still running after `timeout` seconds fails the test in one line."""
     port = free_port()
     machine(cmdline=cmdline, extra_args=["-S", "-gdb", "tcp:127.0.0.1:%d" % port])
     with open(target_path, "w") as f:
@@ -33,6 +36,11 @@ def run_gdb(machine, kernel_elf, target_path, commands, timeout, cmdline=""):
     args = ["gdb", "-n", "-batch", "-x", ".gdbinit"]
     for command in commands:
         args += ["-ex", command]
-    gdb = subprocess.run(args, cwd=ROOT, env=dict(os.environ, EXOLAB_GDB_TARGET=target_path),
-                         capture_output=True, text=True, timeout=timeout)
+    try:
+        gdb = subprocess.run(args, cwd=ROOT, env=dict(os.environ, EXOLAB_GDB_TARGET=target_path),
+                             capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        gdb = None      # failed below, outside the handler, so that no exception chain is shown
+    if gdb is None:
+        pytest.fail("GDB did not finish within %gs (commands: %s)" % (timeout, "; ".join(commands)), pytrace=False)
     return gdb.stdout + gdb.stderr

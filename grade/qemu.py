@@ -63,6 +63,8 @@ class Machine:
 
     def __init__(self, iso, log_path, cmdline="", memory="128M", cpu=QEMU_CPU, timeout_scale=1.0, extra_args=()):
         self.log_path = log_path
+        # The log as failures name it: relative to the directory the run started in.
+        self.log_name = os.path.relpath(log_path)
         self.timeout_scale = timeout_scale
         self.outcome = None
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
@@ -136,13 +138,18 @@ class Machine:
 
     # -- failing and cleaning up -----------------------------------------
 
+    def tail(self):
+        """The last TAIL_LINES lines of serial output and the log's path, as
+        every failure shows them."""
+        lines = self.output.rstrip("\n").split("\n")
+        return "  last %d lines of serial output:\n%s\n  full log: %s" % (
+            min(len(lines), TAIL_LINES), "\n".join("    | " + line for line in lines[-TAIL_LINES:]), self.log_name)
+
     def fail(self, reason):
         """Fails the test with `reason`, the tail of the output and the log path."""
-        lines = self.output.rstrip("\n").split("\n")
-        tail = "\n".join("    | " + line for line in lines[-TAIL_LINES:])
+        tail = self.tail()
         self.close()
-        pytest.fail("%s\n  last %d lines of serial output:\n%s\n  full log: %s"
-                    % (reason, min(len(lines), TAIL_LINES), tail, self.log_path), pytrace=False)
+        pytest.fail("%s\n%s" % (reason, tail), pytrace=False)
 
     def close(self):
         """Stops QEMU if it still runs; safe to call twice."""
