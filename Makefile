@@ -103,12 +103,15 @@ ifeq ($(shell test $(LAB) -ge 3 && echo y),y)
 USER_INCLUDE := $(BUILD)/user/include
 USER_SHARED_HEADERS := format.h string.h result.h panic.h
 USER_CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mcmodel=small -Iuser -I$(USER_INCLUDE)
-USER_LIB_OBJS := $(patsubst %.cc,$(BUILD)/%.o,$(call in_lab,$(wildcard user/lib/*.cc))) \
-	$(BUILD)/user/klib/format.o $(BUILD)/user/klib/string.o
+USER_LIB_CXX := $(call in_lab,$(wildcard user/lib/*.cc))
+USER_BIN_CXX := $(call in_lab,$(wildcard user/bin/*.cc))
+# The kernel's freestanding library files that the libOS is also built from.
+USER_KLIB_CXX := kernel/lib/format.cc kernel/lib/string.cc
+USER_LIB_OBJS := $(patsubst %.cc,$(BUILD)/%.o,$(USER_LIB_CXX)) $(patsubst kernel/lib/%.cc,$(BUILD)/user/klib/%.o,$(USER_KLIB_CXX))
 USER_LIB := $(BUILD)/user/libos.a
 USER_CRT0 := $(BUILD)/user/lib/crt0.asm.o
 USER_LD := $(BUILD)/user/user.ld
-USER_BINS := $(patsubst user/bin/%.cc,$(BUILD)/user/bin/%,$(call in_lab,$(wildcard user/bin/*.cc)))
+USER_BINS := $(patsubst user/bin/%.cc,$(BUILD)/user/bin/%,$(USER_BIN_CXX))
 BADELF_BINS := $(patsubst %,$(BUILD)/user/bin/badelf_%,$(shell tools/mkbadelf --list))
 ISO_MODULES := $(USER_BINS) $(BADELF_BINS)
 ISO_GRUB_CFG := $(BUILD)/grub.cfg
@@ -175,14 +178,18 @@ abi:
 .PHONY: bench abi
 # ---- end of lab 3 -------------------------------------------------------------
 
+# Atomic, so that two makes of one tree (two `make grade`) never meet: each
+# lays out and builds its ISO in a directory of its own, then renames the
+# ISO into place.
 $(ISO): $(KERNEL) $(ISO_GRUB_CFG) $(ISO_MODULES)
-	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	@$(if $(Q),echo "  ISO     $@")
-	$(Q)cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
-	$(Q)cp $(ISO_GRUB_CFG) $(BUILD)/iso/boot/grub/grub.cfg
-	$(if $(ISO_MODULES),$(Q)mkdir -p $(BUILD)/iso/boot/bin && cp $(ISO_MODULES) $(BUILD)/iso/boot/bin/)
-	$(Q)grub-mkrescue --fonts= --locales= --themes= -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log \
-		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	$(Q)tmp=$$(mktemp -d $(BUILD)/iso.tmp.XXXXXX) && trap 'rm -rf $$tmp' EXIT && \
+	mkdir -p $$tmp/iso/boot/grub && cp $(KERNEL) $$tmp/iso/boot/kernel.elf && \
+	cp $(ISO_GRUB_CFG) $$tmp/iso/boot/grub/grub.cfg && \
+	$(if $(ISO_MODULES),mkdir -p $$tmp/iso/boot/bin && cp $(ISO_MODULES) $$tmp/iso/boot/bin/ &&) \
+	{ grub-mkrescue --fonts= --locales= --themes= -o $$tmp/exolab.iso $$tmp/iso 2>$$tmp/grub-mkrescue.log \
+		|| { cat $$tmp/grub-mkrescue.log; exit 1; }; } && \
+	mv $$tmp/grub-mkrescue.log $(BUILD)/grub-mkrescue.log && mv $$tmp/exolab.iso $@
 
 qemu: $(ISO)
 	@echo "exolab: booting $(ISO) (Ctrl-A X quits QEMU)"
@@ -193,10 +200,12 @@ qemu-nox: $(ISO)
 	@$(QEMU) $(QEMU_FLAGS) $(QEMU_NOX); $(QEMU_STATUS)
 
 # The port is free when chosen and recorded in build/gdb-target with the
-# kernel's path, where .gdbinit reads both.
+# kernel's path, where .gdbinit reads both; build/gdb-kernel.elf links to that
+# kernel for .vscode/launch.json, which must name an existing program.
 qemu-gdb: $(ISO) | deps
 	@port=$$($(PYTHON) -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	printf 'port %s\nkernel %s\n' $$port $(KERNEL) > build/gdb-target; \
+	ln -sfn $(CURDIR)/$(KERNEL) build/gdb-kernel.elf; \
 	echo "exolab: QEMU is stopped at the first instruction; run 'make gdb' in another terminal (port $$port)"; \
 	$(QEMU) $(QEMU_FLAGS) $(QEMU_NOX) -S -gdb tcp:127.0.0.1:$$port; $(QEMU_STATUS)
 
@@ -211,24 +220,39 @@ test: $(ISO) | deps
 	$(Q)tools/check-includes
 	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n auto $(PYTEST_ARGS)
 
-compile_commands.json: $(KERNEL_CXX)
-	@{ echo '['; sep=''; for f in $(KERNEL_CXX); do \
-		printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s -o %s"}\n' \
-			"$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(CXXFLAGS)" "$$f" "$(BUILD)/$${f%.cc}.o"; sep=','; \
-	done; echo ']'; } > $@
-	@echo "exolab: wrote $@ ($(words $(KERNEL_CXX)) files)"
+# compile_commands.json, for clangd and editors: every C++ file of this LAB
+# with the flags it is built with, kernel code with CXXFLAGS and, from lab 3,
+# user code (and the kernel library files the libOS shares) with
+# USER_CXXFLAGS, whose include folder of links it makes first.  .clangd drops
+# the GCC-only flags clang does not know.  Written anew each time (LAB may differ).
+compile_entries = for f in $(1); do printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}\n' \
+	"$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(2)" "$$f"; sep=','; done;
+COMPILE_DB_USER_CXX := $(USER_LIB_CXX) $(USER_KLIB_CXX) $(USER_BIN_CXX)
+.PHONY: compile_commands.json
+compile_commands.json: $(if $(USER_INCLUDE),$(USER_INCLUDE)/.made)
+	@{ echo '['; sep=''; $(call compile_entries,$(KERNEL_CXX),$(CXXFLAGS)) \
+		$(call compile_entries,$(COMPILE_DB_USER_CXX),$(USER_CXXFLAGS)) echo ']'; } > $@
+	@echo "exolab: wrote $@ ($(words $(KERNEL_CXX)) kernel and $(words $(COMPILE_DB_USER_CXX)) user entries)"
 
 clean:
 	rm -rf build compile_commands.json
 
 # -- handing in and staging (DESIGN §5) --------------------------------------
-# make handin: build/handin-labN.tar.gz of the last commit; it refuses while
-# anything is uncommitted, which the tarball would silently leave out.
+# make handin: build/handin-labN.tar.gz of the last commit.  It refuses while
+# a tracked file has uncommitted changes (the tarball would hold the committed
+# version, not the one that was tested), and lists untracked files, which the
+# tarball leaves out, as a warning.
 HANDIN := build/handin-lab$(LAB).tar.gz
 .PHONY: handin
 handin:
-	@test -z "$$(git status --porcelain)" || { git status --short; \
-		echo "exolab: commit your changes first (git add ...; git commit), then make handin again"; exit 1; }
+	@git diff --quiet HEAD -- || { git status --short --untracked-files=no; \
+		echo "exolab: these files have changes that are not committed. The tarball is made from your last"; \
+		echo "commit, so it would hold their committed versions, not the ones you tested. Commit them"; \
+		echo "(git commit -a), then make handin again"; exit 1; }
+	@untracked="$$(git ls-files --others --exclude-standard)"; test -z "$$untracked" || { \
+		echo "$$untracked" | sed 's/^/  /'; \
+		echo "exolab: warning: these untracked files are not in the tarball (it holds your last commit);"; \
+		echo "git add and commit any you meant to hand in, then make handin again"; }
 	@mkdir -p build
 	@git archive --format=tar.gz --prefix=lab$(LAB)/ -o $(HANDIN) HEAD
 	@echo "exolab: wrote $(HANDIN) from commit $$(git rev-parse --short HEAD); hand in that file"
