@@ -155,7 +155,8 @@ def log_dir(request, build_dir):
 def machine(request, build_dir, log_dir, timeout_scale):
     """A factory: machine(cmdline="", memory="128M", cpu=QEMU_CPU,
     extra_args=()) boots a fresh QEMU and returns its Machine.  All are
-    stopped after the test."""
+    stopped after the test, and listed on the test's item (exolab_machines)
+    for pytest_runtest_makereport's serial tails."""
     started = request.node.exolab_machines = []
 
     def boot(cmdline="", memory="128M", cpu=QEMU_CPU, extra_args=(), name=None):
