@@ -203,8 +203,16 @@ qemu-gdb: $(ISO) | deps
 gdb: | deps
 	gdb -n -x .gdbinit
 
+# make grade builds first, its output also in $(BUILD)/build.log.  A tree
+# that does not build still gets its score: grade/build_failed.py prints
+# the compiler's errors and 0 points, and writes them to the results file
+# if PYTEST_ARGS names one (--results FILE); make grade then fails.
 GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n auto $(if $(TEST),-k '$(TEST)')
-grade: $(ISO) | deps
+grade: | deps
+	@mkdir -p $(BUILD)
+	@{ $(MAKE) --no-print-directory $(ISO) 2>&1; echo $$? > $(BUILD)/build.status; } | tee $(BUILD)/build.log
+	@test "$$(cat $(BUILD)/build.status)" = 0 || \
+		{ $(PYTHON) grade/build_failed.py --lab=$(LAB) --log=$(BUILD)/build.log $(PYTEST_ARGS); exit 1; }
 	$(PYTHON) -m pytest $(GRADE_ARGS) $(PYTEST_ARGS)
 
 test: $(ISO) | deps
