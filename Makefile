@@ -247,8 +247,17 @@ handin:
 # which make test includes: two at a time, each grading with -n auto (the
 # fastest on 2 cores; QEMUs stay at twice the cores on bigger machines).
 # See handouts/instructors.md.
+# make autograder writes build/autograder-labN.zip (and its folder), the
+# Gradescope autograder of LAB (labs/bundle.py, DESIGN §6); make grade-all
+# SUBMISSIONS=dir grades every submission in dir with it
+# (labs/grade_submissions.py).
 ifneq ($(wildcard labs/stage.py),)
-.PHONY: labs solutions staging
+.PHONY: labs solutions staging autograder grade-all
+autograder:
+	$(PYTHON) labs/bundle.py $(LAB) build/autograder-lab$(LAB)
+grade-all:
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=dir [LAB=N]"; exit 2; }
+	$(PYTHON) labs/grade_submissions.py $(SUBMISSIONS) --lab $(LAB)
 labs:
 	@test -n "$(DEST)" || { echo "usage: make labs DEST=dir   (a new directory)"; exit 2; }
 	$(PYTHON) labs/stage.py publish $(DEST)
