@@ -27,7 +27,8 @@ grade_submission(), so a submission is graded the same way by both:
      stopped so scores 0 (the per-test timeouts make that pathological);
   6. the results always exist: if the harness wrote none, or was stopped,
      a score of 0 and why; the output of the results says what was graded
-     and what of the student's was removed.
+     and what of the student's was removed, and each failed test shows the
+     tail of its serial log.
 
 The lab graded is the bundle's (autograder.toml), never the submission's:
 a submission must not choose an easier lab.  A submission whose labs.toml
@@ -54,6 +55,8 @@ MAKEFILE_SHADOWS = ("GNUmakefile", "makefile")
 TARBALL_RE = re.compile(r"\.(tar\.gz|tgz|tar)$")
 KILL_GRACE = 30
 OUTPUT_TAIL = 40
+SERIAL_TAIL = 25
+LOG_RE = re.compile(r"full log: ([^\s,]+)")
 
 
 class Config:
@@ -206,9 +209,30 @@ def grade_submission(official, submission, work, results):
         why = ("grading was stopped after its time budget of %d s" % config.budget if out_of_time
                else "the harness wrote no results")
         outcome = zero_results(config, "%s (exit status %d); its output ended:\n%s" % (why, status, tail), [])
+    add_serial_tails(outcome, tree)
     outcome["output"] = "\n".join(notes + [outcome.get("output", "")]).strip()
     outcome["execution_time"] = round(seconds)
     return write_results(results, outcome)
+
+
+def add_serial_tails(outcome, tree):
+    """Appends to the output of each failed test of `outcome` that does not
+    show it yet the last SERIAL_TAIL lines of the serial log it names
+    ("full log: PATH", relative to `tree`): what the kernel printed is all
+    a student on Gradescope can see of a run."""
+    for test in outcome.get("tests", []):
+        output = test.get("output", "")
+        logs = LOG_RE.findall(output)
+        if test.get("status") == "passed" or not logs or "of serial output" in output:
+            continue
+        try:
+            with open(os.path.join(tree, logs[0]), errors="replace", newline="") as f:
+                lines = f.read().replace("\r", "").rstrip("\n").split("\n")[1:]
+        except OSError:
+            continue
+        tail = lines[-SERIAL_TAIL:]
+        test["output"] = output.rstrip() + "\nlast %d lines of serial output:\n%s" % (
+            len(tail), "\n".join("    | " + line for line in tail))
 
 
 def read_results(path):

@@ -150,6 +150,8 @@ def test_skeleton_fails_its_exercises(official, submissions, labs, tmp_path, kin
     results, seconds, output = run_autograder(official, submissions[kind], tmp_path, scale=3)
     assert failed_functions(results) == set(labs[0].exercises), output
     assert 0 < results["score"] < labs[0].points
+    failed = [t for t in results["tests"] if t["status"] != "passed"]
+    assert all("lines of serial output" in t["output"] for t in failed), failed
     if kind == "cheat":
         for added in ("grade/force_pass.py", "GNUmakefile"):
             assert added in results["output"], results["output"]
