@@ -216,8 +216,16 @@ gdb: | deps
 # test's QEMU leaves its core idle while it waits (firmware, GDB, the harness),
 # and on 2 cores 4 workers graded lab 3 fastest of 2, 3, 4 and 6 (DESIGN §6).
 WORKERS ?= $(shell echo $$((2 * $$(nproc))))
+# make grade builds first, its output also in $(BUILD)/build.log.  A tree
+# that does not build still gets its score: grade/build_failed.py prints
+# the compiler's errors and 0 points, and writes them to the results file
+# if PYTEST_ARGS names one (--results FILE); make grade then fails.
 GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n $(WORKERS) $(if $(TEST),-k '$(TEST)')
-grade: $(ISO) | deps
+grade: | deps
+	@mkdir -p $(BUILD)
+	@{ $(MAKE) --no-print-directory $(ISO) 2>&1; echo $$? > $(BUILD)/build.status; } | tee $(BUILD)/build.log
+	@test "$$(cat $(BUILD)/build.status)" = 0 || \
+		{ $(PYTHON) grade/build_failed.py --lab=$(LAB) --log=$(BUILD)/build.log $(PYTEST_ARGS); exit 1; }
 	$(PYTHON) -m pytest $(GRADE_ARGS) $(PYTEST_ARGS)
 
 test: $(ISO) | deps
@@ -267,8 +275,17 @@ handin:
 # which make test includes: two at a time, each grading with -n auto (the
 # fastest on 2 cores; QEMUs stay at twice the cores on bigger machines).
 # See handouts/instructors.md.
+# make autograder writes build/autograder-labN.zip (and its folder), the
+# Gradescope autograder of LAB (labs/bundle.py, DESIGN §6); make grade-all
+# SUBMISSIONS=dir grades every submission in dir with it
+# (labs/grade_submissions.py).
 ifneq ($(wildcard labs/stage.py),)
-.PHONY: labs solutions staging
+.PHONY: labs solutions staging autograder grade-all
+autograder:
+	$(PYTHON) labs/bundle.py $(LAB) build/autograder-lab$(LAB)
+grade-all:
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=dir [LAB=N]"; exit 2; }
+	$(PYTHON) labs/grade_submissions.py $(SUBMISSIONS) --lab $(LAB)
 labs:
 	@test -n "$(DEST)" || { echo "usage: make labs DEST=dir   (a new directory)"; exit 2; }
 	$(PYTHON) labs/stage.py publish $(DEST)
