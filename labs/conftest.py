@@ -1,25 +1,29 @@
 """labs/conftest.py: fixtures of the staging checks (labs/test_*.py).
 
-The checks run on what is shipped: a repository published from this tree
-(`published`), the solution patches (`patches`), and clones of it in which
-a student's or an instructor's steps are replayed (`work_tree`).  A test
-with a `lab` argument runs once per lab of labs.toml, one with `later_lab`
-once per lab but the first.  At the end the
-session prints the wall time of the checks of each lab.
+The checks run on what is shipped: the files stage.py reads (`source`, a
+snapshot of this tree: its tracked files as they are in the working tree,
+uncommitted edits included, so that a developer's edits are checked before
+they are committed; untracked files are never in it), a repository
+published from them (`published`), the solution patches (`patches`), and
+clones of it in which a student's or an instructor's steps are replayed
+(`work_tree`).  A test with a `lab` argument runs once per
+lab of labs.toml, one with `later_lab` once per lab but the first.  At the
+end the session prints the wall time of the checks of each lab.
 
-`make staging` runs them; `make test` runs `make staging`.
+`make staging` runs them; `make test` runs `make staging`.  On a clean
+clone (CI) the snapshot is HEAD, exactly what `make labs` publishes.
 """
 
 import collections
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
+import stage
 import tree
 import worktree
 from tree import labinfo
@@ -37,11 +41,11 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def labs():
-    return labinfo.load(ROOT)
+def labs(source):
+    return labinfo.load(source)
 
 
-def stage(root, *args):
+def run_stage(root, *args):
     """Runs `labs/stage.py args...` of the tree at `root` (what make labs and
     make solutions run) and returns its output; fails the test if it fails."""
     done = subprocess.run([sys.executable, os.path.join(root, "labs", "stage.py"), *map(str, args)],
@@ -52,18 +56,27 @@ def stage(root, *args):
 
 
 @pytest.fixture(scope="session")
+def source(tmp_path_factory):
+    """The snapshot of this tree that stage.py --allow-dirty reads (a
+    checkout of its own): the tree the checks check."""
+    return stage.snapshot(ROOT, str(tmp_path_factory.getbasetemp() / "source"), allow_dirty=True)
+
+
+@pytest.fixture(scope="session")
 def published(tmp_path_factory):
-    """The student repository published from this tree (make labs)."""
+    """The student repository published from this tree (make labs, with
+    --allow-dirty)."""
     path = tmp_path_factory.getbasetemp() / "published"
-    stage(ROOT, "publish", path)
+    run_stage(ROOT, "publish", "--allow-dirty", path)
     return path
 
 
 @pytest.fixture(scope="session")
 def patches(tmp_path_factory):
-    """The directory of the solution patches of this tree (make solutions)."""
+    """The directory of the solution patches of this tree (make solutions,
+    with --allow-dirty)."""
     path = tmp_path_factory.getbasetemp() / "solutions"
-    stage(ROOT, "solutions", path)
+    run_stage(ROOT, "solutions", "--allow-dirty", path)
     return path
 
 
@@ -75,17 +88,12 @@ def work_tree(published, tmp_path):
 
 
 @pytest.fixture
-def source_copy(tmp_path):
-    """A copy of this tree's files (those stage.py reads) in a fresh git
-    repository, for checks that break something on purpose."""
+def source_copy(source, tmp_path):
+    """A clone of `source` (a git repository whose HEAD is what stage.py
+    reads), for checks that break something on purpose; they commit what
+    they break, since stage.py publishes committed files only."""
     copy = tmp_path / "source"
-    for path in tree.source_files(ROOT):
-        target = copy / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(os.path.join(ROOT, path), target)
-    worktree.run(["git", "init", "-q"], copy, "git init")
-    worktree.run(["git", "add", "-A"], copy, "git add")
-    worktree.run(["git", "commit", "-q", "-m", "copy"], copy, "git commit")
+    worktree.run(["git", "clone", "-q", source, str(copy)], tmp_path, "git clone")
     return copy
 
 

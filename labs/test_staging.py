@@ -1,6 +1,6 @@
 """labs/test_staging.py: the staging checks of DESIGN §5, on this tree.
 
-For every lab N of labs.toml:
+`source` is the snapshot stage.py reads (conftest.py).  For every lab N of labs.toml:
   1. test_solution: branch labN with solutions/labN.patch applied (the
      tree main builds with SOL=N) passes every test of labs 1..N;
   2. test_student_start: the tree a student has at the start of lab N (the
@@ -9,7 +9,7 @@ For every lab N of labs.toml:
   3. test_published_boots: the published labN builds and boots (for lab 1,
      test_student_start builds and grades the published lab1);
   4. test_zero_leak: no solution line is in any object of the published
-     repository (for all labs at once);
+     repository (for all labs at once; make labs itself scans too);
   5. test_student_start again: for N > 1 that tree is built the way a
      student builds it: lab N-1 solved and committed, then `git checkout
      labN` and `git merge labN-1`, which must merge without a conflict and
@@ -35,13 +35,13 @@ from qemu import Machine  # noqa: E402
 BANNER = r"exolab: x86-64 exokernel"   # kmain's first line (kernel/main.cc)
 
 
-def test_fences_and_markers(labs):
-    errors = tree.lint(ROOT, labs)
+def test_fences_and_markers(source, labs):
+    errors = tree.lint(source, labs)
     assert not errors, "the tree cannot be staged:\n" + "\n".join(errors)
 
 
-def test_every_lab_has_its_handout(labs):
-    missing = tree.missing_handouts(ROOT, labs)
+def test_every_lab_has_its_handout(source, labs):
+    missing = tree.missing_handouts(source, labs)
     assert not missing, "\n".join(missing)
 
 
@@ -103,24 +103,24 @@ def test_branch_ships_design(published, lab):
     assert not errors, "%s: dangling DESIGN citations:\n%s" % (lab.branch, "\n".join(errors))
 
 
-def test_zero_leak(published, labs):
-    found = leaks.find_leaks(str(published), leaks.solution_lines(ROOT))
+def test_zero_leak(published, source):
+    found = leaks.find_leaks(str(published), leaks.solution_lines(source))
     assert not found, "solution lines in the published repository:\n" + "\n".join(found)
 
 
-def test_solution(work_tree, patches, labs, lab):
+def test_solution(work_tree, patches, source, labs, lab):
     """Check 1 (and make solutions' promise)."""
     work = work_tree("%s-solved" % lab.branch)
     work.checkout(lab.branch)
     work.solve(patches / ("lab%d.patch" % lab.number), "the solution of %s" % lab.branch)
-    results, output = work.grade(work.build(ROOT, lab.number, lab.number))
+    results, output = work.grade(work.build(source, lab.number, lab.number))
     failed = [r for r in results if not r.passed]
     assert not failed, "%s with solutions/lab%d.patch (the SOL=%d tree, in %s) fails:\n  %s\n%s" % (
         lab.branch, lab.number, lab.number, work.path, "\n  ".join(_names(failed)), _tail(output))
     assert {r.lab for r in results} == set(range(1, lab.number + 1))
 
 
-def test_student_start(work_tree, patches, labs, lab, tmp_path):
+def test_student_start(work_tree, patches, source, labs, lab, tmp_path):
     """Checks 2 and 5; for lab 1 also check 3 (this tree is branch lab1)."""
     work = work_tree("%s-start" % lab.branch)
     if lab.number > 1:
@@ -131,9 +131,9 @@ def test_student_start(work_tree, patches, labs, lab, tmp_path):
     if lab.number > 1:
         work.merge(previous.branch)
         expected = tmp_path / "expected"
-        tree.export(ROOT, labs, lab.number, lab.number - 1, expected)
+        tree.export(source, labs, lab.number, lab.number - 1, expected)
         _assert_same_files(work.files(), expected, "%s merged with solved %s" % (lab.branch, previous.branch))
-    results, output = work.grade(work.build(ROOT, lab.number, lab.number - 1))
+    results, output = work.grade(work.build(source, lab.number, lab.number - 1))
     exercises = [r for r in results if r.lab == lab.number and r.function in lab.exercises]
     should_fail = [r for r in exercises if r.passed]
     should_pass = [r for r in results if not r.passed and r not in exercises]
@@ -145,12 +145,12 @@ def test_student_start(work_tree, patches, labs, lab, tmp_path):
         where, lab.number, "\n  ".join(_names(should_pass)), _tail(output))
 
 
-def test_published_boots(work_tree, later_lab):
+def test_published_boots(work_tree, source, later_lab):
     """Check 3: the published branch, as cloned, builds and its kernel boots
     (branch lab1 is the tree test_student_start[lab1] builds and grades)."""
     work = work_tree(later_lab.branch)
     work.checkout(later_lab.branch)
-    build = work.build(ROOT, later_lab.number, 0)
+    build = work.build(source, later_lab.number, 0)
     machine = Machine(os.path.join(build, "exolab.iso"), os.path.join(build, "boot.log"))
     try:
         machine.expect(BANNER, timeout=30)
