@@ -236,10 +236,10 @@ handin:
 # Instructors only (labs/stage.py is in no published branch): make labs
 # DEST=dir publishes the lab branches from HEAD's committed files (it refuses
 # uncommitted changes and scans what it wrote for leaks), make solutions
-# writes solutions/labN.patch, make staging runs the staging checks
-# (labs/test_*.py), which make test includes: two at a time, each grading
-# with -n auto (the fastest on 2 cores; QEMUs stay at twice the cores on
-# bigger machines).
+# writes solutions/labN.patch (lab N alone) and labN-cumulative.patch, make
+# staging runs the staging checks (labs/test_*.py), which make test
+# includes: two at a time, each grading with -n auto (the fastest on 2
+# cores; QEMUs stay at twice the cores on bigger machines).
 # See handouts/instructors.md.
 ifneq ($(wildcard labs/stage.py),)
 .PHONY: labs solutions staging

@@ -6,7 +6,7 @@ uncommitted edits included, so that a developer's edits are checked before
 they are committed; untracked files are never in it), a repository
 published from them (`published`), the solution patches (`patches`), and
 clones of it in which a student's or an instructor's steps are replayed
-(`work_tree`).  A test with a `lab` argument runs once per
+(`work_tree`, `student_start`).  A test with a `lab` argument runs once per
 lab of labs.toml, one with `later_lab` once per lab but the first.  At the
 end the session prints the wall time of the checks of each lab.
 
@@ -23,6 +23,7 @@ import time
 
 import pytest
 
+import fences
 import stage
 import tree
 import worktree
@@ -95,6 +96,52 @@ def source_copy(source, tmp_path):
     copy = tmp_path / "source"
     worktree.run(["git", "clone", "-q", source, str(copy)], tmp_path, "git clone")
     return copy
+
+
+@pytest.fixture
+def student_start(work_tree, source, labs, tmp_path):
+    """A factory: student_start(lab) returns (WorkTree, own): a clone of
+    the published repository at the start of lab N as a student reaches it,
+    and `own`, a copy of `source` whose solutions of labs 1..N-1 are
+    written the student's way (own_solutions).  For N > 1 the student
+    committed those solutions (own's SOL=N-1 tree of lab N-1) on branch
+    labN-1, then ran `git checkout labN` and `git merge labN-1`."""
+    def start(lab):
+        own = own_solutions(source, lab.number, tmp_path / "own")
+        work = work_tree("%s-start" % lab.branch)
+        if lab.number > 1:
+            previous = labs[lab.number - 2]
+            work.checkout(previous.branch)
+            tree.export(str(own), labs, previous.number, previous.number, work.path)
+            work.commit("my solutions of labs 1-%d" % previous.number)
+        work.checkout(lab.branch)
+        if lab.number > 1:
+            work.merge(previous.branch)
+        return work, own
+    return start
+
+
+OWN_LINE = "// (written my own way: the staging checks' student, lab %d)"
+
+
+def own_solutions(source, number, path):
+    """Clones `source` into `path` and rewrites every solution of labs
+    1..number-1 as a student might: the reference with a comment line added
+    as its first and its last line.  A patch hunk whose context lines
+    reach into such a region no longer applies there.  Returns the path."""
+    worktree.run(["git", "clone", "-q", source, str(path)], os.path.dirname(path), "git clone")
+    for name in tree.source_files(str(path)):
+        text = tree.read_text(str(path), name)
+        earlier = [f for f in fences.scan(name, text, 1)[0] if f.symbol == "SOL" and f.lab < number] \
+            if fences.kind(name) == "fenced" else []
+        lines = text.split("\n")
+        for fence in sorted(earlier, key=lambda f: -f.line):
+            lines.insert(fence.body_end - 1, OWN_LINE % fence.lab)
+            lines.insert(fence.line, OWN_LINE % fence.lab)
+        if earlier:
+            with open(os.path.join(path, name), "w", encoding="utf-8") as f:
+                f.write("\n".join(lines))
+    return path
 
 
 # -- wall time per lab ------------------------------------------------------

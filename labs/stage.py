@@ -3,7 +3,7 @@
 
     labs/stage.py lint                              report every broken fence or marker, as path:line
     labs/stage.py publish [--allow-dirty] DEST      a fresh repository in DEST with branches lab1..labN
-    labs/stage.py solutions [--allow-dirty] DIR     DIR/labN.patch for every lab
+    labs/stage.py solutions [--allow-dirty] DIR     DIR/labN.patch and DIR/labN-cumulative.patch
 
 `make labs DEST=dir` and `make solutions` run these; the rules that decide
 what each branch holds are in tree.py, the fences in fences.py.  Publishing
@@ -146,10 +146,16 @@ def _empty(directory, keep=None):
 
 
 def write_solutions(root, out, allow_dirty=False):
-    """Writes out/labN.patch for every lab, from the files snapshot() reads:
-    applied to branch labN with `git apply`, it gives the tree of lab N with
-    the solutions of labs 1..N.  The solved trees are only ever written to a
-    scratch repository."""
+    """Writes, from the files snapshot() reads, for every lab N:
+      out/labN.patch: lab N's solution alone, the diff from the tree of lab
+        N with the solutions of labs 1..N-1 to the one with 1..N.  Its hunks
+        cover lab N's solution regions only, so `git apply` takes it on a
+        branch labN that merged the student's own labs 1..N-1, however they
+        wrote them, as long as no hunk's context lines reach into them (the
+        staging checks prove this for every lab);
+      out/labN-cumulative.patch: the solutions of labs 1..N, for a pristine
+        branch labN (for lab 1 the two are the same).
+    The solved trees are only ever written to a scratch repository."""
     with tempfile.TemporaryDirectory(prefix="exolab-solutions-") as scratch:
         source = snapshot(root, os.path.join(scratch, "source"), allow_dirty)
         labs = checked_labs(source)
@@ -157,15 +163,23 @@ def write_solutions(root, out, allow_dirty=False):
         work = os.path.join(scratch, "trees")
         git(scratch, "init", "-q", work)
         for lab in labs:
-            replace_tree(source, labs, lab.number, 0, work)
-            skeleton = git(work, "write-tree").strip()
-            replace_tree(source, labs, lab.number, lab.number, work)
-            solved = git(work, "write-tree").strip()
-            with open(os.path.join(out, "lab%d.patch" % lab.number), "w") as f:
-                f.write("exolab: the solution of labs 1-%d.  On branch %s: git apply %s\n\n"
-                        % (lab.number, lab.branch, f.name))
-                f.write(git(work, "diff", "--binary", skeleton, solved))
+            trees = []
+            for sol in (0, lab.number - 1, lab.number):
+                replace_tree(source, labs, lab.number, sol, work)
+                trees.append(git(work, "write-tree").strip())
+            skeleton, earlier_solved, solved = trees
+            merged = ", after merging your %s" % labs[lab.number - 2].branch if lab.number > 1 else ""
+            _write_patch(out, "lab%d.patch" % lab.number, git(work, "diff", "--binary", earlier_solved, solved),
+                         "the solution of lab %d alone.  On branch %s%s:" % (lab.number, lab.branch, merged))
+            _write_patch(out, "lab%d-cumulative.patch" % lab.number, git(work, "diff", "--binary", skeleton, solved),
+                         "the solutions of labs 1-%d.  On a pristine branch %s:" % (lab.number, lab.branch))
     return labs
+
+
+def _write_patch(out, name, diff, what):
+    """Writes out/name: a line saying `what` it is and how to apply it, then `diff`."""
+    with open(os.path.join(out, name), "w") as f:
+        f.write("exolab: %s git apply %s\n\n%s" % (what, name, diff))
 
 
 def main(argv):
@@ -186,7 +200,8 @@ def main(argv):
                   % (", ".join(lab.branch for lab in labs), args[1], searched))
         else:
             labs = write_solutions(tree.ROOT, args[1], allow_dirty)
-            print("exolab: wrote %s" % ", ".join("%s/lab%d.patch" % (args[1], lab.number) for lab in labs))
+            print("exolab: wrote %s" % ", ".join("%s/lab%d.patch and lab%d-cumulative.patch"
+                                                 % (args[1], lab.number, lab.number) for lab in labs))
     except tree.StageError as e:
         print("exolab: %s" % e, file=sys.stderr)
         return 1

@@ -5,7 +5,8 @@ tree) and shows that the check fails and names the file and line: a broken
 fence, a solution line planted in a skeleton (make labs fails), a skeleton
 that does not compile, an #include against the layers.  Others show what
 make labs publishes: committed files only (an uncommitted change is
-refused, an untracked file left out).
+refused, an untracked file left out), and that the student path of the
+checks would catch the cumulative patch that fails there.
 """
 
 import os
@@ -186,6 +187,18 @@ def test_uncompilable_skeleton_is_named(source_copy, tmp_path):
     with pytest.raises(worktree.Failed) as failure:
         work.build(str(source_copy), b.lab, 0)
     assert "%s:%d:" % (b.path, number) in str(failure.value), str(failure.value)
+
+
+def test_student_path_catches_a_cumulative_patch(student_start, patches, later_lab):
+    """The student path of test_student_path is a real test of labN.patch:
+    where the student merged their own earlier solutions, the cumulative
+    patch (which holds the reference's) does not apply, as the issue that
+    brought labN.patch in reported; labN.patch does."""
+    work, _ = student_start(later_lab)
+    with pytest.raises(worktree.Failed) as failure:
+        work.git("apply", "--check", str(patches / ("lab%d-cumulative.patch" % later_lab.number)))
+    assert "patch failed" in str(failure.value), str(failure.value)
+    work.git("apply", "--check", str(patches / ("lab%d.patch" % later_lab.number)))
 
 
 def test_zero_leak_is_checked_on_this_tree(source):
