@@ -270,10 +270,12 @@ handin:
 	@echo "exolab: wrote $(HANDIN) from commit $$(git rev-parse --short HEAD); hand in that file"
 
 # Instructors only (labs/stage.py is in no published branch): make labs
-# DEST=dir publishes the lab branches, make solutions writes
-# solutions/labN.patch, make staging runs the staging checks (labs/test_*.py),
-# which make test includes: two at a time, each grading with -n auto (the
-# fastest on 2 cores; QEMUs stay at twice the cores on bigger machines).
+# DEST=dir publishes the lab branches from HEAD's committed files (it refuses
+# uncommitted changes and scans what it wrote for leaks), make solutions
+# writes solutions/labN.patch (lab N alone) and labN-cumulative.patch, make
+# staging runs the staging checks (labs/test_*.py), which make test
+# includes: two at a time, each grading with -n auto (the fastest on 2
+# cores; QEMUs stay at twice the cores on bigger machines).
 # See handouts/instructors.md.
 # make autograder writes build/autograder-labN.zip (and its folder), the
 # Gradescope autograder of LAB (labs/bundle.py, DESIGN §6); make grade-all

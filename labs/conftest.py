@@ -1,25 +1,30 @@
 """labs/conftest.py: fixtures of the staging checks (labs/test_*.py).
 
-The checks run on what is shipped: a repository published from this tree
-(`published`), the solution patches (`patches`), and clones of it in which
-a student's or an instructor's steps are replayed (`work_tree`).  A test
-with a `lab` argument runs once per lab of labs.toml, one with `later_lab`
-once per lab but the first.  At the end the
-session prints the wall time of the checks of each lab.
+The checks run on what is shipped: the files stage.py reads (`source`, a
+snapshot of this tree: its tracked files as they are in the working tree,
+uncommitted edits included, so that a developer's edits are checked before
+they are committed; untracked files are never in it), a repository
+published from them (`published`), the solution patches (`patches`), and
+clones of it in which a student's or an instructor's steps are replayed
+(`work_tree`, `student_start`).  A test with a `lab` argument runs once per
+lab of labs.toml, one with `later_lab` once per lab but the first.  At the
+end the session prints the wall time of the checks of each lab.
 
-`make staging` runs them; `make test` runs `make staging`.
+`make staging` runs them; `make test` runs `make staging`.  On a clean
+clone (CI) the snapshot is HEAD, exactly what `make labs` publishes.
 """
 
 import collections
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
+import fences
+import stage
 import tree
 import worktree
 from tree import labinfo
@@ -37,11 +42,11 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def labs():
-    return labinfo.load(ROOT)
+def labs(source):
+    return labinfo.load(source)
 
 
-def stage(root, *args):
+def run_stage(root, *args):
     """Runs `labs/stage.py args...` of the tree at `root` (what make labs and
     make solutions run) and returns its output; fails the test if it fails."""
     done = subprocess.run([sys.executable, os.path.join(root, "labs", "stage.py"), *map(str, args)],
@@ -52,18 +57,27 @@ def stage(root, *args):
 
 
 @pytest.fixture(scope="session")
+def source(tmp_path_factory):
+    """The snapshot of this tree that stage.py --allow-dirty reads (a
+    checkout of its own): the tree the checks check."""
+    return stage.snapshot(ROOT, str(tmp_path_factory.getbasetemp() / "source"), allow_dirty=True)
+
+
+@pytest.fixture(scope="session")
 def published(tmp_path_factory):
-    """The student repository published from this tree (make labs)."""
+    """The student repository published from this tree (make labs, with
+    --allow-dirty)."""
     path = tmp_path_factory.getbasetemp() / "published"
-    stage(ROOT, "publish", path)
+    run_stage(ROOT, "publish", "--allow-dirty", path)
     return path
 
 
 @pytest.fixture(scope="session")
 def patches(tmp_path_factory):
-    """The directory of the solution patches of this tree (make solutions)."""
+    """The directory of the solution patches of this tree (make solutions,
+    with --allow-dirty)."""
     path = tmp_path_factory.getbasetemp() / "solutions"
-    stage(ROOT, "solutions", path)
+    run_stage(ROOT, "solutions", "--allow-dirty", path)
     return path
 
 
@@ -75,18 +89,59 @@ def work_tree(published, tmp_path):
 
 
 @pytest.fixture
-def source_copy(tmp_path):
-    """A copy of this tree's files (those stage.py reads) in a fresh git
-    repository, for checks that break something on purpose."""
+def source_copy(source, tmp_path):
+    """A clone of `source` (a git repository whose HEAD is what stage.py
+    reads), for checks that break something on purpose; they commit what
+    they break, since stage.py publishes committed files only."""
     copy = tmp_path / "source"
-    for path in tree.source_files(ROOT):
-        target = copy / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(os.path.join(ROOT, path), target)
-    worktree.run(["git", "init", "-q"], copy, "git init")
-    worktree.run(["git", "add", "-A"], copy, "git add")
-    worktree.run(["git", "commit", "-q", "-m", "copy"], copy, "git commit")
+    worktree.run(["git", "clone", "-q", source, str(copy)], tmp_path, "git clone")
     return copy
+
+
+@pytest.fixture
+def student_start(work_tree, source, labs, tmp_path):
+    """A factory: student_start(lab) returns (WorkTree, own): a clone of
+    the published repository at the start of lab N as a student reaches it,
+    and `own`, a copy of `source` whose solutions of labs 1..N-1 are
+    written the student's way (own_solutions).  For N > 1 the student
+    committed those solutions (own's SOL=N-1 tree of lab N-1) on branch
+    labN-1, then ran `git checkout labN` and `git merge labN-1`."""
+    def start(lab):
+        own = own_solutions(source, lab.number, tmp_path / "own")
+        work = work_tree("%s-start" % lab.branch)
+        if lab.number > 1:
+            previous = labs[lab.number - 2]
+            work.checkout(previous.branch)
+            tree.export(str(own), labs, previous.number, previous.number, work.path)
+            work.commit("my solutions of labs 1-%d" % previous.number)
+        work.checkout(lab.branch)
+        if lab.number > 1:
+            work.merge(previous.branch)
+        return work, own
+    return start
+
+
+OWN_LINE = "// (written my own way: the staging checks' student, lab %d)"
+
+
+def own_solutions(source, number, path):
+    """Clones `source` into `path` and rewrites every solution of labs
+    1..number-1 as a student might: the reference with a comment line added
+    as its first and its last line.  A patch hunk whose context lines
+    reach into such a region no longer applies there.  Returns the path."""
+    worktree.run(["git", "clone", "-q", source, str(path)], os.path.dirname(path), "git clone")
+    for name in tree.source_files(str(path)):
+        text = tree.read_text(str(path), name)
+        earlier = [f for f in fences.scan(name, text, 1)[0] if f.symbol == "SOL" and f.lab < number] \
+            if fences.kind(name) == "fenced" else []
+        lines = text.split("\n")
+        for fence in sorted(earlier, key=lambda f: -f.line):
+            lines.insert(fence.body_end - 1, OWN_LINE % fence.lab)
+            lines.insert(fence.line, OWN_LINE % fence.lab)
+        if earlier:
+            with open(os.path.join(path, name), "w", encoding="utf-8") as f:
+                f.write("\n".join(lines))
+    return path
 
 
 # -- wall time per lab ------------------------------------------------------

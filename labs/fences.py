@@ -62,6 +62,7 @@ class Fence:
     body: list = dataclasses.field(default_factory=list)   # [(line number, text)] before #else
     other: list = dataclasses.field(default_factory=list)  # [(line number, text)] after #else
     in_else: bool = False
+    body_end: int = 0          # line number of the #else, or of the #endif if there is none
 
 
 @dataclasses.dataclass
@@ -149,8 +150,11 @@ def scan(path, text, file_lab):
             if stack[-1].in_else:
                 error(number, "a second #else (the fence is on line %d)" % stack[-1].line)
             stack[-1].in_else = True
+            stack[-1].body_end = number
         elif word == "endif":
-            stack.pop()
+            closed = stack.pop()
+            if isinstance(closed, Fence) and not closed.in_else:
+                closed.body_end = number
         else:
             _record(stack, number, line)
     for still_open in stack:

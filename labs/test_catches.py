@@ -2,8 +2,11 @@
 
 Each test breaks something on purpose (in a string, or in a copy of this
 tree) and shows that the check fails and names the file and line: a broken
-fence, a solution line planted in a skeleton, a skeleton that does not
-compile, an #include against the layers.
+fence, a solution line planted in a skeleton (make labs fails), a skeleton
+that does not compile, an #include against the layers.  Others show what
+make labs publishes: committed files only (an uncommitted change is
+refused, an untracked file left out), and that the student path of the
+checks would catch the cumulative patch that fails there.
 """
 
 import os
@@ -90,25 +93,86 @@ def plant(root, fence, line):
     return number
 
 
+def commit_all(repo, message):
+    """Commits every change in the git repository `repo` (as an instructor
+    would before make labs)."""
+    worktree.run(["git", "add", "-A"], repo, "git add")
+    worktree.run(["git", "commit", "-q", "-m", message], repo, "git commit")
+
+
+def stage_process(root, *args):
+    """Runs `labs/stage.py args...` of the tree at `root` (what make labs
+    runs); returns the finished process."""
+    return subprocess.run([sys.executable, os.path.join(root, "labs", "stage.py"), *map(str, args)],
+                          capture_output=True, text=True)
+
+
 def test_broken_fence_stops_publishing(source_copy, tmp_path):
     a, _, _ = first_fences(source_copy)
     plant(source_copy, a, "#if SOL >= 1")
-    done = subprocess.run([sys.executable, os.path.join(source_copy, "labs", "stage.py"), "publish", tmp_path / "p"],
-                          capture_output=True, text=True)
+    commit_all(source_copy, "a broken fence")
+    done = stage_process(source_copy, "publish", tmp_path / "p")
     assert done.returncode == 1 and "%s:%d: " % (a.path, a.other[0][0]) in done.stderr, done.stderr
 
 
-def test_planted_solution_line_is_a_leak(source_copy, tmp_path):
+def test_planted_solution_line_fails_publishing(source_copy, labs, tmp_path):
     """A line of one fence's solution, planted in another fence's skeleton:
-    the tree still lints clean, but the published repository leaks it, and
-    the check names the branch, file and line where it is."""
+    the tree still lints clean, but make labs's zero-leak scan finds it in
+    what it published, fails naming the branch, file and line where it is
+    and the solution line's own file and line, and leaves DEST empty."""
     a, b, line = first_fences(source_copy)
     number = plant(source_copy, b, line)
-    labs = stage.publish(str(source_copy), str(tmp_path / "published"))   # lints clean, or raises
-    found = leaks.find_leaks(str(tmp_path / "published"), leaks.solution_lines(str(source_copy)))
+    commit_all(source_copy, "a solution line in a skeleton")
+    dest = tmp_path / "published"
+    done = stage_process(source_copy, "publish", dest)
+    solution = next(n for n, text in a.body if text == line)
     where = "%s:%s:" % (labs[b.lab - 1].branch, b.path)
-    assert any(f.startswith(where) and leaks.normalise(line) in f for f in found), \
-        "the line %r of %s:%d planted at %s:%d was not found: %s" % (line, a.path, a.line, b.path, number, found)
+    assert done.returncode == 1 and "zero-leak" in done.stderr, done.stdout + done.stderr
+    assert any(e.startswith(where) and "solution line of %s:%d" % (a.path, solution) in e
+               for e in done.stderr.split("\n")), \
+        "the line %r of %s:%d planted at %s:%d was not named:\n%s" % (line, a.path, solution, b.path, number,
+                                                                      done.stderr)
+    assert os.listdir(dest) == [], "make labs failed but left %s in %s" % (os.listdir(dest), dest)
+
+
+def test_uncommitted_change_is_refused(source_copy, tmp_path):
+    """A tracked file changed but not committed: make labs and make
+    solutions refuse, naming it, and publish nothing; --allow-dirty (the
+    staging checks' way) publishes the change."""
+    edit = "// an edit not committed yet"
+    with open(source_copy / "kernel" / "main.cc", "a") as f:
+        f.write(edit + "\n")
+    for command, dest in (("publish", tmp_path / "published"), ("solutions", tmp_path / "solutions")):
+        done = stage_process(source_copy, command, dest)
+        assert done.returncode == 1 and " M kernel/main.cc" in done.stderr and "commit" in done.stderr, \
+            "%s: %s" % (command, done.stdout + done.stderr)
+        assert not dest.exists(), "%s was refused but wrote %s" % (command, dest)
+    done = stage_process(source_copy, "publish", "--allow-dirty", tmp_path / "published")
+    assert done.returncode == 0, done.stderr
+    lab1 = subprocess.run(["git", "-C", tmp_path / "published", "show", "lab1:kernel/main.cc"],
+                          capture_output=True, text=True, check=True).stdout
+    assert edit in lab1, "--allow-dirty did not publish the tracked file as it is in the working tree"
+
+
+def test_untracked_file_is_not_published(source_copy, tmp_path):
+    """A student's submission unpacked in the course tree (untracked, not
+    ignored), holding a solution line: make labs publishes without it (no
+    branch has the file, no object has its line), and says it left it out."""
+    _, _, line = first_fences(source_copy)
+    submission = source_copy / "grading" / "lab1" / "kernel" / "mine.cc"
+    submission.parent.mkdir(parents=True)
+    submission.write_text("// a student's submission\n%s\n" % line)
+    dest = tmp_path / "published"
+    done = stage_process(source_copy, "publish", dest)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not published (untracked): grading/" in done.stderr, done.stderr
+    for branch in subprocess.run(["git", "-C", dest, "branch", "--format=%(refname:short)"], capture_output=True,
+                                 text=True, check=True).stdout.split():
+        files = subprocess.run(["git", "-C", dest, "ls-tree", "-r", "--name-only", branch], capture_output=True,
+                               text=True, check=True).stdout.split()
+        assert not [f for f in files if f.startswith("grading/")], "%s has the untracked grading/" % branch
+    found = leaks.find_leaks(str(dest), {leaks.normalise("// a student's submission"): "grading/lab1/kernel/mine.cc"})
+    assert not found, found
 
 
 def test_uncompilable_skeleton_is_named(source_copy, tmp_path):
@@ -116,7 +180,8 @@ def test_uncompilable_skeleton_is_named(source_copy, tmp_path):
     failure shows the compiler's message with main's file and line."""
     _, b, _ = first_fences(source_copy)
     number = plant(source_copy, b, "exolab_this_does_not_compile;")
-    labs = stage.publish(str(source_copy), str(tmp_path / "published"))
+    commit_all(source_copy, "a skeleton that does not compile")
+    labs, _ = stage.publish(str(source_copy), str(tmp_path / "published"))
     work = worktree.WorkTree(tmp_path / "published", tmp_path / "work")
     work.checkout(labs[b.lab - 1].branch)
     with pytest.raises(worktree.Failed) as failure:
@@ -124,10 +189,22 @@ def test_uncompilable_skeleton_is_named(source_copy, tmp_path):
     assert "%s:%d:" % (b.path, number) in str(failure.value), str(failure.value)
 
 
-def test_zero_leak_is_checked_on_this_tree():
+def test_student_path_catches_a_cumulative_patch(student_start, patches, later_lab):
+    """The student path of test_student_path is a real test of labN.patch:
+    where the student merged their own earlier solutions, the cumulative
+    patch (which holds the reference's) does not apply, as the issue that
+    brought labN.patch in reported; labN.patch does."""
+    work, _ = student_start(later_lab)
+    with pytest.raises(worktree.Failed) as failure:
+        work.git("apply", "--check", str(patches / ("lab%d-cumulative.patch" % later_lab.number)))
+    assert "patch failed" in str(failure.value), str(failure.value)
+    work.git("apply", "--check", str(patches / ("lab%d.patch" % later_lab.number)))
+
+
+def test_zero_leak_is_checked_on_this_tree(source):
     """The leak check looks for something: without solution lines to look
     for, test_zero_leak would pass vacuously."""
-    assert leaks.solution_lines(ROOT)
+    assert leaks.solution_lines(source)
 
 
 @pytest.mark.parametrize("path, planted, words", [

@@ -13,7 +13,6 @@ import pytest
 
 import design
 import tree
-from conftest import ROOT
 
 DESIGN_TEXT = "# t\n\n## 3. A\n\n### 3.2 B\n\n```\n## 9. in a code block: not a heading\n```\n"
 
@@ -58,18 +57,18 @@ def test_missing_design_is_named():
     assert errors == ["lab1:DESIGN.md does not exist, but the tree cites it 1 times"], errors
 
 
-def test_every_design_citation_resolves():
+def test_every_design_citation_resolves(source):
     """The check itself, on this tree: code, handouts, the Makefile, .gdbinit,
     the harness, the tools and DESIGN.md's own references."""
-    errors = design.check_tree(ROOT)
+    errors = design.check_tree(source)
     assert not errors, "dangling DESIGN citations:\n" + "\n".join(errors)
 
 
-def test_this_tree_cites_design():
+def test_this_tree_cites_design(source):
     """check_tree looks at something: the tree cites DESIGN.md from code,
     handouts, the Makefile and .gdbinit (else the check would pass
     vacuously)."""
-    cited = {path for path in tree.source_files(ROOT) if design.citations(tree.read_text(ROOT, path))}
+    cited = {path for path in tree.source_files(source) if design.citations(tree.read_text(source, path))}
     for expected in ("kernel/abi/layout.h", "handouts/lab3-syscalls.md", "Makefile", ".gdbinit"):
         assert expected in cited, "%s no longer cites DESIGN.md; the check would not see it" % expected
 

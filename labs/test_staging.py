@@ -1,19 +1,24 @@
 """labs/test_staging.py: the staging checks of DESIGN §5, on this tree.
 
-For every lab N of labs.toml:
-  1. test_solution: branch labN with solutions/labN.patch applied (the
-     tree main builds with SOL=N) passes every test of labs 1..N;
-  2. test_student_start: the tree a student has at the start of lab N (the
-     SOL=N-1 tree) fails every exercise test of lab N and passes all other
-     tests of labs 1..N;
+`source` is the snapshot stage.py reads (conftest.py).  For every lab N of
+labs.toml:
+  1. test_cumulative_patch: branch labN with solutions/labN-cumulative.patch
+     applied is exactly the tree main builds with SOL=N;
+  2. test_student_path, the start: the tree a student has at the start of
+     lab N fails every exercise test of lab N and passes all other tests
+     of labs 1..N;
   3. test_published_boots: the published labN builds and boots (for lab 1,
-     test_student_start builds and grades the published lab1);
+     test_student_path builds and grades the published lab1);
   4. test_zero_leak: no solution line is in any object of the published
-     repository (for all labs at once);
-  5. test_student_start again: for N > 1 that tree is built the way a
-     student builds it: lab N-1 solved and committed, then `git checkout
-     labN` and `git merge labN-1`, which must merge without a conflict and
-     give exactly the SOL=N-1 tree.
+     repository (for all labs at once; make labs itself scans too);
+  5. test_student_path, the merge: for N > 1 the student committed their
+     own solutions of labs 1..N-1 on labN-1 (the reference written
+     differently: conftest.own_solutions), checked out labN and merged
+     labN-1, which must merge without a conflict and give exactly the
+     SOL=N-1 tree of their solutions;
+  6. test_student_path, the patch: on that tree solutions/labN.patch
+     applies, changes lab N's solution regions only (the result is the
+     SOL=N tree of their solutions) and passes every test of labs 1..N.
 Besides: the fences lint clean, the history is one commit per lab, each
 branch holds its labs' files only, and each branch ships DESIGN.md with a
 section for every citation of it in that branch (design.py).
@@ -27,6 +32,7 @@ import sys
 import design
 import leaks
 import tree
+import worktree
 from conftest import ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "grade"))
@@ -35,13 +41,13 @@ from qemu import Machine  # noqa: E402
 BANNER = r"exolab: x86-64 exokernel"   # kmain's first line (kernel/main.cc)
 
 
-def test_fences_and_markers(labs):
-    errors = tree.lint(ROOT, labs)
+def test_fences_and_markers(source, labs):
+    errors = tree.lint(source, labs)
     assert not errors, "the tree cannot be staged:\n" + "\n".join(errors)
 
 
-def test_every_lab_has_its_handout(labs):
-    missing = tree.missing_handouts(ROOT, labs)
+def test_every_lab_has_its_handout(source, labs):
+    missing = tree.missing_handouts(source, labs)
     assert not missing, "\n".join(missing)
 
 
@@ -103,37 +109,31 @@ def test_branch_ships_design(published, lab):
     assert not errors, "%s: dangling DESIGN citations:\n%s" % (lab.branch, "\n".join(errors))
 
 
-def test_zero_leak(published, labs):
-    found = leaks.find_leaks(str(published), leaks.solution_lines(ROOT))
+def test_zero_leak(published, source):
+    found = leaks.find_leaks(str(published), leaks.solution_lines(source))
     assert not found, "solution lines in the published repository:\n" + "\n".join(found)
 
 
-def test_solution(work_tree, patches, labs, lab):
-    """Check 1 (and make solutions' promise)."""
+def test_cumulative_patch(work_tree, patches, source, labs, lab, tmp_path):
+    """Check 1 (and make solutions' promise for the cumulative patch); the
+    SOL=N tree is graded by test_student_path (lab 1) or, with comment lines
+    added in the earlier labs' solutions, by check 6."""
     work = work_tree("%s-solved" % lab.branch)
     work.checkout(lab.branch)
-    work.solve(patches / ("lab%d.patch" % lab.number), "the solution of %s" % lab.branch)
-    results, output = work.grade(work.build(ROOT, lab.number, lab.number))
-    failed = [r for r in results if not r.passed]
-    assert not failed, "%s with solutions/lab%d.patch (the SOL=%d tree, in %s) fails:\n  %s\n%s" % (
-        lab.branch, lab.number, lab.number, work.path, "\n  ".join(_names(failed)), _tail(output))
-    assert {r.lab for r in results} == set(range(1, lab.number + 1))
+    work.apply(patches / ("lab%d-cumulative.patch" % lab.number))
+    tree.export(source, labs, lab.number, lab.number, tmp_path / "expected")
+    _assert_same_files(work.files(), tmp_path / "expected",
+                       "%s with lab%d-cumulative.patch applied" % (lab.branch, lab.number), lab.number)
 
 
-def test_student_start(work_tree, patches, labs, lab, tmp_path):
-    """Checks 2 and 5; for lab 1 also check 3 (this tree is branch lab1)."""
-    work = work_tree("%s-start" % lab.branch)
-    if lab.number > 1:
-        previous = labs[lab.number - 2]
-        work.checkout(previous.branch)
-        work.solve(patches / ("lab%d.patch" % previous.number), "my solution of %s" % previous.branch)
-    work.checkout(lab.branch)
-    if lab.number > 1:
-        work.merge(previous.branch)
-        expected = tmp_path / "expected"
-        tree.export(ROOT, labs, lab.number, lab.number - 1, expected)
-        _assert_same_files(work.files(), expected, "%s merged with solved %s" % (lab.branch, previous.branch))
-    results, output = work.grade(work.build(ROOT, lab.number, lab.number - 1))
+def test_student_path(student_start, patches, source, labs, lab, tmp_path):
+    """Checks 2, 5 and 6; for lab 1 also check 3 (this tree is branch lab1)."""
+    work, own = student_start(lab)
+    what = "%s as the student has it at the start, with their own solutions of labs 1-%d (in %s)" % (
+        lab.branch, lab.number - 1, work.path)
+    tree.export(str(own), labs, lab.number, lab.number - 1, tmp_path / "start")
+    _assert_same_files(work.files(), tmp_path / "start", what, lab.number - 1)
+    results, output = work.grade(work.build(source, lab.number, lab.number - 1))
     exercises = [r for r in results if r.lab == lab.number and r.function in lab.exercises]
     should_fail = [r for r in exercises if r.passed]
     should_pass = [r for r in results if not r.passed and r not in exercises]
@@ -144,13 +144,30 @@ def test_student_start(work_tree, patches, labs, lab, tmp_path):
     assert not should_pass, "these tests fail at %s but are not exercises of lab %d in labs.toml:\n  %s\n%s" % (
         where, lab.number, "\n  ".join(_names(should_pass)), _tail(output))
 
+    try:
+        work.apply(patches / ("lab%d.patch" % lab.number))
+    except worktree.Failed as e:
+        raise AssertionError("lab%d.patch does not apply to %s.  Their solutions differ from the reference "
+                             "only by a comment line at the top and the bottom of each solution region of "
+                             "labs 1-%d: a hunk whose context lines reach into one of those regions fails; keep "
+                             "lab %d's solution fences further from them.\n%s"
+                             % (lab.number, what, lab.number - 1, lab.number, e)) from None
+    tree.export(str(own), labs, lab.number, lab.number, tmp_path / "solved")
+    _assert_same_files(work.files(), tmp_path / "solved", "%s with lab%d.patch applied" % (what, lab.number),
+                       lab.number)
+    results, output = work.grade(work.build(source, lab.number, lab.number))
+    failed = [r for r in results if not r.passed]
+    assert not failed, "%s with solutions/lab%d.patch (in %s) fails:\n  %s\n%s" % (
+        lab.branch, lab.number, work.path, "\n  ".join(_names(failed)), _tail(output))
+    assert {r.lab for r in results} == set(range(1, lab.number + 1))
 
-def test_published_boots(work_tree, later_lab):
+
+def test_published_boots(work_tree, source, later_lab):
     """Check 3: the published branch, as cloned, builds and its kernel boots
     (branch lab1 is the tree test_student_start[lab1] builds and grades)."""
     work = work_tree(later_lab.branch)
     work.checkout(later_lab.branch)
-    build = work.build(ROOT, later_lab.number, 0)
+    build = work.build(source, later_lab.number, 0)
     machine = Machine(os.path.join(build, "exolab.iso"), os.path.join(build, "boot.log"))
     try:
         machine.expect(BANNER, timeout=30)
@@ -158,8 +175,9 @@ def test_published_boots(work_tree, later_lab):
         machine.close()
 
 
-def _assert_same_files(found, expected_dir, what):
-    """Asserts that the {path: bytes} `found` is the tree in `expected_dir`."""
+def _assert_same_files(found, expected_dir, what, sol):
+    """Asserts that the {path: bytes} `found` is the tree in `expected_dir`
+    (a SOL=`sol` tree)."""
     expected = {}
     for directory, _, names in os.walk(expected_dir):
         for name in names:
@@ -167,7 +185,7 @@ def _assert_same_files(found, expected_dir, what):
             with open(full, "rb") as f:
                 expected[os.path.relpath(full, expected_dir)] = f.read()
     differ = sorted(p for p in set(found) | set(expected) if found.get(p) != expected.get(p))
-    assert not differ, "%s is not the SOL=N-1 tree; these files differ: %s" % (what, differ)
+    assert not differ, "%s is not the SOL=%d tree; these files differ: %s" % (what, sol, differ)
 
 
 def _names(results):

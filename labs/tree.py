@@ -54,9 +54,11 @@ class StageError(Exception):
 
 
 def source_files(root):
-    """Paths (relative, sorted) of main's files: those git tracks or would
-    track (not ignored), as they are in the working tree."""
-    listing = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    """Paths (relative, sorted) of the files git tracks in the repository
+    `root` that exist in its work tree; untracked files never count.
+    stage.py passes a snapshot (a checkout of one commit), so these are
+    that commit's files."""
+    listing = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached"],
                              check=True, capture_output=True).stdout.decode()
     return sorted({p for p in listing.split("\0") if p and os.path.isfile(os.path.join(root, p))})
 

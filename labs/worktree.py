@@ -52,9 +52,13 @@ class WorkTree:
         """`git checkout branch`: the branch of the same name as origin's."""
         self.git("checkout", "-q", branch)
 
-    def solve(self, patch, message):
-        """Applies the patch file `patch` with `git apply` and commits it all."""
+    def apply(self, patch):
+        """`git apply patch`; raises Failed (naming the hunk that does not
+        apply) unless all of it applies."""
         self.git("apply", str(patch))
+
+    def commit(self, message):
+        """Commits every change in the work tree."""
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message)
 
@@ -63,14 +67,15 @@ class WorkTree:
         self.git("merge", "-q", "--no-edit", branch)
 
     def files(self):
-        """{path: bytes} of the work tree (not .git, not build/)."""
+        """{path: bytes} of the files of the work tree that git tracks or
+        would track (not the ignored build/ and __pycache__/)."""
+        listing = self.git("ls-files", "-z", "--cached", "--others", "--exclude-standard")
         found = {}
-        for directory, subdirectories, names in os.walk(self.path):
-            subdirectories[:] = [d for d in subdirectories if directory != self.path or d not in (".git", "build")]
-            for name in names:
-                full = os.path.join(directory, name)
+        for path in sorted(set(listing.split("\0")) - {""}):
+            full = os.path.join(self.path, path)
+            if os.path.isfile(full):
                 with open(full, "rb") as f:
-                    found[os.path.relpath(full, self.path)] = f.read()
+                    found[path] = f.read()
         return found
 
     def build(self, source, lab, sol):
