@@ -91,6 +91,15 @@ def test_exported_windows(machine):
     assert re.search(r"UVPT    00007f8000000000: PML4 slot 255 -> the PML4, read-only", out)
 
 
+@pytest.mark.points(5)
+def test_freed_table_not_visible_through_uvpt(machine):
+    # A freed page table, reused by a new owner, must not stay readable
+    # through a TLB entry of its UVPT alias (unmap's TLB flush, Exercise 3).
+    out = run_check(machine, "uvptalias")
+    assert_check_ok(out, "uvptalias")
+    assert "UVPT after a page table was freed and reused: the new PTE, not the new owner's data" in out
+
+
 @pytest.mark.points(10)
 @pytest.mark.parametrize("megabytes", [128, 512])
 def test_exhaust_and_recover(machine, build_dir, megabytes):

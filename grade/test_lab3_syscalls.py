@@ -153,6 +153,21 @@ def test_syscall_preserves_state(machine):
 
 
 @pytest.mark.points(5)
+def test_syscall_with_trap_flag(machine, build_dir):
+    # SFMASK must clear TF: the call then runs and returns, and the #DB that
+    # TF asks for arrives in user mode just after SYSRET (and kills the
+    # domain).  With TF left set the kernel traps at its first instruction,
+    # on the user's stack, and the machine stops before the domain ends.
+    run = run_program(machine, "singlestep")
+    assert run.printed.splitlines() == ["singlestep: setting TF, then calling cputs",
+                                        "singlestep: printed by a call made with TF set"], \
+        "singlestep printed:\n" + run.printed
+    assert_killed(run, "singlestep", "debug exception", 1)
+    assert instruction_before_and_at(build_dir, "singlestep", run.kill.rip) == ("syscall", "nop"), \
+        "the single-step trap should come right after SYSRET, at the nop after the syscall: " + run.kill.line
+
+
+@pytest.mark.points(5)
 def test_testbss(machine):
     run = run_program(machine, "testbss")
     assert_exited(run, "testbss")
@@ -314,6 +329,20 @@ def test_mapkernel(machine):
 
 
 # -- frames and the exported windows ------------------------------------------
+
+@pytest.mark.points(5)
+def test_framewant(machine):
+    run = run_program(machine, "framewant")
+    assert_exited(run, "framewant")
+    expected = ["a free frame: ok", "got exactly the frame asked for, owned by this domain",
+                "the same frame again: Busy", "a kernel frame: Busy",
+                "beyond the table: InvalidArgument", "a free frame's number plus 2^32: InvalidArgument",
+                "map it: ok", "free it while mapped: ok",
+                "ask for it while still mapped: Busy",   # released, but a mapping still refers to it
+                "unmap it: ok", "ask for it once unmapped: ok", "map it again: ok",
+                "it came back zeroed", "unmap it: ok", "free it: ok"]
+    assert run.lines("framewant") == expected, "framewant printed:\n" + run.printed
+
 
 @pytest.mark.points(6)
 def test_frameexhaust(machine):

@@ -14,7 +14,8 @@
 //   | this function's locals      |
 //          lower addresses
 //
-// boot.asm sets rbp = 0 before calling kmain, which ends the chain.
+// boot.asm sets rbp = 0 and pushes a zero return address before it jumps
+// to kmain (kmain is never called), which ends the chain.
 // Walking outwards, the frame at rbp belongs to the function executing at
 // rip; that function's caller is executing at the return address
 // ([rbp + 8]) and owns the frame at the saved rbp ([rbp]).

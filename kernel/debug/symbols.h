@@ -28,8 +28,9 @@ struct Location {
 bool lookup(uint64_t address, Location* out);
 
 // Writes the readable form of a C++ symbol name into buf (always terminated):
-// "_ZN7monitor3runEv" -> "monitor::run", "_Z4kmainjm" -> "kmain".  Names that
-// are not mangled, or not understood, are copied as they are.
+// "_ZN7monitor3runEv" -> "monitor::run", "_Z8panic_atPKciS0_z" -> "panic_at".
+// Names that are not mangled (kmain, extern "C"), or not understood, are
+// copied as they are.
 void demangle(const char* name, char* buf, size_t size);
 
 }  // namespace symbols

@@ -13,7 +13,10 @@ namespace {
 
 constexpr int kMaxLines = 256;
 
-// "R W X U" style rights of a leaf entry, e.g. "RW- U" or "R-X K".
+// Prints the rights paging::lookup gives for a mapping, e.g. "RW- U" or
+// "R-X K": effective along the whole path (W and U only if every level
+// grants them, X unless some level sets NX), then " COW" and " SHARE" for
+// the leaf's software bits.
 void print_rights(PageFlags f) {
     kprintf("R%c%c %c%s%s", has(f, PageFlags::Writable) ? 'W' : '-', has(f, PageFlags::NoExecute) ? '-' : 'X',
             has(f, PageFlags::User) ? 'U' : 'K', has(f, PageFlags::Cow) ? " COW" : "",

@@ -208,14 +208,20 @@ Result<void> check_kernel_space() {
     return {};
 }
 
-// The entry that maps `va` at `level` (1 = PTE, 2 = PDE, ...), read
-// through the recursive UVPT window: every recursion through slot 255
-// climbs one level.
-paging::Pte read_via_uvpt(VirtAddr va, int level) {
+// Where the entry that maps `va` at `level` (1 = PTE, 2 = PDE, ...) is in
+// the recursive UVPT window: every recursion through slot 255 climbs one
+// level.
+uint64_t uvpt_address(VirtAddr va, int level) {
     uint64_t base = kUvpt;
     for (int l = 1; l < level; l++) base += static_cast<uint64_t>(kUvptSlot) << (12 + 9 * (3 - l));
     uint64_t index = (va.value & 0x0000FFFFFFFFFFFFull) >> (12 + 9 * (level - 1));
-    return *reinterpret_cast<const paging::Pte*>(base + index * sizeof(paging::Pte));
+    return base + index * sizeof(paging::Pte);
+}
+
+// That entry, read through UVPT (a user address: with SMAP on, only inside
+// a cpu::UserAccess).
+paging::Pte read_via_uvpt(VirtAddr va, int level) {
+    return *reinterpret_cast<const volatile paging::Pte*>(uvpt_address(va, level));
 }
 
 Result<void> check_windows() {
@@ -261,6 +267,47 @@ Result<void> check_windows() {
     }
     kprintf("  UFRAMES %016lx: %zu frames, read-only\n", kUFrames, frames::count());
     kprintf("  UVPT    %016lx: PML4 slot %u -> the PML4, read-only\n", kUvpt, kUvptSlot);
+    return {};
+}
+
+// A page table that unmap frees must not stay reachable through a cached
+// UVPT translation.  Reading a PTE through UVPT puts that alias of the
+// page-table page in the TLB; invlpg of the unmapped page does not drop it
+// (it is another linear address).  The check reads the alias, unmaps the
+// page (freeing the table), gives the table's frame to a new owner who
+// fills it, maps the page again (with new tables) and reads the alias once
+// more: it must show the new PTE, not the new owner's data.
+Result<void> check_uvpt_alias() {
+    TRY(mm_ready());
+    constexpr uint64_t kNewOwnerData = 0x0DDBA11C0FFEE000;  // what the table's next owner writes
+    cpu::UserAccess user_access;
+    PhysAddr root = kspace::root();
+    Pfn first = EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner));
+    Pfn second = EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner));
+    EXPECT_OK(paging::map(root, kTestVa, PhysAddr::from_pfn(first), PageFlags::User, kTestOwner));
+    Pfn table = EXPECT_OK(paging::lookup(root, VirtAddr(uvpt_address(kTestVa, 1)))).pa.pfn();
+    paging::Pte pte = read_via_uvpt(kTestVa, 1);  // the TLB now holds the alias
+    CHECK(paging::frame_of(pte).pfn() == first, "UVPT shows %lx for the test page, expected frame %lu", pte, first);
+
+    EXPECT_OK(paging::unmap(root, kTestVa));
+    CHECK(frames::info(table).kind == FrameKind::Free, "unmapping the only page of page table %lu kept the table",
+          table);
+    EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner + 1, table));
+    uint64_t* data = PhysAddr::from_pfn(table).to_virt<uint64_t>();
+    for (size_t i = 0; i < kPageSize / sizeof(uint64_t); i++) data[i] = kNewOwnerData;
+    EXPECT_OK(paging::map(root, kTestVa, PhysAddr::from_pfn(second), PageFlags::User, kTestOwner));
+
+    pte = read_via_uvpt(kTestVa, 1);
+    CHECK(pte != kNewOwnerData,
+          "UVPT shows frame %lu's new owner's data (%016lx): a stale TLB entry still maps the freed page table", table,
+          pte);
+    CHECK(paging::frame_of(pte).pfn() == second, "UVPT shows %lx for the remapped page, expected frame %lu", pte,
+          second);
+    EXPECT_OK(paging::unmap(root, kTestVa));
+    EXPECT_OK(frames::release(first));
+    EXPECT_OK(frames::release(second));
+    EXPECT_OK(frames::release(table));
+    kprintf("  UVPT after a page table was freed and reused: the new PTE, not the new owner's data\n");
     return {};
 }
 
@@ -320,13 +367,14 @@ void page_table_check() { run_check("pagetable", check_page_tables); }
 void kernel_space_check() { run_check("kspace", check_kernel_space); }
 void windows_check() { run_check("windows", check_windows); }
 void exhaustion_check() { run_check("exhaust", check_exhaustion); }
+void uvpt_alias_check() { run_check("uvptalias", check_uvpt_alias); }
 
 void all_mm_checks() {
     if (!run_check("mm ready", mm_ready)) return;
     size_t free_before = frames::free_count();
     bool ok = run_check("frames", check_frames) & run_check("pagetable", check_page_tables) &
               run_check("kspace", check_kernel_space) & run_check("windows", check_windows) &
-              run_check("exhaust", check_exhaustion);
+              run_check("uvptalias", check_uvpt_alias) & run_check("exhaust", check_exhaustion);
     kprintf("free frames: %zu before the checks, %zu after (%s)\n", free_before, frames::free_count(),
             ok ? "all checks ok" : "some checks FAILED");
 }

@@ -34,6 +34,7 @@ const Test kTests[] = {
     {"pagetable", page_table_check},
     {"kspace", kernel_space_check},
     {"windows", windows_check},
+    {"uvptalias", uvpt_alias_check},
     {"exhaust", exhaustion_check},
     {"mmcheck", all_mm_checks},
     {"writetext", write_kernel_text},
