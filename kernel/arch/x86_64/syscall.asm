@@ -17,7 +17,7 @@
 %include "arch/x86_64/trapframe.inc"
 
 extern syscall_dispatch
-global syscall_entry
+global syscall_entry:function (syscall_entry_end - syscall_entry)  ; typed and sized: fault reports name it
 global syscall_kernel_rsp
 
 USER_DATA_SELECTOR equ 0x1B     ; gdt.h kUserData
@@ -52,5 +52,6 @@ syscall_entry:
     pop rsp                         ; the user stack (ss is implied by SYSRET)
     swapgs
     o64 sysret
+syscall_entry_end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits
