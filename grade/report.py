@@ -207,10 +207,11 @@ class GradeReporter:
                 labs, " that matched -k '%s'" % keyword if keyword else ""), red=True)
 
 
-def write_gradescope(path, results, incomplete):
+def write_gradescope(path, results, incomplete=None, output=None):
     """Writes a Gradescope results.json: the score, one entry per test
     ("labN: name", score, max_score, status, output) and, for an incomplete
-    run, a top-level output saying so and extra_data.incomplete."""
+    run, a top-level output saying so and extra_data.incomplete; otherwise
+    `output`, if given, is the top-level output (build_failed.py's)."""
     results = sorted(results, key=lambda r: (r.lab, r.name))
     data = {"score": sum(r.earned for r in results), "tests": [{
         "name": "lab%s: %s" % (r.lab, r.name),
@@ -222,5 +223,7 @@ def write_gradescope(path, results, incomplete):
     if incomplete:
         data["output"] = incomplete
         data["extra_data"] = {"incomplete": True}
+    elif output:
+        data["output"] = output
     with open(path, "w") as f:
         json.dump(data, f, indent=2)
