@@ -12,6 +12,7 @@ test's own (EXOLAB_GDB_TARGET), so parallel tests never share one.
 import os
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -25,12 +26,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_listener(port, seconds):
+    """Returns once something accepts connections on 127.0.0.1:`port`, or
+    after `seconds`.  QEMU opens its GDB stub a moment after it starts, and
+    .gdbinit refuses a port nobody listens on (a stale target file), so GDB
+    must not start before the stub does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
 def run_gdb(machine, kernel_elf, target_path, commands, timeout, cmdline=""):
     """Starts a stopped QEMU (cmdline as for machine()), runs `commands` in
     GDB with .gdbinit, and returns GDB's output (stdout and stderr).  GDB
     still running after `timeout` seconds fails the test in one line."""
     port = free_port()
     machine(cmdline=cmdline, extra_args=["-S", "-gdb", "tcp:127.0.0.1:%d" % port])
+    wait_for_listener(port, timeout)
     with open(target_path, "w") as f:
         f.write("port %d\nkernel %s\n" % (port, kernel_elf))
     args = ["gdb", "-n", "-batch", "-x", ".gdbinit"]
