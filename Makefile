@@ -13,7 +13,7 @@
 # LAB selects the lab the tree is built for and SOL how many labs' solutions
 # are compiled in (DESIGN §5): `make LAB=1 SOL=0 grade` is lab 1's skeleton.
 
-LAB ?= 3
+LAB ?= 4
 SOL ?= $(LAB)
 BUILD := build/lab$(LAB)-sol$(SOL)
 # V=1 shows every command.
@@ -107,7 +107,10 @@ USER_LIB_CXX := $(call in_lab,$(wildcard user/lib/*.cc))
 USER_BIN_CXX := $(call in_lab,$(wildcard user/bin/*.cc))
 # The kernel's freestanding library files that the libOS is also built from.
 USER_KLIB_CXX := kernel/lib/format.cc kernel/lib/string.cc
-USER_LIB_OBJS := $(patsubst %.cc,$(BUILD)/%.o,$(USER_LIB_CXX)) $(patsubst kernel/lib/%.cc,$(BUILD)/user/klib/%.o,$(USER_KLIB_CXX))
+# The libOS's own assembly (lab 4: the upcall entry), crt0 apart.
+USER_LIB_ASM := $(call in_lab,$(filter-out user/lib/crt0.asm,$(wildcard user/lib/*.asm)))
+USER_LIB_OBJS := $(patsubst %.cc,$(BUILD)/%.o,$(USER_LIB_CXX)) $(patsubst kernel/lib/%.cc,$(BUILD)/user/klib/%.o,$(USER_KLIB_CXX)) \
+	$(USER_LIB_ASM:%.asm=$(BUILD)/%.asm.o)
 USER_LIB := $(BUILD)/user/libos.a
 USER_CRT0 := $(BUILD)/user/lib/crt0.asm.o
 USER_LD := $(BUILD)/user/user.ld

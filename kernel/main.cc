@@ -19,6 +19,9 @@
 #include "domain/start.h"
 #include "arch/x86_64/syscall_msrs.h"
 #endif
+#if LAB >= 4
+#include "domain/slice.h"
+#endif
 #include "monitor/monitor.h"
 #include "selftest/selftest.h"
 
@@ -55,6 +58,15 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
         domains_ready = r.ok();
         if (domains_ready) syscall_msrs::init();
         else kprintf("domains: %s; no user programs can run\n", error_name(r.error()));
+    }
+#endif
+#if LAB >= 4
+    // The clock that ends time slices (hz=N, default 100; trace=1 prints
+    // every slice for tools/timeline).
+    if (domains_ready) {
+        uint32_t hz = domain::start_clock(cmdline::get_number(boot.cmdline, "hz", 100),
+                                          cmdline::get_number(boot.cmdline, "trace", 0) != 0);
+        kprintf("clock: %u Hz\n", hz);
     }
 #endif
 

@@ -4,7 +4,7 @@
  *
  *   USER_BASE  .text            PT_LOAD R-X
  *   next page  .rodata          PT_LOAD R--
- *   next page  .data .bss       PT_LOAD RW-
+ *   next page  .upcall_data .data .bss   PT_LOAD RW-
  *
  * Each segment starts on its own page, so the loader can give every page
  * exactly its segment's rights (no page is both writable and executable).
@@ -30,6 +30,16 @@ SECTIONS {
     .rodata : { *(.rodata .rodata.*) } :rodata
 
     . = ALIGN(PAGE_SIZE);
+    /* Lab 4: what the libOS writes with upcalls masked (UPCALL_DATA in
+     * user/lib/upcall.h), on pages of its own: fork copies them for the
+     * child at once and never makes them copy-on-write, since a fault with
+     * upcalls masked kills the domain.  Empty until lab 4. */
+    .upcall_data : {
+        __upcall_data_start = .;
+        *(.upcall_data)
+        . = ALIGN(PAGE_SIZE);
+        __upcall_data_end = .;
+    } :data
     /* The ALIGN keeps .data, so the data segment has a sane address even when empty. */
     .data : { *(.data .data.*) . = ALIGN(8); } :data
     .init_array : { *(.init_array* .ctors*) } :data

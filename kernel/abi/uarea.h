@@ -24,19 +24,27 @@ struct UserContext {
 };
 static_assert(sizeof(UserContext) == 18 * 8);
 
+// UArea::ipc_perm: a page came with the message (mapped where ipc_recv said).
+inline constexpr uint64_t kIpcPageSent = 1ull << 63;
+
 struct UArea {
     uint64_t masked;          // non-zero: upcalls are held back (set by the kernel on delivery)
     uint64_t pending;         // an upcall arrived while masked
     UpcallReason reason;
     uint64_t arg;             // the domain a TIMER/BLOCKED/EXITED upcall is about
+    uint64_t fault_vectors;   // written by the domain: bit v set = an exception of vector v
+                              // arrives as a Fault upcall; any other kills the domain (lab 3)
     UserContext context;      // the interrupted context
     uint64_t fault_vector;    // FAULT: the exception
     uint64_t fault_error;     //        its error code
     uint64_t fault_address;   //        CR2 for a page fault
     uint64_t ipc_value;       // the word ipc_send delivered
     uint64_t ipc_sender;      // who sent it
-    uint64_t ipc_perm;        // the rights of the page sent, if any
+    uint64_t ipc_perm;        // kIpcPageSent | the PERM_ bits of the page sent; 0: no page
 };
 static_assert(sizeof(UArea) <= 4096, "the u-area is one page");
+// The offsets the libOS's assembly uses (user/lib/upcall.asm).
+static_assert(__builtin_offsetof(UArea, masked) == 0 && __builtin_offsetof(UArea, pending) == 8 &&
+              __builtin_offsetof(UArea, context) == 40, "user/lib/upcall.asm hard-codes these offsets");
 
 #endif

@@ -23,4 +23,17 @@ bool get(const char* line, const char* key, char* buf, size_t size) {
     return false;
 }
 
+#if LAB >= 4
+uint32_t get_number(const char* line, const char* key, uint32_t otherwise) {
+    char text[12];
+    if (!get(line, key, text, sizeof(text)) || text[0] == '\0' || strlen(text) > 9) return otherwise;
+    uint32_t n = 0;
+    for (const char* c = text; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9') return otherwise;
+        n = n * 10 + static_cast<uint32_t>(*c - '0');
+    }
+    return n;
+}
+#endif
+
 }  // namespace cmdline

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#if LAB >= 4
+#include <cstdint>
+#endif
 
 namespace cmdline {
 
@@ -9,5 +12,11 @@ namespace cmdline {
 // most size - 1 characters, always terminated).  Returns false, leaving buf
 // empty, if there is no such word.  Words are separated by spaces.
 bool get(const char* line, const char* key, char* buf, size_t size);
+
+#if LAB >= 4
+// The value of "key=N" (N decimal, at most 9 digits), or `otherwise` if
+// there is no such word or its value is not such a number.
+uint32_t get_number(const char* line, const char* key, uint32_t otherwise);
+#endif
 
 }  // namespace cmdline

@@ -7,17 +7,24 @@
 #include "arch/x86_64/qemu.h"
 #include "domain/fault.h"
 #include "lib/kprintf.h"
+#include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/frames.h"
 #include "mm/kspace.h"
 #include "mm/paging.h"
 
 namespace domain {
+
+constinit Domain detail::table[MAX_DOMAINS] = {};
+Domain* detail::running = nullptr;
+
 namespace {
+
+using detail::running;
+using detail::table;
 
 static_assert(MAX_DOMAINS * sizeof(DomainInfo) == PAGE_SIZE, "the exported table is one page");
 
-constinit Domain domains[MAX_DOMAINS] = {};
 DomainInfo* exported = nullptr;   // the UDOMAINS frames, through the physmap
 
 // Allocates the exported table (one frame) and maps it at UDOMAINS in the
@@ -43,10 +50,24 @@ Result<void> share_kernel_half(PhysAddr root) {
     return kspace::install_windows(root);
 }
 
-}  // namespace
+#if LAB >= 4
+// Gives the domain of `root` (id `id`) its u-area: a kernel-owned frame,
+// zeroed, mapped user-writable and not executable at UAREA.  The domain
+// cannot free it (it does not own it) nor map over it (map refuses UAREA).
+// Errors: NoMemory.
+Result<Pfn> make_uarea(PhysAddr root, uint16_t id) {
+    Pfn pfn = TRY(frames::alloc(FrameKind::Kernel, id));
+    Result<void> mapped = paging::map(root, VirtAddr(UAREA), PhysAddr::from_pfn(pfn),
+                                      PageFlags::User | PageFlags::Writable | PageFlags::NoExecute, id);
+    if (!mapped.ok()) {
+        MUST(frames::release(pfn));
+        return mapped.error();
+    }
+    return pfn;
+}
+#endif
 
-Domain* detail::running = nullptr;
-using detail::running;
+}  // namespace
 
 Result<void> init() {
     TRY(export_table());
@@ -57,27 +78,42 @@ Result<void> init() {
 Result<Domain*> create(uint16_t parent, const char* name) {
     Domain* d = nullptr;
     for (uint16_t id = 1; id < MAX_DOMAINS && d == nullptr; id++) {
-        if (domains[id].id == 0) d = &domains[id];
+        if (table[id].id == 0) d = &table[id];
     }
     if (d == nullptr) return Error::NoMemory;
-    uint16_t id = static_cast<uint16_t>(d - domains);
+    uint16_t id = static_cast<uint16_t>(d - table);
     PhysAddr root = TRY(paging::new_table(id));
     if (Result<void> r = share_kernel_half(root); !r.ok()) {
         paging::destroy(root);
         return r.error();
     }
+#if LAB >= 4
+    Result<Pfn> uarea = make_uarea(root, id);
+    if (!uarea.ok()) {
+        paging::destroy(root);
+        return uarea.error();
+    }
+#endif
     *d = Domain{};
     d->id = id;
     d->root = root;
     size_t n = 0;
     for (; name[n] != '\0' && n + 1 < sizeof(d->name); n++) d->name[n] = name[n];
     d->name[n] = '\0';
-    exported[id] = DomainInfo{id, parent, DomainState::Stopped, {}, root.pfn(), 0, 0};
+#if LAB >= 4
+    d->uarea_pfn = uarea.value();
+    d->uarea = PhysAddr::from_pfn(d->uarea_pfn).to_virt<UArea>();
+#endif
+    exported[id] = DomainInfo{};
+    exported[id].id = id;
+    exported[id].parent = parent;
+    exported[id].state = DomainState::Stopped;
+    exported[id].root_pfn = root.pfn();
     return d;
 }
 
 void destroy(Domain& d) {
-    for (Domain& child : domains) {  // descendants first
+    for (Domain& child : table) {  // descendants first
         if (child.id != 0 && exported[child.id].parent == d.id) destroy(child);
     }
     if (mmu::is_active(d.root.value)) mmu::activate(kspace::root().value);
@@ -86,14 +122,17 @@ void destroy(Domain& d) {
         const FrameInfo& f = frames::info(p);
         if (f.owner == d.id && f.kind == FrameKind::User) MUST(frames::release(p));
     }
+#if LAB >= 4
+    MUST(frames::release(d.uarea_pfn));  // unmapped above, so free at once
+#endif
     exported[d.id] = DomainInfo{};
     if (running == &d) running = nullptr;
     d = Domain{};
 }
 
 Domain* find(uint64_t id) {
-    if (id == 0 || id >= MAX_DOMAINS || domains[id].id == 0) return nullptr;
-    return &domains[id];
+    if (id == 0 || id >= MAX_DOMAINS || table[id].id == 0) return nullptr;
+    return &table[id];
 }
 
 bool is_self_or_descendant(const Domain& d, const Domain& ancestor) {
@@ -106,20 +145,33 @@ bool is_self_or_descendant(const Domain& d, const Domain& ancestor) {
 DomainInfo& info(const Domain& d) { return exported[d.id]; }
 
 void run(Domain& d) {
-    if (running != nullptr && running != &d) exported[running->id].state = DomainState::Runnable;
+    if (running != nullptr && running != &d && exported[running->id].state == DomainState::Running) {
+        exported[running->id].state = DomainState::Runnable;
+    }
+    if (running != &d) exported[d.id].runs++;
     running = &d;
-    exported[d.id].state = DomainState::Running;
-    exported[d.id].runs++;
+    if (exported[d.id].state != DomainState::Blocked) exported[d.id].state = DomainState::Running;
     mmu::activate(d.root.value);
     trap_return(&d.context);
 }
 
+#if LAB >= 4
+void save_running(const TrapFrame& frame, DomainState state) {
+    kassert(running != nullptr);
+    running->context = frame;
+    if (exported[running->id].state != DomainState::Blocked) exported[running->id].state = state;
+    running = nullptr;
+}
+#endif
+
+#if LAB < 4
 void schedule_next() {
-    for (Domain& d : domains) {
+    for (Domain& d : table) {
         if (d.id != 0 && exported[d.id].state == DomainState::Runnable) run(d);
     }
     kprintf("all domains exited\n");
     qemu_exit(ExitCode::Success);
 }
+#endif
 
 }  // namespace domain

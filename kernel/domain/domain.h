@@ -11,6 +11,9 @@
 #include <cstdint>
 
 #include "abi/domain.h"
+#if LAB >= 4
+#include "abi/uarea.h"
+#endif
 #include "arch/x86_64/trap.h"
 #include "lib/result.h"
 #include "mm/addr.h"
@@ -22,6 +25,14 @@ struct Domain {
     PhysAddr root;             // PML4
     TrapFrame context;         // user registers while not running
     char name[32];             // the program it runs, for messages
+#if LAB >= 4
+    UArea* uarea;              // its u-area (mapped at UAREA), through the physmap
+    Pfn uarea_pfn;
+    uint64_t upcall_entry;     // 0: no upcalls, lab 3's behaviour (DESIGN §3.3)
+    uint64_t upcall_stack;
+    uint64_t recv_va;          // while Blocked in ipc_recv: where a page sent goes (0: none)
+    bool overran;              // the timer found it masked at the end of this slice
+#endif
 };
 
 // Allocates the exported table and maps it at UDOMAINS, and makes
@@ -29,12 +40,14 @@ struct Domain {
 // after kspace::init.  Errors: NoMemory.
 Result<void> init();
 
-// A new domain with an empty address space (kernel half and windows only),
-// child of `parent` (0 for init).  Errors: NoMemory (no slot or frame).
+// A new domain with an empty address space (kernel half and windows only;
+// from lab 4 also its u-area at UAREA), child of `parent` (0 for init).
+// Errors: NoMemory (no slot or frame).
 Result<Domain*> create(uint16_t parent, const char* name);
 
 // Destroys `d` and its descendants: unmaps everything, releases every
-// frame they own, frees their page tables and slots.
+// frame they own, frees their page tables and slots.  Prints nothing and
+// gives the CPU to nobody: the caller decides what runs next.
 void destroy(Domain& d);
 
 // The domain with id `id`, or nullptr if there is none.
@@ -58,9 +71,35 @@ DomainInfo& info(const Domain& d);
 // context.  Marks it Running and the previous one Runnable.
 [[noreturn]] void run(Domain& d);
 
+#if LAB >= 4
+// Calls `f(d)` for every domain that exists.
+template <typename F>
+void for_each(F f);
+
+// The domain that holds the CPU, saved: its registers from `frame` become
+// its context and its state becomes `state`, unless it is Blocked (the root
+// scheduler running its handler stays Blocked).  Then nobody holds the CPU.
+void save_running(const TrapFrame& frame, DomainState state);
+#endif
+
+#if LAB < 4
 // Called when the running domain can no longer run (it exited or was
 // killed): runs another runnable domain, or reports that all are gone and
-// powers off.
+// powers off.  (Lab 4 tells the root scheduler instead: domain/slice.h.)
 [[noreturn]] void schedule_next();
+#endif
+
+namespace detail {
+extern Domain table[MAX_DOMAINS];  // indexed by id; slot 0 is never used
+}
+
+#if LAB >= 4
+template <typename F>
+void for_each(F f) {
+    for (Domain& d : detail::table) {
+        if (d.id != 0) f(d);
+    }
+}
+#endif
 
 }  // namespace domain

@@ -5,17 +5,51 @@
 #include "debug/trap_report.h"
 #include "domain/domain.h"
 #include "lib/format.h"
+#if LAB >= 4
+#include "domain/slice.h"
+#include "lib/kprintf.h"
+#endif
 
 namespace domain {
+
+#if LAB >= 4
+namespace {
+
+// True if `d` asked for exceptions of `vector` as Fault upcalls.
+bool wants_fault_upcall(const Domain& d, uint64_t vector) {
+    return d.upcall_entry != 0 && vector < 64 && (d.uarea->fault_vectors >> vector & 1);
+}
+
+}  // namespace
+#endif
 
 void user_fault(TrapFrame& frame, uint64_t fault_address) {
     Domain* d = current();
     if (d == nullptr) trap_report::user_exception_without_domain(frame, fault_address);
+#if LAB >= 4
+    if (wants_fault_upcall(*d, frame.vector)) {
+        if (!d->uarea->masked) {
+            d->uarea->fault_vector = frame.vector;
+            d->uarea->fault_error = frame.error_code;
+            d->uarea->fault_address = fault_address;
+            d->context = frame;
+            give_cpu(*d, UpcallReason::Fault, 0);
+        }
+        kprintf("domain %u (%s): fault while upcalls were masked\n", d->id, d->name);
+    }
+#endif
     char context[64];
     snformat(context, sizeof(context), "domain %u (%s) killed", d->id, d->name);
     trap_report::print_trap_line(context, frame, fault_address);
+#if LAB >= 4
+    uint16_t id = d->id;
+    end_slice(frame, DomainState::Stopped, SliceEnd::Kill);
+    destroy(*d);
+    notify_root(UpcallReason::Exited, id);
+#else
     destroy(*d);
     schedule_next();
+#endif
 }
 
 }  // namespace domain

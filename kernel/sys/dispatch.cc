@@ -52,6 +52,23 @@ template <typename... Params>
     return call_with_registers(handler, self, frame, typename MakeIndices<sizeof...(Params)>::Type{});
 }
 
+// The same for a handler declared WITH_CALLER (syscall.h): the saved frame
+// itself comes before the parameters made from the registers.  More
+// specialised than the template above, so overload resolution picks it.
+template <typename... Params, size_t... I>
+[[gnu::always_inline]] inline Result<int64_t> call_with_registers(
+    Result<int64_t> (*handler)(domain::Domain&, const TrapFrame&, Params...), domain::Domain& self,
+    const TrapFrame& frame, Indices<I...>) {
+    return handler(self, frame, from_register<Params>(frame.*kArgumentRegisters[I])...);
+}
+
+template <typename... Params>
+[[gnu::always_inline]] inline Result<int64_t> unpack_and_call(
+    Result<int64_t> (*handler)(domain::Domain&, const TrapFrame&, Params...), domain::Domain& self,
+    const TrapFrame& frame) {
+    return call_with_registers(handler, self, frame, typename MakeIndices<sizeof...(Params)>::Type{});
+}
+
 // Runs system call `number` for `self`: the dispatch table, generated from
 // syscalls.def as one case per call (a number used twice does not compile;
 // the compiler turns the cases into a jump table).

@@ -11,14 +11,6 @@
 namespace syscall {
 namespace {
 
-// A page-aligned address a domain may map: [USER_BASE, USER_TOP).  The
-// null guard below, the exported windows from USER_TOP up and the kernel
-// half are out of reach.  Errors: InvalidArgument.
-Result<void> check_user_page(uint64_t va) {
-    if (va % kPageSize != 0 || va < kUserBase || va >= kUserTop) return Error::InvalidArgument;
-    return {};
-}
-
 // The page-table rights for map's perm bits: always present and user;
 // readable; W, X, COW and SHARE as asked.
 PageFlags flags_for(uint64_t perm) {
@@ -52,7 +44,33 @@ Result<void> check_frame_authority(domain::Domain& self, domain::Domain& target,
 #endif
 }
 
+#if LAB >= 4
+// Lab 4's second source of authority: `self` itself maps frame `pfn` at
+// `va` with rights at least `flags` (Writable and executable as asked).
+// A forked child re-maps its parent's copy-on-write frames this way into
+// its own children: it passes on what it can reach, at the same address,
+// and never more.  Errors: AccessDenied.
+Result<void> check_passed_on(domain::Domain& self, uint64_t va, uint64_t pfn, PageFlags flags) {
+    Result<paging::Mapping> mine = paging::lookup(self.root, VirtAddr(va));
+    if (!mine.ok() || mine.value().pa.pfn() != pfn || has(mine.value().flags, PageFlags::Large)) {
+        return Error::AccessDenied;
+    }
+    PageFlags have = mine.value().flags;
+    if (has(flags, PageFlags::Writable) && !has(have, PageFlags::Writable)) return Error::AccessDenied;
+    if (!has(flags, PageFlags::NoExecute) && has(have, PageFlags::NoExecute)) return Error::AccessDenied;
+    return {};
+}
+#endif
+
 }  // namespace
+
+Result<void> check_user_page(uint64_t va) {
+    if (va % kPageSize != 0 || va < kUserBase || va >= kUserTop) return Error::InvalidArgument;
+#if LAB >= 4
+    if (va == UAREA) return Error::InvalidArgument;  // the u-area stays the kernel's frame
+#endif
+    return {};
+}
 
 Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id) {
     if (id == 0) return &self;
@@ -83,7 +101,14 @@ Result<int64_t> syscall::sys_map(domain::Domain& self, uint64_t dom, uint64_t va
     domain::Domain* target = TRY(target_domain(self, dom));
     TRY(check_user_page(va));
     if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
+#if LAB >= 4
+    if (Result<void> owned = check_frame_authority(self, *target, pfn); !owned.ok()) {
+        if (owned.error() != Error::AccessDenied) return owned.error();
+        TRY(check_passed_on(self, va, pfn, flags_for(perm)));
+    }
+#else
     TRY(check_frame_authority(self, *target, pfn));
+#endif
     TRY(paging::map(target->root, VirtAddr(va), PhysAddr::from_pfn(pfn), flags_for(perm), target->id));
     return 0;
 }

@@ -21,15 +21,16 @@
 // Handlers never see registers: the dispatcher (sys/dispatch.cc) makes
 // each argument from its register, and turns the Result a handler returns
 // into rax in one place, the value or -Error.  A call that needs the
-// caller's whole saved context (lab 4's domain_create: the child starts
-// from it with rax = 0) is to declare it in its syscalls.def line with a
-// marker that each includer expands, as it does USER_PTR: here to a
-// `const TrapFrame& caller` parameter, which the dispatcher fills with the
-// frame, not a register; in user space and abi.md to nothing.
+// caller's whole saved context (lab 4: domain_create starts the child from
+// it; yield, ipc_recv and domain_set_runnable save it to resume the caller
+// later) wraps its parameters in WITH_CALLER(...): its handler gets
+// `const TrapFrame& caller` after `self`, which the dispatcher fills with
+// the frame, not a register; user space and abi.md see the parameters only.
 #pragma once
 
 #include <cstdint>
 
+#include "abi/uarea.h"
 #include "domain/domain.h"
 #include "sys/usermem.h"
 
@@ -39,13 +40,20 @@ namespace syscall {
 // caller or one of its descendants.  Errors: NoSuchDomain, AccessDenied.
 Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id);
 
+// A page-aligned address a domain may map: [USER_BASE, USER_TOP), from lab
+// 4 except UAREA.  The null guard below, the exported windows from
+// USER_TOP up and the kernel half are out of reach.  Errors: InvalidArgument.
+Result<void> check_user_page(uint64_t va);
+
 // Every handler, declared from the table.
 #define USER_PTR(T) UserPtr<T>
+#define WITH_CALLER(...) const TrapFrame& caller __VA_OPT__(, ) __VA_ARGS__
 #define HANDLER_PARAMETERS(...) (domain::Domain& self __VA_OPT__(, ) __VA_ARGS__)
 #define SYSCALL(number, name, params, names, doc, errors) Result<int64_t> sys_##name HANDLER_PARAMETERS params;
 #include "abi/syscalls.def"
 #undef SYSCALL
 #undef HANDLER_PARAMETERS
+#undef WITH_CALLER
 #undef USER_PTR
 
 }  // namespace syscall

@@ -4,22 +4,21 @@
 ; The kernel enters a new domain at the ELF entry point, _start, with rsp at
 ; the top of its stack and no return address.  _start ends the chain of
 ; frame pointers (rbp = 0, so backtraces stop here), aligns the stack to the
-; 16 bytes the System V ABI wants before a call, runs main() and then exit(),
-; which destroys the domain and never returns.
+; 16 bytes the System V ABI wants before a call and calls libos_main
+; (libos.cc), which sets up the libOS, runs main() and then exit(), which
+; destroys the domain and never returns.
 
 bits 64
 section .text
 
-extern main
-extern exit
+extern libos_main
 global _start
 
 _start:
     xor ebp, ebp
     and rsp, -16
-    call main
-    call exit
-    ud2                 ; not reached: exit() does not return
+    call libos_main
+    ud2                 ; not reached: libos_main ends in exit()
 
 ; No executable stack (otherwise the linker warns).
 section .note.GNU-stack noalloc noexec nowrite progbits

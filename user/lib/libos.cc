@@ -3,6 +3,20 @@
 #include "lib/libos.h"
 
 #include <cstdarg>
+#if LAB >= 4
+#include "lib/upcall.h"
+#endif
+
+int main();
+
+// crt0's call: set up the libOS, run the program, end the domain.
+extern "C" [[noreturn]] void libos_main() {
+#if LAB >= 4
+    if (int64_t r = upcalls_init(); r < 0) panic("libos: no upcall entry: %s", result_name(r));
+#endif
+    (void)main();
+    exit();
+}
 
 extern "C" void exit() {
     (void)sys_domain_destroy(0);

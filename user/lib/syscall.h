@@ -8,7 +8,8 @@
 //
 // and a parameter declared USER_PTR(T) is a plain T* here:
 // SYSCALL(0, cputs, (USER_PTR(const char) buf, uint64_t len), ...) becomes
-// sys_cputs(const char* buf, uint64_t len).
+// sys_cputs(const char* buf, uint64_t len).  WITH_CALLER(...) (the kernel's
+// marker for calls that need the caller's registers) is just its contents.
 //
 // Every stub returns the kernel's rax: >= 0 on success, -Error on failure
 // (see result_name() in lib/libos.h to print one).
@@ -18,6 +19,7 @@
 #include <type_traits>
 
 #include "abi/error.h"
+#include "abi/uarea.h"
 
 // Makes one system call: the number in rax, the arguments in rdi, rsi,
 // rdx, r10, r8, r9 (the SYSCALL instruction takes rcx and r11 for the
@@ -76,8 +78,10 @@ struct Syscall {
 };
 
 #define USER_PTR(T) T*
+#define WITH_CALLER(...) __VA_ARGS__
 #define SYSCALL(number, name, params, names, doc, errors) \
     inline int64_t sys_##name params { return Syscall{number} names; }
 #include "abi/syscalls.def"
 #undef SYSCALL
+#undef WITH_CALLER
 #undef USER_PTR

@@ -38,6 +38,20 @@ inline void halt() { asm volatile("hlt"); }
 // Masks maskable interrupts.
 inline void disable_interrupts() { asm volatile("cli"); }
 
+#if LAB >= 4
+// Enables interrupts, halts until one arrives and has been handled, and
+// disables them again.  STI takes effect after the next instruction, so an
+// interrupt cannot slip in between and leave HLT waiting for another.
+inline void wait_for_interrupt() { asm volatile("sti\n\thlt\n\tcli" ::: "memory"); }
+
+// The time-stamp counter (under QEMU -icount it counts instructions).
+inline uint64_t rdtsc() {
+    uint32_t low, high;
+    asm volatile("rdtsc" : "=a"(low), "=d"(high));
+    return static_cast<uint64_t>(high) << 32 | low;
+}
+#endif
+
 // Hints to the CPU that this is a spin-wait loop.
 inline void pause() { asm volatile("pause"); }
 

@@ -74,4 +74,14 @@ bool acknowledge(unsigned irq) {
     return true;
 }
 
+#if LAB >= 4
+void unmask(unsigned irq) {
+    if (irq >= 8) {
+        cpu::outb(kSlaveData, cpu::inb(kSlaveData) & ~(1u << (irq - 8)));
+        irq = kCascadeIrq;
+    }
+    cpu::outb(kMasterData, cpu::inb(kMasterData) & ~(1u << irq));
+}
+#endif
+
 }  // namespace pic

@@ -22,4 +22,10 @@ void init();
 // IRQ 15 still owes the master one for the cascade line.
 bool acknowledge(unsigned irq);
 
+#if LAB >= 4
+// Lets IRQ `irq` (0..15) through to the CPU (the timer's, lab 4); an IRQ
+// of the slave PIC also opens the cascade line.
+void unmask(unsigned irq);
+#endif
+
 }  // namespace pic

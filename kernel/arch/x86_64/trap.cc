@@ -60,6 +60,20 @@ void unhandled(TrapFrame& frame, uint64_t fault_address) {
 constinit ExceptionHandler kernel_handler = unhandled;
 constinit ExceptionHandler user_handler = unhandled;
 
+#if LAB >= 4
+constinit IrqHandler irq_handlers[kIrqCount] = {};
+
+// IRQ `irq` from the PIC: acknowledge it, count it, and hand it to the
+// layer that registered for it (which may not return).
+void handle_irq(unsigned irq, TrapFrame& frame) {
+    if (!pic::acknowledge(irq)) {
+        spurious_interrupts++;
+        return;
+    }
+    irq_counts[irq]++;
+    if (irq_handlers[irq] != nullptr) irq_handlers[irq](frame);
+}
+#else
 // IRQ `irq` from the PIC: acknowledge it and count it.  Nothing uses IRQs
 // until lab 4, so each is just evidence in irq_count().
 void handle_irq(unsigned irq) {
@@ -69,6 +83,7 @@ void handle_irq(unsigned irq) {
         spurious_interrupts++;
     }
 }
+#endif
 
 }  // namespace
 
@@ -81,6 +96,13 @@ void init(ExceptionHandler kernel_exceptions, ExceptionHandler user_exceptions) 
 }
 
 void set_user_exception_handler(ExceptionHandler handler) { user_handler = handler; }
+
+#if LAB >= 4
+void set_irq_handler(unsigned irq, IrqHandler handler) {
+    kassert(irq < kIrqCount);
+    irq_handlers[irq] = handler;
+}
+#endif
 
 const char* exception_name(uint64_t vector) {
     return vector < kExceptionCount ? kExceptionNames[vector] : "interrupt";
@@ -95,7 +117,11 @@ uint64_t spurious_count() { return spurious_interrupts; }
 extern "C" void trap_dispatch(TrapFrame* frame) {
     uint64_t vector = frame->vector;
     if (vector >= trap::kIrqBase && vector < trap::kIrqBase + trap::kIrqCount) {
+#if LAB >= 4
+        trap::handle_irq(static_cast<unsigned>(vector - trap::kIrqBase), *frame);
+#else
         trap::handle_irq(static_cast<unsigned>(vector - trap::kIrqBase));
+#endif
         return;
     }
     if (vector == trap::kSpuriousVector) {

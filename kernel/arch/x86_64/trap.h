@@ -104,6 +104,16 @@ void init(ExceptionHandler kernel_exceptions, ExceptionHandler user_exceptions);
 // Replaces the user-mode handler (domain::init does, in lab 3).
 void set_user_exception_handler(ExceptionHandler handler);
 
+#if LAB >= 4
+// What a higher layer does with an IRQ once it is acknowledged (the timer's
+// end of a slice, lab 4).  `frame` is the interrupted state: user code, or
+// the kernel's idle loop.  The handler may switch domains and not return.
+using IrqHandler = void (*)(TrapFrame& frame);
+
+// Makes `handler` run for each IRQ `irq` (0..15) after it is counted.
+void set_irq_handler(unsigned irq, IrqHandler handler);
+#endif
+
 // True if `frame` was saved while the CPU ran in user mode (CS RPL 3).
 inline bool from_user(const TrapFrame& frame) { return (frame.cs & 3) == 3; }
 

@@ -1,0 +1,142 @@
+// exolab: lab 4
+// user/lib/fork.cc: copy-on-write fork through UVPT (see fork.h).
+#include "lib/fork.h"
+
+#include "abi/domain.h"
+#include "lib/libos.h"
+#include "lib/upcall.h"
+#include "lib/windows.h"
+
+namespace {
+
+constexpr uint64_t kPteCow = 1ull << 9;    // PERM_COW in a page-table entry (mmu.h: software bit)
+constexpr uint64_t kPteShare = 1ull << 10; // PERM_SHARE
+// A scratch page for copying, out of everyone's way.
+constexpr uint64_t kScratch = 0x00007EFFFE000000;
+
+const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
+
+// The map perm bits that reproduce a page-table entry's rights.
+uint64_t perm_of(uint64_t pte) {
+    uint64_t perm = 0;
+    if (pte & kPteWritable) perm |= PERM_W;
+    if (!(pte & kPteNoExecute)) perm |= PERM_X;
+    if (pte & kPteCow) perm |= PERM_COW;
+    if (pte & kPteShare) perm |= PERM_SHARE;
+    return perm;
+}
+
+// Copies the page at `va` into a fresh frame mapped at `va` in `dom` (0:
+// self) with rights `perm`.
+int64_t copy_page(uint64_t dom, uint64_t va, uint64_t perm) {
+    int64_t pfn = sys_frame_alloc(0);
+    if (pfn < 0) return pfn;
+    int64_t r = sys_map(0, kScratch, static_cast<uint64_t>(pfn), PERM_W);
+    if (r < 0) return r;
+    memcpy(reinterpret_cast<void*>(kScratch), reinterpret_cast<const void*>(va), PAGE_SIZE);
+    r = sys_unmap(0, kScratch);
+    if (r < 0) return r;
+    return sys_map(dom, va, static_cast<uint64_t>(pfn), perm);
+}
+
+// The page-fault handler: a write to a copy-on-write page gets a private
+// copy; anything else is a real fault and kills the domain.
+void copy_on_write(UArea& u) {
+    uint64_t va = u.fault_address & ~(PAGE_SIZE - 1);
+    uint64_t pte = lookup_pte(va);
+    bool cow_write = (u.fault_error & 2) && (pte & kPtePresent) && (pte & kPteCow);
+    if (!cow_write) {
+        printf("domain %ld: page fault at %lx (rip %lx, error %lx), not copy-on-write\n", sys_self(), u.fault_address,
+               u.context.rip, u.fault_error);
+        exit();
+    }
+    if (int64_t r = copy_page(0, va, (perm_of(pte) & ~PERM_COW) | PERM_W); r < 0) {
+        printf("domain %ld: copy-on-write of %lx failed: %s\n", sys_self(), va, result_name(r));
+        exit();
+    }
+}
+
+// True if `va` is one of the pages fork leaves out: the upcall stack (the
+// child gets its own) and the scratch page.
+bool not_inherited(uint64_t va) {
+    return (va >= kUpcallStackTop - kUpcallStackPages * PAGE_SIZE && va < kUpcallStackTop) || va == kScratch;
+}
+
+// True for the pages of .upcall_data, which the child gets a copy of at once.
+bool upcall_data(uint64_t va) {
+    return va >= reinterpret_cast<uint64_t>(__upcall_data_start) && va < reinterpret_cast<uint64_t>(__upcall_data_end);
+}
+
+// Gives child `dom` the page at `va` (entry `pte`): shared, or copy-on-write
+// in both.
+int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
+    uint64_t pfn = pte_frame(pte);
+    uint64_t perm = perm_of(pte);
+    if ((perm & PERM_SHARE) || !(perm & (PERM_W | PERM_COW))) return sys_map(dom, va, pfn, perm);
+    perm = (perm & ~PERM_W) | PERM_COW;
+    int64_t r = sys_map(dom, va, pfn, perm);
+    if (r < 0) return r;
+    return sys_map(0, va, pfn, perm);
+}
+
+// Gives child `dom` every user page mapped here but those not inherited:
+// a copy made now of the .upcall_data pages and the stack pages
+// [stack_low, stack_high], the others through duplicate.  Skips
+// whole tables that are not present, reading each level through UVPT.
+int64_t duplicate_all(uint64_t dom, uint64_t stack_low, uint64_t stack_high) {
+    constexpr uint64_t kL4 = 1ull << 39, kL3 = 1ull << 30, kL2 = 1ull << 21;
+    for (uint64_t va = USER_BASE & ~(kL4 - 1); va < USER_TOP;) {
+        if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 4)) & kPtePresent)) { va += kL4; continue; }
+        if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 3)) & kPtePresent)) { va += kL3; continue; }
+        if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 2)) & kPtePresent)) { va += kL2; continue; }
+        uint64_t pte = *reinterpret_cast<volatile uint64_t*>(entry_address(va, 1));
+        if ((pte & kPtePresent) && va >= USER_BASE && va != UAREA && !not_inherited(va)) {
+            bool copy_now = upcall_data(va) || (va >= stack_low && va <= stack_high);
+            int64_t r = copy_now ? copy_page(dom, va, perm_of(pte)) : duplicate(dom, va, pte);
+            if (r < 0) return r;
+        }
+        va += PAGE_SIZE;
+    }
+    return 0;
+}
+
+uint64_t stack_pointer() {
+    uint64_t rsp;
+    asm volatile("mov %%rsp, %0" : "=r"(rsp));
+    return rsp;
+}
+
+// How far below its rsp the child's first upcall_return writes (red zone
+// and two slots, upcall.asm), with room to spare.
+constexpr uint64_t kReturnSlots = 256;
+
+}  // namespace
+
+int64_t fork() {
+    set_fault_handler(14, copy_on_write);  // before the child exists: it inherits the routing
+    int64_t child = sys_domain_create();
+    if (child <= 0) return child;  // 0: in the child
+    uint64_t dom = static_cast<uint64_t>(child);
+    // The child resumes on this stack, and its first upcall_return writes
+    // just below the stack pointer with upcalls masked, when a copy-on-
+    // write fault would kill it: those pages are copied now.
+    uint64_t rsp = stack_pointer();
+    uint64_t low = (rsp - kReturnSlots) & ~(PAGE_SIZE - 1), high = rsp & ~(PAGE_SIZE - 1);
+    int64_t r = duplicate_all(dom, low, high);
+    if (r >= 0) r = upcalls_init_child(dom);
+    if (r >= 0) r = sys_domain_set_runnable(dom, 1);
+    if (r < 0) {
+        (void)sys_domain_destroy(dom);
+        return r;
+    }
+    return child;
+}
+
+int64_t wait(uint64_t dom) {
+    uint64_t self = static_cast<uint64_t>(sys_self());
+    if (dom == 0 || dom >= MAX_DOMAINS || domain_table()[dom].parent != self) return -static_cast<int64_t>(Error::NoSuchDomain);
+    while (domain_table()[dom].state != DomainState::Free && domain_table()[dom].parent == self) {
+        (void)sys_yield(YIELD_ANY);
+    }
+    return 0;
+}

@@ -1,0 +1,71 @@
+// exolab: lab 4
+// user/lib/upcall.h: the libOS side of upcalls (DESIGN §3.3).
+//
+// Every domain's libOS installs one upcall entry (upcall.asm) before main
+// runs, with its own upcall stack.  An upcall is dispatched by reason:
+//
+//   Fault                 the handler set for that vector (set_fault_handler)
+//   Resume                the resume handler (user threads), else straight back
+//   Timer/Blocked/Exited  the root scheduler (scheduler.h), in init only
+//
+// and ends in upcall_return, which resumes the u-area's context and clears
+// `masked` with no system call.
+#pragma once
+
+#include <cstdint>
+
+#include "abi/layout.h"
+#include "abi/uarea.h"
+
+// Where each domain's upcall stack lies: kUpcallStackPages pages below
+// kUpcallStackTop, with an unmapped guard page under them.  Below the main
+// stack's guard and far from it.
+inline constexpr uint64_t kUpcallStackTop = 0x00007EFFFF000000;
+inline constexpr uint64_t kUpcallStackPages = 4;
+
+// Marks a global that the libOS writes while upcalls are masked (in an
+// upcall handler): it goes to the .upcall_data pages (user/user.ld.S), which
+// fork copies for the child at once instead of copy-on-write, because a
+// copy-on-write fault with upcalls masked would kill the domain.
+#define UPCALL_DATA __attribute__((section(".upcall_data")))
+
+// Where .upcall_data begins and ends (page-aligned; equal when empty).
+extern "C" char __upcall_data_start[], __upcall_data_end[];
+
+// This domain's u-area.
+inline UArea* uarea() { return reinterpret_cast<UArea*>(UAREA); }
+
+// Handles one exception delivered as a Fault upcall.  `u.context` is the
+// faulting context; the fault is in u.fault_vector, fault_error and
+// fault_address.  Returning resumes u.context (which the handler may
+// change, e.g. to skip an instruction).  Runs with upcalls masked, on the
+// upcall stack: another fault here kills the domain.
+using FaultHandler = void (*)(UArea& u);
+
+// Makes exceptions of `vector` (0..31) arrive at `handler`; nullptr gives
+// them back to the kernel (the domain is killed, as in lab 3).  Returns
+// InvalidArgument (negated) for a bad vector, else 0.
+int64_t set_fault_handler(uint64_t vector, FaultHandler handler);
+
+// Called on a Resume upcall (the domain was given the CPU again) instead of
+// resuming u.context at once: the thread library's scheduler.  nullptr: none.
+using ResumeHandler = void (*)(UArea& u);
+void set_resume_handler(ResumeHandler handler);
+
+// Maps this domain's upcall stack and installs upcall_entry.  crt0's
+// libos_main calls it before main.  Errors (negated): NoMemory.
+int64_t upcalls_init();
+
+// Maps a fresh upcall stack into child `dom` (frames the caller owns) and
+// installs the same entry there: a forked child must not share or
+// copy-on-write its parent's upcall stack (it would fault while masked).
+int64_t upcalls_init_child(uint64_t dom);
+
+extern "C" {
+// The kernel's way in (upcall.asm).
+void upcall_entry();
+// Resumes u's context and unmasks upcalls, without a system call.
+[[noreturn]] void upcall_return(UArea* u);
+// Called by upcall_entry: dispatches one upcall, then upcall_return.
+[[noreturn]] void libos_upcall(UArea* u);
+}
