@@ -175,6 +175,22 @@ bench:
 	@echo "exolab: make bench needs LAB >= 3 (user programs arrive in lab 3)"; exit 1
 endif
 
+# ---- lab 4: the scheduling timeline ---------------------------------------
+# make timeline RUN=name [HZ=n]: boots run=name headless with trace=1 (one
+# line per time slice) and draws build/.../timeline-name.png (tools/timeline).
+ifeq ($(shell test $(LAB) -ge 4 && echo y),y)
+timeline: $(ISO)
+	@test -n "$(RUN)" || { echo "exolab: make timeline RUN=<program> [HZ=<rate>]"; exit 1; }
+	@log=$(BUILD)/timeline-$(RUN).log; \
+	timeout 120 $(QEMU) $(QEMU_FLAGS) -display none -serial stdio -monitor none \
+		-smbios "type=11,value=run=$(RUN) trace=1$(if $(HZ), hz=$(HZ))" < /dev/null > $$log 2>&1; \
+	$(PYTHON) tools/timeline $$log -o $(BUILD)/timeline-$(RUN).png --title "run=$(RUN)$(if $(HZ), hz=$(HZ))"
+else
+timeline:
+	@echo "exolab: make timeline needs LAB >= 4 (the clock arrives in lab 4)"; exit 1
+endif
+.PHONY: timeline
+
 # handouts/abi.md, the system-call reference, is generated from the ABI headers.
 abi:
 	tools/gen-abi-md -o handouts/abi.md
