@@ -33,9 +33,10 @@ void user_fault(TrapFrame& frame, uint64_t fault_address) {
             d->uarea->fault_error = frame.error_code;
             d->uarea->fault_address = fault_address;
             d->context = frame;
-            give_cpu(*d, UpcallReason::Fault, 0);
+            if (deliver_upcall(*d, UpcallReason::Fault, 0)) run(*d);
+        } else {
+            kprintf("domain %u (%s): fault while upcalls were masked\n", d->id, d->name);
         }
-        kprintf("domain %u (%s): fault while upcalls were masked\n", d->id, d->name);
     }
 #endif
     char context[64];

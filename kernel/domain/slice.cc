@@ -35,12 +35,6 @@ void trace(uint16_t owner, const char* why) {
 // A user address that the CPU can return to: below USER_TOP, so canonical.
 bool user_address(uint64_t va) { return va < kUserTop; }
 
-// The interrupted registers as the libOS restores them.
-UserContext user_context(const TrapFrame& f) {
-    return UserContext{f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp,
-                       f.r8,  f.r9,  f.r10, f.r11, f.r12, f.r13, f.r14, f.r15, f.rip, f.rflags};
-}
-
 // The first Runnable domain after `about` in table order, wrapping around;
 // nullptr if there is none.  The CPU's fallback when init installed no
 // root scheduler.
@@ -52,8 +46,41 @@ Domain* next_runnable_after(uint64_t about) {
     return nullptr;
 }
 
-// The timer's IRQ handler: ends the slice of whoever has the CPU, or
-// grants one more slice to a domain that is masked (the abort protocol).
+// The abort protocol (DESIGN §3.3), at the end of a slice of `d`, which
+// has an upcall entry and upcalls masked.  Returns true if `d` keeps the
+// CPU for one more slice (it finishes its handler), false if its slice ends
+// now, by force.
+bool masked_at_slice_end(Domain& d) {
+#if SOL >= 4
+    if (!d.overran) {
+        d.overran = true;
+        d.uarea->pending = 1;
+        return true;
+    }
+    if (info(d).aborted++ == 0) {
+        kprintf("domain %u (%s) preempted: upcalls still masked a slice after its slice ended\n", d.id, d.name);
+    }
+    return false;
+#else
+    // LAB 4: Exercise 3. The abort protocol.  A domain whose slice ends
+    // while it runs an upcall handler (masked) is owed the chance to finish
+    // it: it keeps the CPU for exactly one more slice, and its u-area's
+    // `pending` tells it that the slice it is using is borrowed.  If it is
+    // still masked when that slice ends too, it loses the CPU by force
+    // (return false): count it in its table entry's `aborted`, and print
+    //   domain <id> (<name>) preempted: upcalls still masked a slice after its slice ended
+    // the first time only, whatever it does afterwards.  `d.overran` is
+    // yours to keep the state in; give_cpu clears it whenever another
+    // domain had the CPU in between.
+    // Threat: a domain that sets `masked` and spins must not keep the CPU
+    // for more than two slices in a row, and must not flood the console.
+    (void)d;
+    return false;
+#endif
+}
+
+// The timer's IRQ handler: ends the slice of whoever has the CPU, unless
+// the abort protocol grants a masked domain one more.
 void timer_tick(TrapFrame& frame) {
     tick_count++;
     if (!trap::from_user(frame)) {  // the idle loop
@@ -65,14 +92,7 @@ void timer_tick(TrapFrame& frame) {
     i.ticks++;
     SliceEnd why = SliceEnd::Timer;
     if (d.upcall_entry != 0 && d.uarea->masked) {
-        if (!d.overran) {  // one more slice to finish the handler
-            d.overran = true;
-            d.uarea->pending = 1;
-            return;
-        }
-        if (i.aborted++ == 0) {
-            kprintf("domain %u (%s) preempted: upcalls still masked a slice after its slice ended\n", d.id, d.name);
-        }
+        if (masked_at_slice_end(d)) return;
         why = SliceEnd::Abort;
     }
     i.preempted++;
@@ -80,7 +100,51 @@ void timer_tick(TrapFrame& frame) {
     notify_root(UpcallReason::Timer, d.id);
 }
 
+
+
 }  // namespace
+
+bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
+#if SOL >= 4
+    UArea& u = *d.uarea;
+    if (u.masked) {
+        u.pending = 1;
+        return true;
+    }
+    const TrapFrame& f = d.context;
+    u.context = UserContext{f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp,
+                            f.r8,  f.r9,  f.r10, f.r11, f.r12, f.r13, f.r14, f.r15, f.rip, f.rflags};
+    u.reason = reason;
+    u.arg = about;
+    u.pending = 0;
+    u.masked = 1;
+    d.context = TrapFrame{};
+    d.context.rip = d.upcall_entry;
+    d.context.rsp = d.upcall_stack;
+    d.context.rdi = UAREA;
+    d.context.cs = gdt::kUserCode;
+    d.context.ss = gdt::kUserData;
+    d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
+    return true;
+#else
+    // LAB 4: Exercise 1. Upcall delivery (DESIGN §3.3).  When `d` next
+    // runs it must start at its upcall entry, on its upcall stack, with
+    // rdi = UAREA and interrupts enabled, while its u-area (d.uarea, the
+    // kernel's view of the same page) holds everything its libOS needs to
+    // carry on later exactly where it was: the context `d` would otherwise
+    // resume, in the UserContext layout, and why it is called (reason, arg).
+    // Delivery masks further upcalls and clears `pending`.  A domain that is
+    // already masked is not re-entered: it resumes where it was, and learns
+    // from `pending` that it got the CPU.
+    // Threats: the entry frame is built from nothing but what
+    // domain_set_upcall validated (no register of the interrupted context
+    // may leak into it, no user selector or flag chosen by the domain); a
+    // second delivery while masked would overwrite the context the first
+    // one saved.
+    (void)d, (void)reason, (void)about;
+    return false;
+#endif
+}
 
 uint32_t start_clock(uint32_t hz, bool trace_slices) {
     tracing = trace_slices;
@@ -112,25 +176,7 @@ void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
         i.last_run = tick_count;
         d.overran = false;
     }
-    if (d.upcall_entry != 0 && reason != UpcallReason::None) {
-        UArea& u = *d.uarea;
-        if (u.masked) {
-            u.pending = 1;
-        } else {
-            u.context = user_context(d.context);
-            u.reason = reason;
-            u.arg = about;
-            u.pending = 0;
-            u.masked = 1;
-            d.context = TrapFrame{};
-            d.context.rip = d.upcall_entry;
-            d.context.rsp = d.upcall_stack;
-            d.context.rdi = UAREA;
-            d.context.cs = gdt::kUserCode;
-            d.context.ss = gdt::kUserData;
-            d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
-        }
-    }
+    if (d.upcall_entry != 0 && reason != UpcallReason::None) (void)deliver_upcall(d, reason, about);
     // Every context comes from the CPU, from domain_set_context or from
     // domain_set_upcall, which refuse addresses at or above USER_TOP: an
     // IRETQ to a non-canonical rip would fault in ring 0.

@@ -54,6 +54,12 @@ void end_slice(const TrapFrame& frame, DomainState state, SliceEnd why);
 // `d` must be Runnable, or Blocked and the root scheduler.
 [[noreturn]] void give_cpu(Domain& d, UpcallReason reason, uint64_t about);
 
+// Makes `d`, which has an upcall entry, enter it for `reason` (about
+// domain `about`) when it next runs, instead of resuming `d.context`; if
+// upcalls are masked, sets `pending` instead.  Returns false if upcalls
+// are not delivered at all (then `d` resumes `d.context`, the lab 3 way).
+bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about);
+
 // Reports `reason` about domain `about` to the root scheduler and gives it
 // the CPU.  A root scheduler without an upcall entry (a lab 3 program as
 // init) gets nothing; the next Runnable domain after `about` in table order

@@ -20,11 +20,22 @@ constexpr uint64_t kUserChosenFlags = 0xCD5;  // CF PF AF ZF SF DF OF
 }  // namespace
 
 Result<int64_t> syscall::sys_domain_create(domain::Domain& self, const TrapFrame& caller) {
+#if SOL >= 4
     domain::Domain* child = TRY(domain::create(self.id, self.name));
     child->context = caller;
     child->context.rax = 0;
-    child->uarea->fault_vectors = self.uarea->fault_vectors;  // the caller's routing of exceptions too
+    child->uarea->fault_vectors = self.uarea->fault_vectors;
     return child->id;
+#else
+    // LAB 4: Exercise 4 (part 1). A child domain (domain::create), not
+    // runnable, whose first context is `caller`, the caller's registers at
+    // this call, except that the call returns 0 in the child (syscalls.def).
+    // The child must also route exceptions to its upcalls as the caller
+    // does: a forked child's first write to a copy-on-write page would
+    // otherwise kill it.  Returns the child's id.
+    (void)self, (void)caller;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<int64_t> syscall::sys_domain_set_upcall(domain::Domain& self, uint64_t dom, uint64_t entry,
@@ -43,6 +54,7 @@ Result<int64_t> syscall::sys_domain_set_upcall(domain::Domain& self, uint64_t do
 Result<int64_t> syscall::sys_domain_set_context(domain::Domain& self, uint64_t dom, UserPtr<const UserContext> ctx) {
     domain::Domain* target = TRY(target_domain(self, dom));
     if (target == &self) return Error::AccessDenied;
+#if SOL >= 4
     UserContext c;
     TRY(usermem::copy_in(self, &c, ctx));
     if (c.rip < kUserBase || c.rip >= kUserTop || c.rsp > kUserTop) return Error::InvalidArgument;
@@ -55,6 +67,21 @@ Result<int64_t> syscall::sys_domain_set_context(domain::Domain& self, uint64_t d
     f.cs = gdt::kUserCode;
     f.ss = gdt::kUserData;
     return 0;
+#else
+    // LAB 4: Exercise 4 (part 2). Make the UserContext at `ctx` (the
+    // caller's memory) `target`'s context, the registers it resumes when it
+    // next runs.  This context reaches IRETQ unchanged, so it is hostile:
+    // an rip or rsp the CPU cannot return to faults in ring 0 (refuse rip
+    // outside [USER_BASE, USER_TOP) and rsp above USER_TOP:
+    // InvalidArgument); rflags is the domain's only in its arithmetic flags
+    // and DF (kUserChosenFlags), and IF must be set: IOPL would open the I/O
+    // ports, TF would single-step, AC would open user memory to the kernel
+    // under SMAP.  The selectors are always the user ones.  Nothing changes
+    // unless every check passes.  Errors: BadAddress (ctx unreadable),
+    // InvalidArgument.
+    (void)ctx, (void)kUserChosenFlags;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<int64_t> syscall::sys_domain_set_runnable(domain::Domain& self, const TrapFrame& caller, uint64_t dom,

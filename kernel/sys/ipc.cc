@@ -24,6 +24,7 @@ PageFlags sent_flags(uint64_t perm) {
 }  // namespace
 
 Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64_t value, uint64_t va, uint64_t perm) {
+#if SOL >= 4
     domain::Domain* target = domain::find(dom);
     if (target == nullptr) return Error::NoSuchDomain;
     if (target == &self) return Error::InvalidArgument;
@@ -49,9 +50,25 @@ Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64
     target->recv_va = 0;
     domain::info(*target).state = DomainState::Runnable;
     return 0;
+#else
+    // LAB 4: Exercise 9 (part 1). Deliver `value`, and the page mapped at
+    // `va` in the caller if va != 0, to `dom`, which must be waiting in
+    // ipc_recv (else WouldBlock: the kernel never waits for a receiver).
+    // The page goes where the receiver asked (its recv_va; nowhere if 0),
+    // with the rights `perm` (kSendablePerms only, sent_flags) and never
+    // more than the caller's own mapping grants: a read-only page must not
+    // arrive writable, and only user frames travel (the caller's u-area or
+    // a window must not).  The receiver learns value, sender and perm
+    // (kIpcPageSent set if a page came) from its u-area and becomes
+    // Runnable; the caller keeps the CPU.  Validate everything first: a
+    // refused send changes nothing.  Errors: syscalls.def's line.
+    (void)self, (void)dom, (void)value, (void)va, (void)perm, (void)sent_flags, (void)kSendablePerms;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& caller, uint64_t va) {
+#if SOL >= 4
     if (va != 0) TRY(check_user_page(va));
     if (&self == domain::root() && self.upcall_entry != 0 && self.uarea->masked) return Error::InvalidArgument;
     self.recv_va = va;
@@ -60,4 +77,15 @@ Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& cal
     domain::info(self).state = DomainState::Blocked;
     domain::end_slice(resume, DomainState::Blocked, domain::SliceEnd::Block);
     domain::notify_root(UpcallReason::Blocked, self.id);
+#else
+    // LAB 4: Exercise 9 (part 2). Block the caller until a message comes:
+    // remember where a page may go (`va`, a user page, or 0 for none), make
+    // it Blocked, end its slice so that ipc_send's wake-up resumes it with
+    // 0 returned, and tell the root scheduler (Blocked, about the caller).
+    // Threat: the root scheduler itself must not block with upcalls masked,
+    // inside its own handler: nobody would be left to schedule
+    // (InvalidArgument).
+    (void)self, (void)caller, (void)va;
+    return Error::NotImplemented;
+#endif
 }

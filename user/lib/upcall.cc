@@ -38,6 +38,79 @@ int64_t map_upcall_stack(uint64_t dom) {
 
 }  // namespace
 
+// upcall_return(UArea* u): resume u->context and clear u->masked, with no
+// system call (DESIGN §3.3).
+//
+// Clearing `masked` re-opens the domain to upcalls: a timer tick right
+// after it saves the registers as they are then, and the next Resume
+// upcall writes them over u->context.  So nothing may be read from the
+// u-area once masked is clear.
+#if SOL >= 4
+// The two values still needed then, rdi and rip, go first onto the
+// interrupted stack, below its 128-byte red zone (which may hold live
+// data); everything else is restored, masked is cleared, and those two
+// come off the stack:
+//
+//       saved rsp  S -> +-----------------------+
+//                       | red zone (128 bytes)  |  untouched
+//          S - 136  ->  | rip                   |  `ret 128` pops it, then rsp = S
+//          S - 144  ->  | rdi                   |  `pop rdi`
+//
+// Preempted anywhere after masked is clear, the saved context is just this
+// code part-way through, with all it still needs on its own stack:
+// resuming it later finishes the job.  There is no window.  Offsets: the
+// UArea's masked 0 and context 40 (static_asserts in abi/uarea.h), then
+// UserContext's order rax rbx rcx rdx rsi rdi rbp rsp r8..r15 rip rflags.
+asm(R"(
+    .intel_syntax noprefix
+    .text
+    .globl upcall_return
+    .type upcall_return, @function
+upcall_return:
+    mov rsi, [rdi + 40 + 56]
+    sub rsi, 128 + 16
+    mov rax, [rdi + 40 + 40]
+    mov [rsi], rax
+    mov rax, [rdi + 40 + 128]
+    mov [rsi + 8], rax
+    mov rsp, rsi
+    push qword ptr [rdi + 40 + 136]
+    popfq
+    mov rax, [rdi + 40 + 0]
+    mov rbx, [rdi + 40 + 8]
+    mov rcx, [rdi + 40 + 16]
+    mov rdx, [rdi + 40 + 24]
+    mov rsi, [rdi + 40 + 32]
+    mov rbp, [rdi + 40 + 48]
+    mov r8, [rdi + 40 + 64]
+    mov r9, [rdi + 40 + 72]
+    mov r10, [rdi + 40 + 80]
+    mov r11, [rdi + 40 + 88]
+    mov r12, [rdi + 40 + 96]
+    mov r13, [rdi + 40 + 104]
+    mov r14, [rdi + 40 + 112]
+    mov r15, [rdi + 40 + 120]
+    mov qword ptr [rdi + 0], 0
+    pop rdi
+    ret 128
+    .size upcall_return, . - upcall_return
+    .att_syntax prefix
+)");
+#else
+// LAB 4: Exercise 2. Write upcall_return in assembly (a top-level asm()
+// block here, as a function with the C ABI: u arrives in rdi): every
+// general register, rflags, rsp and rip as u->context holds them, and
+// u->masked = 0, all without a system call.  The threat is preemption:
+// find the instructions after which the context you are restoring is no
+// longer safe in the u-area, and make sure none of them needs it.  The
+// interrupted code may keep live data in the 128 bytes below its rsp (the
+// System V red zone).  DESIGN §3.3 says what must hold.
+extern "C" void upcall_return(UArea* u) {
+    (void)u;
+    panic("upcall_return: LAB 4 Exercise 2 is not done");
+}
+#endif
+
 int64_t set_fault_handler(uint64_t vector, FaultHandler handler) {
     if (vector >= kVectors) return -static_cast<int64_t>(Error::InvalidArgument);
     fault_handlers[vector] = handler;
