@@ -24,10 +24,9 @@ int64_t map_upcall_stack(uint64_t dom) {
     return 0;
 }
 
-// Ends an upcall.  If the kernel granted an extra slice while it ran
-// (`pending`: the slice ended with upcalls masked), the slice is given
-// back first, as the abort protocol asks (DESIGN §3.3).
-[[noreturn]] void finish(UArea* u) {
+}  // namespace
+
+extern "C" void upcall_finish(UArea* u) {
     if (u->pending) {
         u->pending = 0;
         (void)sys_yield(YIELD_ANY);
@@ -35,8 +34,6 @@ int64_t map_upcall_stack(uint64_t dom) {
     }
     upcall_return(u);
 }
-
-}  // namespace
 
 // upcall_return(UArea* u): resume u->context and clear u->masked, with no
 // system call (DESIGN §3.3).
@@ -153,9 +150,12 @@ extern "C" void libos_upcall(UArea* u) {
     case UpcallReason::Blocked:
     case UpcallReason::Exited:
         root_schedule(*u);  // returns when init's own context should run
+        // init is given the CPU back by its own scheduler, never by a
+        // Resume upcall: its user threads switch here instead.
+        if (resume_handler != nullptr) resume_handler(*u);
         break;
     case UpcallReason::None:
         break;
     }
-    finish(u);
+    upcall_finish(u);
 }

@@ -47,8 +47,10 @@ using FaultHandler = void (*)(UArea& u);
 // InvalidArgument (negated) for a bad vector, else 0.
 int64_t set_fault_handler(uint64_t vector, FaultHandler handler);
 
-// Called on a Resume upcall (the domain was given the CPU again) instead of
-// resuming u.context at once: the thread library's scheduler.  nullptr: none.
+// Called on a Resume upcall (the domain was given the CPU again), and in
+// init whenever its root scheduler picks init itself, instead of resuming
+// u.context at once: the thread library's scheduler (thread.h), which may
+// replace u.context with another thread's.  nullptr: none.
 using ResumeHandler = void (*)(UArea& u);
 void set_resume_handler(ResumeHandler handler);
 
@@ -66,6 +68,11 @@ extern "C" {
 void upcall_entry();
 // Resumes u's context and unmasks upcalls, without a system call.
 [[noreturn]] void upcall_return(UArea* u);
-// Called by upcall_entry: dispatches one upcall, then upcall_return.
+// Called by upcall_entry: dispatches one upcall, then upcall_finish.
 [[noreturn]] void libos_upcall(UArea* u);
+// Ends a masked section (an upcall, or the thread library's voluntary
+// switch) by resuming u's context.  If the kernel granted an extra slice
+// meanwhile (`pending`: the slice ended with upcalls masked), the slice is
+// given back first with yield(ANY), as the abort protocol asks (DESIGN §3.3).
+[[noreturn]] void upcall_finish(UArea* u);
 }

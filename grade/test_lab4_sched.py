@@ -1,0 +1,133 @@
+# exolab: lab 4
+"""Lab 4 (scheduling): preemption, the root scheduler's policies, the abort
+protocol, the upcall-return critical section and user-level threads.
+
+Each test boots one program from user/bin/ as init; the programs stop on
+counts read from the exported domain table (ticks, runs, preempted,
+aborted), never on the wall clock, so a slow machine only makes them
+slower.
+"""
+
+import re
+
+import pytest
+
+from lab4 import run_domains
+
+MASKED_LINE = re.compile(r"^domain (\d+) \(\w+\) preempted: upcalls still masked", re.M)
+SLICE_RE = re.compile(r"^slice (\d+) \d+ \d+ (\w+)$", re.M)
+
+
+@pytest.mark.points(5)
+def test_spin(machine):
+    """A child that never yields cannot keep the CPU: the parent, which
+    never yields either, gets it back by the timer and destroys it."""
+    run = run_domains(machine, "spin")
+    lines = run.lines("spin")
+    assert len(lines) == 3 and lines[1].startswith("the child held the CPU for") and lines[2] == "destroyed the child: ok", \
+        "spin printed:\n" + run.output
+    assert re.search(r"^domain 2 destroyed by domain 1 \(spin\)$", run.output, re.M), \
+        "the kernel must report the child destroyed:\n" + run.output
+    assert run.endings == [(1, "exited")], "spin must exit normally:\n" + run.output
+
+
+def rotation_breaks(output, children):
+    """The places where the children's slices in the trace, from "rrorder:
+    go" on, do not follow round-robin order: after child a the next child
+    to run must be the first child still alive after a in id order."""
+    alive = sorted(children)
+    previous, breaks = None, []
+    for dom, why in SLICE_RE.findall(output.split("rrorder: go\n", 1)[1]):
+        dom = int(dom)
+        if dom not in children:
+            continue
+        if previous is not None:
+            later = [c for c in alive if c > previous] + [c for c in alive if c <= previous]
+            if dom != later[0]:
+                breaks.append((previous, dom))
+        previous = dom
+        if why in ("exit", "kill"):
+            alive.remove(dom)
+    return breaks
+
+
+@pytest.mark.points(10)
+def test_round_robin_order(machine):
+    """Four spinners given the CPU by init's round-robin root scheduler run
+    in rotation, as the kernel's slice trace shows."""
+    run = run_domains(machine, "rrorder", "trace=1")
+    resumed = [int(line.split()[0]) for line in run.lines("rrorder") if line.endswith("resumed")]
+    children = set(resumed)
+    assert len(children) == 4 and all(resumed.count(c) == 6 for c in children), \
+        "each of the 4 spinners must notice 6 resumptions:\n" + run.output
+    slices = [int(d) for d, _ in SLICE_RE.findall(run.output.split("rrorder: go\n", 1)[1]) if int(d) in children]
+    assert len(slices) >= 24, "the trace (trace=1) must show every spinner's slices:\n" + run.output
+    breaks = rotation_breaks(run.output, children)
+    assert not breaks, "round-robin order broken at (ran, then ran) %s:\n%s" % (breaks, run.output)
+    assert not run.killed(), "no domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(10)
+def test_stride_shares(machine):
+    """Under the stride policy, spinners with 1, 2 and 3 tickets get 1/6,
+    2/6 and 3/6 of the ticks (within 10%)."""
+    run = run_domains(machine, "stride", "hz=500")
+    shares = [re.match(r"(\d) tickets: (\d+) of (\d+) ticks", line) for line in run.lines("stride")]
+    assert len(shares) == 3 and all(shares), "stride printed:\n" + run.output
+    for m in shares:
+        tickets, ticks, total = (int(g) for g in m.groups())
+        expected = total * tickets / 6
+        assert abs(ticks - expected) <= 0.1 * expected, \
+            "%d tickets got %d of %d ticks, expected %.0f within 10%%:\n%s" % (tickets, ticks, total, expected, run.output)
+    assert run.endings[-1] == (1, "exited"), "stride must exit normally:\n" + run.output
+
+
+@pytest.mark.points(10)
+def test_abort_protocol(machine):
+    """A domain that spins with upcalls masked gets one extra slice each
+    time, then is preempted by force; the kernel says so once however many
+    times it happens, and its sibling keeps running meanwhile."""
+    run = run_domains(machine, "maskspin")
+    masked = re.search(r"^maskspin: masked (\d+): aborted (\d+) times", run.output, re.M)
+    sibling = re.search(r"^maskspin: sibling \d+ ran while (\d+) was aborted (\d+) times", run.output, re.M)
+    assert masked and sibling, "maskspin printed:\n" + run.output
+    dom, aborted = int(masked.group(1)), int(masked.group(2))
+    assert aborted >= 10, "the masked spinner must be aborted 10 times:\n" + run.output
+    assert int(sibling.group(1)) == dom and 5 <= int(sibling.group(2)) < 10, \
+        "the sibling must run while the spinner is still masked:\n" + run.output
+    reports = [int(d) for d in MASKED_LINE.findall(run.output)]
+    assert reports.count(dom) == 1, \
+        "the kernel must report domain %d's masked preemption exactly once (%d aborts):\n%s" % (dom, aborted, run.output)
+    assert not run.killed() and len(run.endings) == 3, "all three domains must exit normally:\n" + run.output
+
+
+@pytest.mark.points(15)
+def test_upcall_return_race(machine):
+    """At 5000 Hz, three domains are preempted thousands of times in all
+    while they check that every register keeps its value: no preemption,
+    wherever it lands in upcall_return, loses or corrupts one."""
+    run = run_domains(machine, "upcallrace", "hz=5000", timeout=60)
+    results = run.lines("upcallrace")
+    intact = [re.search(r"registers intact over \d+ rounds and (\d+) preemptions", line) for line in results]
+    assert len(results) == 3 and all(intact), "every domain must keep its registers:\n" + run.output
+    total = sum(int(m.group(1)) for m in intact)
+    assert total >= 4500, "only %d preemptions happened:\n%s" % (total, run.output)
+    assert not run.killed() and len(run.endings) == 3, "all three domains must exit normally:\n" + run.output
+
+
+@pytest.mark.points(15)
+def test_threads_mutex(machine):
+    """Threads preempted by a fast timer: no increment under the mutex is
+    lost, join returns and refuses bad ids, and a bounded buffer with
+    condition variables passes every item once."""
+    run = run_domains(machine, "threads", "hz=2000")
+    lines = run.lines("threads")
+    counter = re.match(r"counter (\d+), increments (\d+), preempted in the lock (\d+) times", lines[0]) if lines else None
+    assert counter, "threads printed:\n" + run.output
+    value, increments, interrupted = (int(g) for g in counter.groups())
+    assert value == increments, "the counter lost %d increments:\n%s" % (increments - value, run.output)
+    assert interrupted > 0, "no preemption landed inside the lock, so it was never contended:\n" + run.output
+    assert lines[1:] == ["join self InvalidArgument, join again InvalidArgument",
+                         "buffer passed 2000 items, sum 2001000 (expected 2000, 2001000)"], \
+        "threads printed:\n" + run.output
+    assert run.endings == [(1, "exited")], "threads must exit normally:\n" + run.output

@@ -1,0 +1,171 @@
+// exolab: lab 4
+// user/bin/upcallrace.cc: the upcall-return critical section under a fast
+// timer (DESIGN §3.3).  Run with hz=5000 or so.
+//
+// init forks kChildren children; all three domains run regs_check, an
+// assembly loop that keeps a known value in every general register but
+// rsp (the pattern plus the round number) and checks all of them, and rsp,
+// every round, until the domain table shows kPreemptions preemptions of
+// the domain.  Each preemption goes through an upcall and upcall_return
+// (init's through its root scheduler, the children's through a Resume
+// upcall), so a register lost or corrupted there, or in the kernel's save
+// and restore, is caught.  Each domain prints its result.
+#include "abi/domain.h"
+#include "lib/fork.h"
+#include "lib/libos.h"
+
+namespace {
+
+constexpr int kChildren = 2;
+constexpr uint64_t kPreemptions = 1500;
+constexpr uint64_t kRoundsPerCall = 100000;
+
+}  // namespace
+
+// The values regs_check starts its registers from, in the order rax, rbx,
+// rcx, rdx, rsi, rdi, rbp, r8 .. r15; and where it keeps rsp's.
+extern "C" {
+extern __attribute__((used)) const uint64_t regs_pattern[15] = {
+    0x8101010101010101, 0x8202020202020202, 0x8303030303030303, 0x8404040404040404, 0x8505050505050505,
+    0x8606060606060606, 0x8707070707070707, 0x8808080808080808, 0x8909090909090909, 0x8A0A0A0A0A0A0A0A,
+    0x8B0B0B0B0B0B0B0B, 0x8C0C0C0C0C0C0C0C, 0x8D0D0D0D0D0D0D0D, 0x8E0E0E0E0E0E0E0E, 0x8F0F0F0F0F0F0F0F};
+__attribute__((used)) uint64_t regs_rsp;
+
+// Runs `rounds` rounds; returns 0 if every register held its value
+// throughout, else 1 + the index of the first one found wrong in
+// regs_pattern's order (16: rsp).
+uint64_t regs_check(uint64_t rounds);
+}
+
+// Each round: check every register against pattern + round (the round
+// number is in memory at (%rsp), so no register is needed for it), then
+// add 1 to each and to the round.
+asm(R"(
+    .macro regs_check_one reg, idx
+    sub (%rsp), %\reg
+    cmp regs_pattern+8*\idx(%rip), %\reg
+    je .Lregs_ok\@
+    mov $(\idx + 1), %eax
+    jmp .Lregs_out
+.Lregs_ok\@:
+    add (%rsp), %\reg
+    .endm
+
+    .text
+    .globl regs_check
+    .type regs_check, @function
+regs_check:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rdi                       # 8(%rsp): rounds left
+    push $0                         # (%rsp): the round number
+    mov %rsp, regs_rsp(%rip)
+    mov regs_pattern+0(%rip), %rax
+    mov regs_pattern+8(%rip), %rbx
+    mov regs_pattern+16(%rip), %rcx
+    mov regs_pattern+24(%rip), %rdx
+    mov regs_pattern+32(%rip), %rsi
+    mov regs_pattern+40(%rip), %rdi
+    mov regs_pattern+48(%rip), %rbp
+    mov regs_pattern+56(%rip), %r8
+    mov regs_pattern+64(%rip), %r9
+    mov regs_pattern+72(%rip), %r10
+    mov regs_pattern+80(%rip), %r11
+    mov regs_pattern+88(%rip), %r12
+    mov regs_pattern+96(%rip), %r13
+    mov regs_pattern+104(%rip), %r14
+    mov regs_pattern+112(%rip), %r15
+1:
+    cmp regs_rsp(%rip), %rsp
+    je 2f
+    mov $16, %eax
+    jmp .Lregs_out
+2:
+    regs_check_one rax, 0
+    regs_check_one rbx, 1
+    regs_check_one rcx, 2
+    regs_check_one rdx, 3
+    regs_check_one rsi, 4
+    regs_check_one rdi, 5
+    regs_check_one rbp, 6
+    regs_check_one r8, 7
+    regs_check_one r9, 8
+    regs_check_one r10, 9
+    regs_check_one r11, 10
+    regs_check_one r12, 11
+    regs_check_one r13, 12
+    regs_check_one r14, 13
+    regs_check_one r15, 14
+    add $1, %rax
+    add $1, %rbx
+    add $1, %rcx
+    add $1, %rdx
+    add $1, %rsi
+    add $1, %rdi
+    add $1, %rbp
+    add $1, %r8
+    add $1, %r9
+    add $1, %r10
+    add $1, %r11
+    add $1, %r12
+    add $1, %r13
+    add $1, %r14
+    add $1, %r15
+    incq (%rsp)
+    decq 8(%rsp)
+    jnz 1b
+    xor %eax, %eax
+.Lregs_out:
+    add $16, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+    .size regs_check, . - regs_check
+)");
+
+namespace {
+
+const char* const kRegisterNames[] = {"none", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
+                                      "r9",   "r10", "r11", "r12", "r13", "r14", "r15", "rsp"};
+
+// Runs regs_check until this domain has been preempted kPreemptions
+// times, then prints the outcome.
+void hammer() {
+    uint64_t self = static_cast<uint64_t>(sys_self());
+    const volatile DomainInfo& me = reinterpret_cast<const volatile DomainInfo*>(UDOMAINS)[self];
+    uint64_t calls = 0;
+    while (me.preempted < kPreemptions) {
+        if (uint64_t bad = regs_check(kRoundsPerCall); bad != 0) {
+            printf("upcallrace: domain %lu: register %s corrupted\n", self, kRegisterNames[bad]);
+            return;
+        }
+        calls++;
+    }
+    printf("upcallrace: domain %lu: registers intact over %lu rounds and %lu preemptions\n", self,
+           calls * kRoundsPerCall, me.preempted);
+}
+
+}  // namespace
+
+int main() {
+    int64_t children[kChildren];
+    for (int64_t& child : children) {
+        child = fork();
+        if (child < 0) panic("fork: %s", result_name(child));
+        if (child == 0) {
+            hammer();
+            return 0;
+        }
+    }
+    hammer();
+    for (int64_t child : children) (void)wait(static_cast<uint64_t>(child));
+    return 0;
+}
