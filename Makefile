@@ -118,7 +118,8 @@ USER_BINS := $(patsubst user/bin/%.cc,$(BUILD)/user/bin/%,$(USER_BIN_CXX))
 BADELF_BINS := $(patsubst %,$(BUILD)/user/bin/badelf_%,$(shell tools/mkbadelf --list))
 ISO_MODULES := $(USER_BINS) $(BADELF_BINS)
 ISO_GRUB_CFG := $(BUILD)/grub.cfg
-BENCH_PROGRAMS := bench_syscall
+# Every benchmark program of this LAB (lab 4 adds its own: in_lab above).
+BENCH_PROGRAMS := $(sort $(patsubst user/bin/%.cc,%,$(filter user/bin/bench_%,$(USER_BIN_CXX))))
 
 $(USER_INCLUDE)/.made: Makefile
 	$(Q)rm -rf $(@D) && mkdir -p $(@D)/lib && ln -s $(CURDIR)/kernel/abi $(@D)/abi

@@ -1,0 +1,89 @@
+# exolab: lab 4
+"""Lab 4 (IPC): messages and pages between domains, and the checks of
+yield, ipc_send and ipc_recv against hostile arguments.
+
+Each test boots one program from user/bin/ as init and waits for "all
+domains exited": none passes by running out of time.  The programs use the
+libOS's blocking ipc_send and ipc_recv (user/lib/ipc.h)."""
+
+import pytest
+
+from lab4 import run_domains
+
+PRIMES_BELOW_100 = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97]
+
+
+@pytest.mark.points(5)
+def test_pingpong(machine):
+    run = run_domains(machine, "pingpong")
+    expected = ["1 sends 0 to 2"] + [
+        "%d got %d from %d" % ((2, n, 1) if n % 2 == 0 else (1, n, 2)) for n in range(11)]
+    assert run.lines("pingpong") == expected, "pingpong printed:\n" + run.output
+    assert sorted(run.endings) == [(1, "exited"), (2, "exited")], "both must exit normally:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_sendpage(machine):
+    run = run_domains(machine, "sendpage")
+    assert run.lines("sendpage") == [
+        "child got value 7, page sent, perm W, mapped writable: hello through a shared page",
+        "parent reads the child was here",
+        "child got value 8, page sent, perm -, mapped read-only: hello through a read-only page",
+        "write to 20000000 faulted (error 7)",
+        "parent still reads hello through a read-only page",
+    ], "a page sent with PERM_W must be shared and writable, one sent without it read-only:\n" + run.output
+    assert not run.killed(), "no domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_primes(machine):
+    run = run_domains(machine, "primes")
+    printed = run.lines("primes")
+    assert printed == [str(p) for p in PRIMES_BELOW_100] + ["done"], "the pipeline printed:\n" + run.output
+    assert len(run.endings) == 1 + len(PRIMES_BELOW_100) and not run.killed(), (
+        "init and one filter per prime must each exit normally:\n" + run.output)
+
+
+@pytest.mark.points(5)
+def test_yield_hostile(machine):
+    run = run_domains(machine, "yieldhostile")
+    assert run.lines("yieldhostile") == [
+        "yield to a stopped child: InvalidArgument",
+        "yield to id 63, no domain: NoSuchDomain",
+        "yield to id 64, past the table: NoSuchDomain",
+        "yield to id 2^40: NoSuchDomain",
+        "yield to a child blocked in ipc_recv: InvalidArgument",
+        "B yields to its sibling A: AccessDenied",
+        "B yields to its sibling's child A1: AccessDenied",
+        "B yields to its parent: ok",
+        "done",
+    ], "each yield must get its documented result:\n" + run.output
+    assert not run.killed(), "no domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_ipc_hostile(machine):
+    run = run_domains(machine, "ipchostile")
+    assert run.lines("ipchostile") == [
+        "send a kernel address: InvalidArgument",
+        "send the u-area: InvalidArgument",
+        "send the domain table window: InvalidArgument",
+        "send an unaligned address: InvalidArgument",
+        "send an unmapped page: BadAddress",
+        "send program text with PERM_W: AccessDenied",
+        "send a copy-on-write page with PERM_W: AccessDenied",
+        "send with PERM_X: InvalidArgument",
+        "send to a child that is not receiving: WouldBlock",
+        "send to itself: InvalidArgument",
+        "send to id 63, no domain: NoSuchDomain",
+        "send to id 2^40: NoSuchDomain",
+        "receive at the u-area: InvalidArgument",
+        "receive at a kernel address: InvalidArgument",
+        "receive at an unaligned address: InvalidArgument",
+        "child still waiting",
+        "send program text read-only: ok",
+        "child got 42 from 1, perm 8000000000000000",
+        "send to the child after it exited: NoSuchDomain",
+        "done",
+    ], "each call must get its documented error and a refused send must deliver nothing:\n" + run.output
+    assert not run.killed(), "no domain may be killed:\n" + run.output

@@ -1,0 +1,26 @@
+// exolab: lab 4
+// user/lib/ipc.cc: blocking send and receive (see ipc.h).
+#include "lib/ipc.h"
+
+#include "abi/domain.h"
+#include "abi/error.h"
+#include "lib/syscall.h"
+#include "lib/upcall.h"
+
+int64_t ipc_send(uint64_t dom, uint64_t value, uint64_t va, uint64_t perm) {
+    constexpr int64_t kWouldBlock = -static_cast<int64_t>(Error::WouldBlock);
+    for (;;) {
+        int64_t r = sys_ipc_send(dom, value, va, perm);
+        if (r != kWouldBlock) return r;
+        if (sys_yield(dom) < 0) (void)sys_yield(YIELD_ANY);
+    }
+}
+
+int64_t ipc_recv(uint64_t va, IpcMessage& msg) {
+    int64_t r = sys_ipc_recv(va);
+    if (r < 0) return r;
+    // Nothing else writes these until this domain waits again.
+    const UArea& u = *uarea();
+    msg = IpcMessage{u.ipc_value, u.ipc_sender, u.ipc_perm};
+    return 0;
+}
