@@ -29,17 +29,27 @@ bool candidate(uint64_t id, uint64_t self) {
 
 // The next candidate after the last one picked, in id order; 0 if none.
 uint64_t pick_round_robin(uint64_t self) {
+#if SOL >= 4
     for (uint64_t i = 1; i <= MAX_DOMAINS; i++) {
         uint64_t id = (last_picked + i) % MAX_DOMAINS;
         if (id != 0 && candidate(id, self)) return id;
     }
     return 0;
+#else
+    // LAB 4: Exercise 6 (part 1). Round-robin: the next domain after
+    // `last_picked`, in id order and wrapping around, that may run now
+    // (candidate()); 0 if none may.  Every runnable domain, init's own
+    // context included, must get its turn before any gets a second one.
+    (void)candidate;
+    return self;
+#endif
 }
 
 // The candidate with the smallest pass, which then advances by its stride.
 // A domain new to the table starts at the smallest pass in use, so that
 // it neither starves nor takes the CPU for a long catch-up run.
 uint64_t pick_stride(uint64_t self) {
+#if SOL >= 4
     uint64_t min_pass = UINT64_MAX;
     for (uint64_t id = 1; id < MAX_DOMAINS; id++) {
         if (seen[id] && domain_table()[id].state != DomainState::Free && pass[id] < min_pass) min_pass = pass[id];
@@ -59,6 +69,18 @@ uint64_t pick_stride(uint64_t self) {
     }
     if (best != 0) pass[best] += kStride1 / (tickets[best] != 0 ? tickets[best] : kDefaultTickets);
     return best;
+#else
+    // LAB 4: Exercise 6 (part 2). Stride scheduling: of the domains that
+    // may run now (candidate()), the one with the smallest pass, whose pass
+    // then advances by its stride, kStride1 / its tickets (kDefaultTickets
+    // when it has none).  Over time each runnable domain's share of the
+    // slices is its share of the tickets.  Threats: a domain that appears
+    // in the table (a new child, or a reused slot: seen[]) must start at
+    // the smallest pass in use, neither starving nor owed a long catch-up
+    // run; 0 if no domain may run.
+    (void)self, (void)seen, (void)pass;
+    return self;
+#endif
 }
 
 }  // namespace

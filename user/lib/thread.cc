@@ -91,6 +91,7 @@ void wake(uint64_t id) {
 // u.context); if another is ready, it runs instead and this one waits in
 // the ready queue.  Runs masked, in an upcall.
 void on_resume(UArea& u) {
+#if SOL >= 4
     uint64_t next = dequeue(ready);
     if (next == 0) return;
     threads[current].context = u.context;
@@ -98,6 +99,17 @@ void on_resume(UArea& u) {
     current = next - 1;
     threads[current].state = State::Running;
     u.context = threads[current].context;
+#else
+    // LAB 4: Exercise 10. Preemption between threads.  The domain was
+    // given the CPU again after the timer ended its slice, and u.context
+    // is the interrupted thread's context.  If another thread is ready,
+    // it must run now instead (when this upcall ends, it resumes
+    // u.context), and the interrupted one must be able to continue later
+    // exactly where it was, in its turn (the ready queue is FIFO: wake,
+    // dequeue).  Threat: everything here runs with upcalls masked, so it
+    // touches only UPCALL_DATA and the u-area.
+    (void)u;
+#endif
 }
 
 // Runs the next ready thread, the caller having set its own state (Ready
@@ -235,6 +247,7 @@ int64_t thread_join(uint64_t id) {
 }
 
 void mutex_lock(Mutex& m) {
+#if SOL >= 4
     touch(m.owner);
     mask();
     start_threads();
@@ -245,9 +258,21 @@ void mutex_lock(Mutex& m) {
         return;
     }
     block(&m.waiters);  // mutex_unlock hands us the lock
+#else
+    // LAB 4: Exercise 11 (part 1). Take the lock, waiting in m.waiters
+    // while another thread holds it (block; mutex_unlock hands the lock to
+    // the first waiter).  A thread that already holds it is a bug: panic.
+    // Threats: the timer can preempt between any two instructions, so
+    // test-and-take must happen with upcalls masked (mask/unmask), and
+    // nothing masked may fault: touch() the lock's page first (it may be
+    // copy-on-write).  start_threads() before the first switch.
+    (void)m;
+    panic("mutex_lock: LAB 4 Exercise 11 is not done");
+#endif
 }
 
 void mutex_unlock(Mutex& m) {
+#if SOL >= 4
     touch(m.owner);
     mask();
     if (m.owner != current + 1) panic("mutex_unlock: thread %lu does not hold the lock", current);
@@ -255,6 +280,14 @@ void mutex_unlock(Mutex& m) {
     m.owner = next;
     if (next != 0) wake(next - 1);
     unmask();
+#else
+    // LAB 4: Exercise 11 (part 2). Release the lock, handing it straight
+    // to the first waiter, if any (which becomes ready).  Unlocking a lock
+    // the caller does not hold is a bug: panic.  The same threats as
+    // mutex_lock.
+    (void)m;
+    panic("mutex_unlock: LAB 4 Exercise 11 is not done");
+#endif
 }
 
 void cond_wait(Cond& c, Mutex& m) {
