@@ -119,3 +119,35 @@ def test_faultmasked(machine):
         "the handler runs once and its own fault must not be delivered:\n" + run.output
     assert run.masked == [1], "the kernel prints the masked line exactly once:\n" + run.output
     assert_page_fault(kill_of(run, 1), 0x40000000, 0x6, run)
+
+
+def free_frames(line):
+    """The two numbers of a "... before N ... after M" line, as ints."""
+    match = re.search(r"before[^\d]*(\d+)[^\d]+after[^\d]*(\d+)$", line)
+    assert match, "no frame counts in: " + line
+    return int(match.group(1)), int(match.group(2))
+
+
+@pytest.mark.points(4)
+def test_forkcow(machine):
+    run = run_domains(machine, "forkcow")
+    lines = run.lines("forkcow")
+    assert lines[:3] == ['child first reads "before"', 'child then reads "child"', 'parent reads "parent"'], \
+        "after fork, parent and child must each see only their own writes to a page:\n" + run.output
+    before, after = free_frames(lines[3])
+    assert before == after, "fork, copy-on-write and exit must free every frame they took: %d free before, " \
+        "%d after the child exited (%d lost)\n%s" % (before, after, before - after, run.output)
+    assert not run.killed(), "no forkcow domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_forkstress(machine):
+    run = run_domains(machine, "forkstress", timeout=120)
+    lines = run.lines("forkstress")
+    assert len(lines) == 1 and lines[0].startswith("300 forks"), "forkstress must finish its rounds:\n" + run.output
+    before, after = free_frames(lines[0])
+    assert before == after, "300 forks and exits must lose no frame: %d free before, %d after (%d lost, " \
+        "%.1f a fork)" % (before, after, before - after, (before - after) / 300)
+    assert len(run.endings) == 302 and not run.killed(), \
+        "all 301 children and the parent must exit normally: %d endings, kills %s" % (
+            len(run.endings), run.killed()[:3])
