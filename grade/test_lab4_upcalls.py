@@ -151,3 +151,63 @@ def test_forkstress(machine):
     assert len(run.endings) == 302 and not run.killed(), \
         "all 301 children and the parent must exit normally: %d endings, kills %s" % (
             len(run.endings), run.killed()[:3])
+
+
+def assert_results(run, program, expected):
+    """`program` printed "<what>: <result>" for each (what, result) of
+    `expected`, in order, and exited normally."""
+    got = run.lines(program)[:len(expected)]
+    wanted = ["%s: %s" % pair for pair in expected]
+    wrong = ["  %s, expected %s" % (g, w.split(": ")[-1]) for g, w in zip(got, wanted) if g != w]
+    assert got == wanted, "%s's calls did not get their documented errors:\n%s\n%s" % (
+        program, "\n".join(wrong), run.output)
+    assert (1, "exited") in run.endings and not run.killed(), "%s must exit normally:\n%s" % (program, run.output)
+
+
+@pytest.mark.points(3)
+def test_hostile_set_context(machine):
+    run = run_domains(machine, "hostilecontext")
+    assert_results(run, "hostilecontext", [
+        ("self (0)", "AccessDenied"), ("own id", "AccessDenied"), ("no such domain", "NoSuchDomain"),
+        ("kernel rip", "InvalidArgument"), ("non-canonical rip", "InvalidArgument"),
+        ("rip at USER_TOP", "InvalidArgument"), ("null rip", "InvalidArgument"),
+        ("kernel rsp", "InvalidArgument"), ("non-canonical rsp", "InvalidArgument"),
+        ("ctx in the kernel", "BadAddress"), ("ctx unmapped", "BadAddress"), ("a good context", "ok")])
+
+
+@pytest.mark.points(3)
+def test_hostile_context_flags(machine):
+    run = run_domains(machine, "contextflags")
+    lines = run.lines("contextflags")
+    assert "cli ran: IOPL=3 reached the CPU" not in lines, \
+        "domain_set_context must clear IOPL: the child ran cli:\n" + run.output
+    assert "tf_probe ran without a debug exception" in lines, \
+        "domain_set_context must clear TF: the child must run without a #DB:\n" + run.output
+    kills = run.killed()
+    assert len(kills) == 1 and "general protection fault (vector 13)" in kills[0][1], \
+        "the IOPL child, and only it, must be killed by #GP at its cli:\n" + run.output
+    assert len([line for line in lines if line.endswith(": ok")]) == 2 and (1, "exited") in run.endings, \
+        "both contexts must be accepted (sanitised, not refused), and the parent exit:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_hostile_set_upcall(machine):
+    run = run_domains(machine, "hostileupcall")
+    assert_results(run, "hostileupcall", [
+        ("kernel entry", "InvalidArgument"), ("physmap entry", "InvalidArgument"),
+        ("non-canonical entry", "InvalidArgument"), ("null-page entry", "InvalidArgument"),
+        ("kernel stack", "InvalidArgument"), ("non-canonical stack", "InvalidArgument"),
+        ("no such domain", "NoSuchDomain")])
+    assert run.lines("hostileupcall")[-2:] == ["fault at 30000000 handled", "main resumed"], \
+        "refused calls must leave the libOS's upcall entry working:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_hostile_uarea(machine):
+    run = run_domains(machine, "hostileuarea")
+    assert_results(run, "hostileuarea", [
+        ("map at UAREA", "InvalidArgument"), ("map at the child's UAREA", "InvalidArgument"),
+        ("unmap UAREA", "InvalidArgument"), ("unmap the child's UAREA", "InvalidArgument"),
+        ("free the u-area's frame", "AccessDenied"), ("still mapped at UAREA", "yes")])
+    assert run.lines("hostileuarea")[-2:] == ["fault at 30000000 handled", "main resumed"], \
+        "the u-area must still carry upcalls:\n" + run.output
