@@ -7,6 +7,8 @@ gets its exceptions as Fault upcalls, and fork makes children whose
 writable pages are copy-on-write, repaired by the libOS's fault handler.
 """
 
+import re
+
 import pytest
 
 from lab4 import run_domains
@@ -31,3 +33,181 @@ def test_forktree(machine):
     expected = sorted(["", "0", "1", "00", "01", "10", "11", "000", "001", "010", "011", "100", "101", "110", "111"])
     assert names == expected, "forktree's domains named themselves:\n" + run.output
     assert len(run.endings) == 15 and not run.killed(), "every forktree domain must exit normally:\n" + run.output
+
+
+KILL_RE = re.compile(r"^killed: (?P<name>[^(]+) \(vector (?P<vector>\d+)\) at rip (?P<rip>[0-9a-f]{16})"
+                     r"(?:, error 0x(?P<error>[0-9a-f]+)(?: \([^)]*\))?)?(?:, address (?P<address>[0-9a-f]{16}))?$")
+
+
+def kill_of(run, domain):
+    """The one "killed:" line of `domain` as a match of KILL_RE (fails unless
+    the run has exactly one ending for it and that is a kill)."""
+    endings = [how for i, how in run.endings if i == domain]
+    assert len(endings) == 1, "domain %d should end exactly once, not %d times:\n%s" % (
+        domain, len(endings), run.output)
+    match = KILL_RE.match(endings[0])
+    assert match, "domain %d should have been killed, but: %s\n%s" % (domain, endings[0], run.output)
+    return match
+
+
+def assert_page_fault(kill, address, error, run):
+    """`kill` is a page fault at `address` with error code `error`."""
+    assert int(kill.group("vector")) == 14, "expected a page fault, got: " + kill.group(0)
+    assert int(kill.group("address"), 16) == address and int(kill.group("error"), 16) == error, \
+        "expected the page fault at %x with error 0x%x, got: %s\n%s" % (address, error, kill.group(0), run.output)
+
+
+@pytest.mark.points(2)
+def test_faultdie(machine):
+    run = run_domains(machine, "faultdie")
+    assert run.lines("faultdie") == ["fault at deadbeef, vector 14, error 6"], \
+        "the handler must see the write fault's vector, error code and address:\n" + run.output
+    assert run.endings == [(1, "exited")] and not run.masked, \
+        "a handler that exits ends its domain normally:\n" + run.output
+
+
+@pytest.mark.points(4)
+def test_faultregs(machine):
+    run = run_domains(machine, "faultregs")
+    assert run.lines("faultregs") == ["2 faults, 0 differences"], \
+        "every register, rsp and the arithmetic flags must survive a fault upcall:\n" + run.output
+    assert run.endings == [(1, "exited")], "faultregs must exit normally:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_faultnostack(machine):
+    run = run_domains(machine, "faultnostack")
+    assert run.lines("faultnostack") == ["set_upcall with an unmapped stack: ok"], \
+        "domain_set_upcall accepts any user stack; the fault must not resume main:\n" + run.output
+    assert run.masked == [1], "the push on the unmapped upcall stack is a fault while masked:\n" + run.output
+    assert_page_fault(kill_of(run, 1), 0x50000000 - 8, 0x6, run)
+
+
+@pytest.mark.points(3)
+def test_faultbadhandler(machine):
+    run = run_domains(machine, "faultbadhandler")
+    children = [line.split()[1].rstrip(":") for line in run.lines("faultbadhandler") if line.startswith("child ")]
+    entries = [line.split("entry at ")[1].split()[0] for line in run.lines("faultbadhandler")
+               if "entry at" in line]
+    assert len(children) == 2 and run.lines("faultbadhandler")[-1] == "parent done", \
+        "faultbadhandler's two children must run and its parent finish:\n" + run.output
+    assert run.masked == [int(c) for c in children], \
+        "entering an unusable upcall entry is a fault while masked, once per child:\n" + run.output
+    kills = run.killed()
+    assert len(kills) == 2 and (1, "exited") in run.endings, "only the children die:\n" + run.output
+    for (_, how), entry, error in zip(kills, entries, (0x14, 0x15)):
+        kill = KILL_RE.match(how)
+        assert kill and int(kill.group("rip"), 16) == int(entry, 16), \
+            "the child must die fetching its entry %s, got: %s\n%s" % (entry, how, run.output)
+        assert_page_fault(kill, int(entry, 16), error, run)
+
+
+@pytest.mark.points(2)
+def test_faultevilhandler(machine):
+    run = run_domains(machine, "faultevilhandler")
+    assert run.lines("faultevilhandler") == [
+        "remove the entry: ok", "entry in the kernel: InvalidArgument", "has an upcall entry: no"], \
+        "domain_set_upcall must refuse an entry in the kernel half and change nothing:\n" + run.output
+    assert not run.masked, "with no upcall entry there is no upcall to mask:\n" + run.output
+    assert_page_fault(kill_of(run, 1), 0x30000000, 0x6, run)
+
+
+@pytest.mark.points(3)
+def test_faultmasked(machine):
+    run = run_domains(machine, "faultmasked")
+    assert run.lines("faultmasked") == ["handler entered for 30000000"], \
+        "the handler runs once and its own fault must not be delivered:\n" + run.output
+    assert run.masked == [1], "the kernel prints the masked line exactly once:\n" + run.output
+    assert_page_fault(kill_of(run, 1), 0x40000000, 0x6, run)
+
+
+def free_frames(line):
+    """The two numbers of a "... before N ... after M" line, as ints."""
+    match = re.search(r"before[^\d]*(\d+)[^\d]+after[^\d]*(\d+)$", line)
+    assert match, "no frame counts in: " + line
+    return int(match.group(1)), int(match.group(2))
+
+
+@pytest.mark.points(4)
+def test_forkcow(machine):
+    run = run_domains(machine, "forkcow")
+    lines = run.lines("forkcow")
+    assert lines[:3] == ['child first reads "before"', 'child then reads "child"', 'parent reads "parent"'], \
+        "after fork, parent and child must each see only their own writes to a page:\n" + run.output
+    before, after = free_frames(lines[3])
+    assert before == after, "fork, copy-on-write and exit must free every frame they took: %d free before, " \
+        "%d after the child exited (%d lost)\n%s" % (before, after, before - after, run.output)
+    assert not run.killed(), "no forkcow domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_forkstress(machine):
+    run = run_domains(machine, "forkstress", timeout=120)
+    lines = run.lines("forkstress")
+    assert len(lines) == 1 and lines[0].startswith("300 forks"), "forkstress must finish its rounds:\n" + run.output
+    before, after = free_frames(lines[0])
+    assert before == after, "300 forks and exits must lose no frame: %d free before, %d after (%d lost, " \
+        "%.1f a fork)" % (before, after, before - after, (before - after) / 300)
+    assert len(run.endings) == 302 and not run.killed(), \
+        "all 301 children and the parent must exit normally: %d endings, kills %s" % (
+            len(run.endings), run.killed()[:3])
+
+
+def assert_results(run, program, expected):
+    """`program` printed "<what>: <result>" for each (what, result) of
+    `expected`, in order, and exited normally."""
+    got = run.lines(program)[:len(expected)]
+    wanted = ["%s: %s" % pair for pair in expected]
+    wrong = ["  %s, expected %s" % (g, w.split(": ")[-1]) for g, w in zip(got, wanted) if g != w]
+    assert got == wanted, "%s's calls did not get their documented errors:\n%s\n%s" % (
+        program, "\n".join(wrong), run.output)
+    assert (1, "exited") in run.endings and not run.killed(), "%s must exit normally:\n%s" % (program, run.output)
+
+
+@pytest.mark.points(3)
+def test_hostile_set_context(machine):
+    run = run_domains(machine, "hostilecontext")
+    assert_results(run, "hostilecontext", [
+        ("self (0)", "AccessDenied"), ("own id", "AccessDenied"), ("no such domain", "NoSuchDomain"),
+        ("kernel rip", "InvalidArgument"), ("non-canonical rip", "InvalidArgument"),
+        ("rip at USER_TOP", "InvalidArgument"), ("null rip", "InvalidArgument"),
+        ("kernel rsp", "InvalidArgument"), ("non-canonical rsp", "InvalidArgument"),
+        ("ctx in the kernel", "BadAddress"), ("ctx unmapped", "BadAddress"), ("a good context", "ok")])
+
+
+@pytest.mark.points(3)
+def test_hostile_context_flags(machine):
+    run = run_domains(machine, "contextflags")
+    lines = run.lines("contextflags")
+    assert "cli ran: IOPL=3 reached the CPU" not in lines, \
+        "domain_set_context must clear IOPL: the child ran cli:\n" + run.output
+    assert "tf_probe ran without a debug exception" in lines, \
+        "domain_set_context must clear TF: the child must run without a #DB:\n" + run.output
+    kills = run.killed()
+    assert len(kills) == 1 and "general protection fault (vector 13)" in kills[0][1], \
+        "the IOPL child, and only it, must be killed by #GP at its cli:\n" + run.output
+    assert len([line for line in lines if line.endswith(": ok")]) == 2 and (1, "exited") in run.endings, \
+        "both contexts must be accepted (sanitised, not refused), and the parent exit:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_hostile_set_upcall(machine):
+    run = run_domains(machine, "hostileupcall")
+    assert_results(run, "hostileupcall", [
+        ("kernel entry", "InvalidArgument"), ("physmap entry", "InvalidArgument"),
+        ("non-canonical entry", "InvalidArgument"), ("null-page entry", "InvalidArgument"),
+        ("kernel stack", "InvalidArgument"), ("non-canonical stack", "InvalidArgument"),
+        ("no such domain", "NoSuchDomain")])
+    assert run.lines("hostileupcall")[-2:] == ["fault at 30000000 handled", "main resumed"], \
+        "refused calls must leave the libOS's upcall entry working:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_hostile_uarea(machine):
+    run = run_domains(machine, "hostileuarea")
+    assert_results(run, "hostileuarea", [
+        ("map at UAREA", "InvalidArgument"), ("map at the child's UAREA", "InvalidArgument"),
+        ("unmap UAREA", "InvalidArgument"), ("unmap the child's UAREA", "InvalidArgument"),
+        ("free the u-area's frame", "AccessDenied"), ("still mapped at UAREA", "yes")])
+    assert run.lines("hostileuarea")[-2:] == ["fault at 30000000 handled", "main resumed"], \
+        "the u-area must still carry upcalls:\n" + run.output

@@ -27,7 +27,9 @@ uint64_t perm_of(uint64_t pte) {
 }
 
 // Copies the page at `va` into a fresh frame mapped at `va` in `dom` (0:
-// self) with rights `perm`.
+// self) with rights `perm`.  A copy for a child is given up (frame_free)
+// once mapped there: it is then freed with the child's mapping, when the
+// child exits, instead of staying the parent's until the parent exits.
 int64_t copy_page(uint64_t dom, uint64_t va, uint64_t perm) {
     int64_t pfn = sys_frame_alloc(0);
     if (pfn < 0) return pfn;
@@ -36,11 +38,17 @@ int64_t copy_page(uint64_t dom, uint64_t va, uint64_t perm) {
     memcpy(reinterpret_cast<void*>(kScratch), reinterpret_cast<const void*>(va), PAGE_SIZE);
     r = sys_unmap(0, kScratch);
     if (r < 0) return r;
-    return sys_map(dom, va, static_cast<uint64_t>(pfn), perm);
+    r = sys_map(dom, va, static_cast<uint64_t>(pfn), perm);
+    if (r < 0 || dom == 0) return r;
+    return sys_frame_free(static_cast<uint64_t>(pfn));
 }
 
 // The page-fault handler: a write to a copy-on-write page gets a private
-// copy; anything else is a real fault and kills the domain.
+// copy; anything else is a real fault and kills the domain.  The shared
+// frame, if this domain owns it, is given up: it is freed when the last
+// domain that still maps it unmaps it or exits (without this, every page
+// a parent writes after a fork would stay its frame, unmapped, until it
+// exits).
 void copy_on_write(UArea& u) {
     uint64_t va = u.fault_address & ~(PAGE_SIZE - 1);
     uint64_t pte = lookup_pte(va);
@@ -54,6 +62,8 @@ void copy_on_write(UArea& u) {
         printf("domain %ld: copy-on-write of %lx failed: %s\n", sys_self(), va, result_name(r));
         exit();
     }
+    uint64_t shared = pte_frame(pte);
+    if (frame_table()[shared].owner == static_cast<uint64_t>(sys_self())) (void)sys_frame_free(shared);
 }
 
 // True if `va` is one of the pages fork leaves out: the upcall stack (the

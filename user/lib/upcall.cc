@@ -12,13 +12,16 @@ constexpr uint64_t kVectors = 32;
 constinit FaultHandler fault_handlers[kVectors] = {};
 constinit ResumeHandler resume_handler = nullptr;
 
-// Maps the upcall stack's pages, fresh frames owned by the caller, into
-// domain `dom` (0 = self).
+// Maps the upcall stack's pages, fresh frames, into domain `dom` (0 =
+// self).  The caller keeps its own; a child's it gives up (frame_free) once
+// mapped, so they are freed with the child's mappings when the child exits
+// rather than staying the caller's until it exits.
 int64_t map_upcall_stack(uint64_t dom) {
     for (uint64_t i = 1; i <= kUpcallStackPages; i++) {
         int64_t pfn = sys_frame_alloc(0);
         if (pfn < 0) return pfn;
         int64_t r = sys_map(dom, kUpcallStackTop - i * PAGE_SIZE, static_cast<uint64_t>(pfn), PERM_W);
+        if (r >= 0 && dom != 0) r = sys_frame_free(static_cast<uint64_t>(pfn));
         if (r < 0) return r;
     }
     return 0;

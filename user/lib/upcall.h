@@ -58,7 +58,8 @@ void set_resume_handler(ResumeHandler handler);
 // libos_main calls it before main.  Errors (negated): NoMemory.
 int64_t upcalls_init();
 
-// Maps a fresh upcall stack into child `dom` (frames the caller owns) and
+// Maps a fresh upcall stack into child `dom` (frames the caller allocates
+// and then gives up, so they are freed when the child exits) and
 // installs the same entry there: a forked child must not share or
 // copy-on-write its parent's upcall stack (it would fault while masked).
 int64_t upcalls_init_child(uint64_t dom);

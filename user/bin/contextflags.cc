@@ -1,0 +1,99 @@
+// exolab: lab 4
+// user/bin/contextflags.cc: domain_set_context clears IOPL and TF
+// (DESIGN §3.2).
+//
+// Two forked children stop themselves; the parent removes each one's
+// upcall entry (so the kernel resumes its context directly, by IRETQ,
+// rather than through upcall_return, whose popfq could not raise IOPL
+// anyway), sets its context to a probe with a hostile rflags and lets it
+// run:
+//   IOPL=3   cli_probe runs cli first: with IOPL cleared that is a #GP and
+//            the child is killed; had IOPL=3 reached the CPU, cli would run
+//            and the child would print "cli ran"
+//   TF       tf_probe prints and exits: with TF cleared it runs without a
+//            debug exception; had TF reached the CPU, a #DB would kill it
+//            after its first instruction
+// The probes use no stack and write no memory (the child's pages are
+// copy-on-write and it has no upcall entry to repair them).
+#include "abi/domain.h"
+#include "lib/fork.h"
+#include "lib/libos.h"
+
+extern "C" void cli_probe();
+extern "C" void tf_probe();
+
+// Each probe: cputs its message (syscall 0), then domain_destroy(0)
+// (syscall 8); cli_probe runs cli first.
+asm(R"(
+    .section .rodata
+cli_message:
+    .ascii "contextflags: cli ran: IOPL=3 reached the CPU\n"
+    .set cli_length, . - cli_message
+tf_message:
+    .ascii "contextflags: tf_probe ran without a debug exception\n"
+    .set tf_length, . - tf_message
+    .text
+    .globl cli_probe
+    .type cli_probe, @function
+cli_probe:
+    cli
+    lea cli_message(%rip), %rdi
+    mov $cli_length, %esi
+    jmp print_and_exit
+    .size cli_probe, . - cli_probe
+    .globl tf_probe
+    .type tf_probe, @function
+tf_probe:
+    nop
+    lea tf_message(%rip), %rdi
+    mov $tf_length, %esi
+    jmp print_and_exit
+    .size tf_probe, . - tf_probe
+print_and_exit:
+    xor %eax, %eax
+    syscall
+    mov $8, %eax
+    xor %edi, %edi
+    syscall
+    ud2
+)");
+
+namespace {
+
+constexpr uint64_t kIopl3 = 0x3000;
+constexpr uint64_t kTrapFlag = 0x100;
+constexpr uint64_t kReservedFlag = 0x2;
+
+const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
+
+// Forks a child that stops itself, then starts it at `probe` with rflags
+// `flags` and no upcall entry, and waits for it to end.
+void run_probe(const char* what, void (*probe)(), uint64_t flags) {
+    int64_t child = fork();
+    if (child < 0) panic("fork: %s", result_name(child));
+    if (child == 0) {
+        (void)sys_domain_set_runnable(0, 0);
+        printf("contextflags: the child resumed where it stopped\n");
+        exit();
+    }
+    uint64_t dom = static_cast<uint64_t>(child);
+    while (domain_table()[dom].state != DomainState::Stopped) (void)sys_yield(YIELD_ANY);
+    UserContext c = {};
+    c.rip = reinterpret_cast<uint64_t>(probe);
+    c.rsp = USTACK_TOP - 64;
+    c.rflags = flags | kReservedFlag;
+    int64_t r = sys_domain_set_upcall(dom, 0, 0);
+    if (r >= 0) r = sys_domain_set_context(dom, &c);
+    printf("contextflags: child %lu with %s: %s\n", dom, what, result_name(r));
+    if (r >= 0) r = sys_domain_set_runnable(dom, 1);
+    if (r < 0) panic("cannot start child %lu: %s", dom, result_name(r));
+    (void)wait(dom);
+}
+
+}  // namespace
+
+int main() {
+    run_probe("IOPL=3", cli_probe, kIopl3);
+    run_probe("TF", tf_probe, kTrapFlag);
+    return 0;
+}
