@@ -177,10 +177,13 @@ void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
         d.overran = false;
     }
     if (d.upcall_entry != 0 && reason != UpcallReason::None) (void)deliver_upcall(d, reason, about);
-    // Every context comes from the CPU, from domain_set_context or from
-    // domain_set_upcall, which refuse addresses at or above USER_TOP: an
-    // IRETQ to a non-canonical rip would fault in ring 0.
-    kassert(user_address(d.context.rip) && user_address(d.context.rsp));
+    // An IRETQ to a non-canonical rip faults in ring 0.  Every context
+    // comes from the CPU (a user rip: a jump out of user space faults at
+    // the jump or at the target's user-mode fetch), from domain_set_context
+    // or from domain_set_upcall, which refuse a rip at or above USER_TOP.
+    // rsp needs no check: the domain may set any rsp, and IRETQ loads it
+    // as it is; a bad one faults in user mode at the first push.
+    kassert(user_address(d.context.rip));
     run(d);
 }
 

@@ -50,6 +50,7 @@ int64_t copy_page(uint64_t dom, uint64_t va, uint64_t perm) {
 // a parent writes after a fork would stay its frame, unmapped, until it
 // exits).
 void copy_on_write(UArea& u) {
+#if SOL >= 4
     uint64_t va = u.fault_address & ~(PAGE_SIZE - 1);
     uint64_t pte = lookup_pte(va);
     bool cow_write = (u.fault_error & 2) && (pte & kPtePresent) && (pte & kPteCow);
@@ -64,6 +65,18 @@ void copy_on_write(UArea& u) {
     }
     uint64_t shared = pte_frame(pte);
     if (frame_table()[shared].owner == static_cast<uint64_t>(sys_self())) (void)sys_frame_free(shared);
+#else
+    // LAB 4: Exercise 7 (part 3). The page-fault handler fork installs: a
+    // write (u.fault_error) to a present copy-on-write page (its entry,
+    // lookup_pte) gets a private writable copy at the same address
+    // (copy_page), without PERM_COW; the shared frame, if this domain owns
+    // it, is given up (frame_free: it becomes free when its last mapping
+    // goes).  Any other fault is a bug in the program: report it in one
+    // line and exit.
+    (void)copy_page, (void)perm_of;
+    printf("domain %ld: page fault at %lx: copy-on-write is LAB 4 Exercise 7\n", sys_self(), u.fault_address);
+    exit();
+#endif
 }
 
 // True if `va` is one of the pages fork leaves out: the upcall stack (the
@@ -80,6 +93,7 @@ bool upcall_data(uint64_t va) {
 // Gives child `dom` the page at `va` (entry `pte`): shared, or copy-on-write
 // in both.
 int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
+#if SOL >= 4
     uint64_t pfn = pte_frame(pte);
     uint64_t perm = perm_of(pte);
     if ((perm & PERM_SHARE) || !(perm & (PERM_W | PERM_COW))) return sys_map(dom, va, pfn, perm);
@@ -87,6 +101,16 @@ int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
     int64_t r = sys_map(dom, va, pfn, perm);
     if (r < 0) return r;
     return sys_map(0, va, pfn, perm);
+#else
+    // LAB 4: Exercise 7 (part 1). Give child `dom` the page at `va`, whose
+    // page-table entry here is `pte`, so that neither domain can see the
+    // other's writes to it from now on (copy-on-write: PERM_COW, read-only,
+    // in both), except a PERM_SHARE page, which stays shared with its
+    // rights, and a read-only page, which can simply be shared.  The order
+    // of the two map calls matters: think about a write between them.
+    (void)dom, (void)va, (void)pte;
+    return -static_cast<int64_t>(Error::NotImplemented);
+#endif
 }
 
 // Gives child `dom` every user page mapped here but those not inherited:
@@ -94,6 +118,7 @@ int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
 // [stack_low, stack_high], the others through duplicate.  Skips
 // whole tables that are not present, reading each level through UVPT.
 int64_t duplicate_all(uint64_t dom, uint64_t stack_low, uint64_t stack_high) {
+#if SOL >= 4
     constexpr uint64_t kL4 = 1ull << 39, kL3 = 1ull << 30, kL2 = 1ull << 21;
     for (uint64_t va = USER_BASE & ~(kL4 - 1); va < USER_TOP;) {
         if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 4)) & kPtePresent)) { va += kL4; continue; }
@@ -108,6 +133,19 @@ int64_t duplicate_all(uint64_t dom, uint64_t stack_low, uint64_t stack_high) {
         va += PAGE_SIZE;
     }
     return 0;
+#else
+    // LAB 4: Exercise 7 (part 2). For every user page mapped here, found by
+    // reading this domain's own page tables through UVPT (windows.h:
+    // entry_address, lookup_pte), give child `dom` its page: a private copy
+    // made now (copy_page) of the .upcall_data pages (upcall_data()) and of
+    // the stack pages [stack_low, stack_high], which the child writes with
+    // upcalls masked, duplicate() for the others; nothing for the u-area and
+    // the pages not_inherited().  Reading a level-1 entry through UVPT
+    // faults if a higher level is not present, and user space spans 2^47
+    // bytes: skip absent tables whole.  Returns 0 or the first -Error.
+    (void)dom, (void)stack_low, (void)stack_high, (void)not_inherited, (void)upcall_data, (void)duplicate;
+    return -static_cast<int64_t>(Error::NotImplemented);
+#endif
 }
 
 uint64_t stack_pointer() {
@@ -116,9 +154,19 @@ uint64_t stack_pointer() {
     return rsp;
 }
 
-// How far below its rsp the child's first upcall_return writes (red zone
-// and two slots, upcall.asm), with room to spare.
-constexpr uint64_t kReturnSlots = 256;
+// The pages of the stack that holds `rsp`: the mapped pages contiguous
+// with rsp's page, at most kStackReach each way, never the u-area.
+constexpr uint64_t kStackReach = 16;
+void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
+    *low = *high = rsp & ~(PAGE_SIZE - 1);
+    for (uint64_t i = 0; i < kStackReach && *low > USER_BASE && (lookup_pte(*low - PAGE_SIZE) & kPtePresent); i++) {
+        *low -= PAGE_SIZE;
+    }
+    for (uint64_t i = 0; i < kStackReach && *high + PAGE_SIZE < UAREA && (lookup_pte(*high + PAGE_SIZE) & kPtePresent);
+         i++) {
+        *high += PAGE_SIZE;
+    }
+}
 
 }  // namespace
 
@@ -127,11 +175,11 @@ int64_t fork() {
     int64_t child = sys_domain_create();
     if (child <= 0) return child;  // 0: in the child
     uint64_t dom = static_cast<uint64_t>(child);
-    // The child resumes on this stack, and its first upcall_return writes
-    // just below the stack pointer with upcalls masked, when a copy-on-
-    // write fault would kill it: those pages are copied now.
-    uint64_t rsp = stack_pointer();
-    uint64_t low = (rsp - kReturnSlots) & ~(PAGE_SIZE - 1), high = rsp & ~(PAGE_SIZE - 1);
+    // The child runs on this stack, and every upcall_return writes just
+    // below the rsp it resumes, with upcalls masked, when a copy-on-write
+    // fault would kill it: the whole stack is copied now.
+    uint64_t low, high;
+    stack_bounds(stack_pointer(), &low, &high);
     int64_t r = duplicate_all(dom, low, high);
     if (r >= 0) r = upcalls_init_child(dom);
     if (r >= 0) r = sys_domain_set_runnable(dom, 1);
