@@ -39,7 +39,7 @@ NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -ikernel/ -DLAB=$(LAB) -DSOL=$(
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
 
 # A file that first appears in lab N says so on its first line
-# (`// exolab: lab N`, see labs/fences.py); builds for an earlier LAB leave it out.
+# (`// exolab: lab N`, DESIGN §5); builds for an earlier LAB leave it out.
 in_lab = $(shell awk -v lab=$(LAB) 'FNR > 1 { nextfile } match($$0, /exolab: lab [0-9]+/) { \
 	if (substr($$0, RSTART + 12, RLENGTH - 12) + 0 > lab) skip[FILENAME] = 1 } \
 	END { for (i = 1; i < ARGC; i++) if (!(ARGV[i] in skip)) print ARGV[i] }' $(1))
@@ -296,7 +296,6 @@ handin:
 # staging runs the staging checks (labs/test_*.py), which make test
 # includes: two at a time, each grading with -n auto (the fastest on 2
 # cores; QEMUs stay at twice the cores on bigger machines).
-# See handouts/instructors.md.
 # make autograder writes build/autograder-labN.zip (and its folder), the
 # Gradescope autograder of LAB (labs/bundle.py, DESIGN §6); make grade-all
 # SUBMISSIONS=dir grades every submission in dir with it

@@ -8,9 +8,12 @@
 
 namespace cmdline {
 
-// Copies the value of the first "key=value" word of `line` into buf (at
-// most size - 1 characters, always terminated).  Returns false, leaving buf
-// empty, if there is no such word.  Words are separated by spaces.
+// Finds the first word of `line` that is `key`, '=', and a value (possibly
+// empty), and copies the value into buf: at most size - 1 characters,
+// always terminated when size > 0.  Words are separated by one or more
+// spaces, and the line may begin or end with spaces.  Returns false, with
+// buf empty, if there is no such word.  A word only matches as a whole:
+// "xrun=1" and "runner=1" are no "run" words, nor is "run" without '='.
 bool get(const char* line, const char* key, char* buf, size_t size);
 
 #if LAB >= 4

@@ -71,7 +71,11 @@ struct MemorySummary {
     uint64_t top_usable = 0;     // one past the highest Available byte
 };
 
-// Sums up the Available regions of `info`'s memory map.
+// Sums up the Available regions of `info`'s memory map (no other type
+// counts: ACPI-reclaimable memory still holds the ACPI tables).  An
+// Available region of length 0 is no region.  The map need not be sorted:
+// top_usable is the highest end of any Available region, wherever it is
+// listed, and 0 when there is none.  Lab 2 sizes its frame table from it.
 MemorySummary summarize_memory(const BootInfo& info);
 
 // Prints every region and the summary line:

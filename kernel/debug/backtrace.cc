@@ -55,6 +55,10 @@ void print_frame(int number, uint64_t rbp, uint64_t rip, uint64_t arg1, uint64_t
 
 }  // namespace
 
+// Contract in backtrace.h.  The stack is memory like any other: a chain
+// that is corrupted, or a walk started from wrong values, must end the walk
+// rather than fault (in lab 1 a fault resets the machine; from lab 2 on it
+// recurses into the trap report) or loop forever.
 void backtrace_from(uint64_t rbp, uint64_t rip) {
     kprintf("Stack backtrace:\n");
 #if SOL >= 1
@@ -65,10 +69,10 @@ void backtrace_from(uint64_t rbp, uint64_t rip) {
         rbp = frame[0];
     }
 #else
-    // LAB 1: Exercise 2. Walk the frame-pointer chain, starting from the
-    // frame at `rbp`, which is executing at `rip`, printing each frame with
-    // print_frame(), until plausible_frame() fails or kMaxFrames frames are
-    // printed.
+    // LAB 1: Exercise 3. Print the frames from the one whose base is `rbp`
+    // and which executes at `rip` outwards, #0 first, one print_frame() line
+    // each, as backtrace.h specifies.  Read no word of a frame that
+    // plausible_frame() rejects, and print at most kMaxFrames frames.
     (void)rbp, (void)rip, (void)print_frame, (void)plausible_frame, (void)kMaxFrames;
 #endif
 }

@@ -23,8 +23,25 @@ struct Location {
     uint64_t offset;    // address - start of the function
 };
 
-// Finds the function whose [start, start + size) contains `address`.
-// Returns false if none does.
+// An ELF symbol table and the string table its names point into.
+struct Table {
+    const elf::Symbol* symbols;
+    size_t count;
+    const char* strings;
+    size_t strings_size;
+};
+
+// Finds the function symbol (type elf::kSymbolFunction) of `table` whose
+// [value, value + size) holds `address`, and stores its name ("" when the
+// name offset lies outside the string table) and address - value in *out.
+// If several functions hold it (aliases), the first in the table wins.
+// Returns false, leaving *out alone, if no function holds it.  Symbols of
+// other types (sections, files, data objects) never match, nor does a
+// function of size 0.  The table is not sorted, and a function may end at
+// the very top of the address space, where value + size wraps to 0.
+bool lookup_in(const Table& table, uint64_t address, Location* out);
+
+// lookup_in() on the kernel's own symbol table (none before init()).
 bool lookup(uint64_t address, Location* out);
 
 // Writes the readable form of a C++ symbol name into buf (always terminated):

@@ -3,7 +3,7 @@
 // Conversions: %d %i %u %x %X %o %p %s %c %%.
 // Flags: '-' (left-justify), '0' (pad numbers with zeros).
 // Width: digits or '*'.  Precision: '.digits' or '.*', for %s only.
-// Length modifiers: l, ll, z (for the integer conversions).
+// Length modifiers: hh, h, l, ll, z (for the integer conversions).
 #pragma once
 
 #include <cstdarg>

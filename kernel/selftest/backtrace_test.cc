@@ -28,4 +28,18 @@ extern "C" __attribute__((noinline)) void test_backtrace(Probe p) {
 
 void backtrace_from_depth(long depth) { test_backtrace(Probe{depth, 0xb7ace, 0}); }
 
+void corrupt_chains() {
+    auto rip = reinterpret_cast<uint64_t>(&corrupt_chains) + 1;  // outer frames look up rip - 1
+    uint64_t loop[4] = {0, rip, 0x1, 0x2};
+    loop[0] = reinterpret_cast<uint64_t>(loop);  // a frame that is its own caller
+    kprintf("badframes loop:\n");
+    backtrace_from(reinterpret_cast<uint64_t>(loop), rip);
+    uint64_t misaligned[4] = {reinterpret_cast<uint64_t>(loop) + 4, rip, 0x3, 0x4};
+    kprintf("badframes misaligned:\n");
+    backtrace_from(reinterpret_cast<uint64_t>(misaligned), rip);
+    kprintf("badframes low:\n");  // mapped in lab 1 (identity), but not kernel memory
+    backtrace_from(0x100000, rip);
+    kprintf("badframes end\n");
+}
+
 }  // namespace selftest

@@ -29,6 +29,11 @@ const Test kTests[] = {
     {"printf", printf_cases},
     {"backtrace", backtrace_test},
     {"panic", panic_test},
+    {"badframes", corrupt_chains},
+    {"symbols", symbol_cases},
+    {"demangle", demangle_cases},
+    {"memsummary", memory_summary_cases},
+    {"cmdline", cmdline_cases},
 #if LAB >= 2
     {"frames", frames_check},
     {"pagetable", page_table_check},
