@@ -31,7 +31,7 @@ Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64
     if (domain::info(*target).state != DomainState::Blocked) return Error::WouldBlock;
     bool page = va != 0 && target->recv_va != 0;
     if (va != 0) {
-        TRY(check_user_page(va));
+        TRY(syscall::check_user_page(va));  // not UAREA, not a window
         if (perm & ~kSendablePerms) return Error::InvalidArgument;
         Result<paging::Mapping> m = paging::lookup(self.root, VirtAddr(va));
         if (!m.ok()) return Error::BadAddress;
