@@ -24,39 +24,37 @@ extern "C" void tf_probe();
 
 // Each probe: cputs its message (syscall 0), then domain_destroy(0)
 // (syscall 8); cli_probe runs cli first.
-asm(R"(
-    .section .rodata
-cli_message:
-    .ascii "contextflags: cli ran: IOPL=3 reached the CPU\n"
-    .set cli_length, . - cli_message
-tf_message:
-    .ascii "contextflags: tf_probe ran without a debug exception\n"
-    .set tf_length, . - tf_message
-    .text
-    .globl cli_probe
-    .type cli_probe, @function
-cli_probe:
-    cli
-    lea cli_message(%rip), %rdi
-    mov $cli_length, %esi
-    jmp print_and_exit
-    .size cli_probe, . - cli_probe
-    .globl tf_probe
-    .type tf_probe, @function
-tf_probe:
-    nop
-    lea tf_message(%rip), %rdi
-    mov $tf_length, %esi
-    jmp print_and_exit
-    .size tf_probe, . - tf_probe
-print_and_exit:
-    xor %eax, %eax
-    syscall
-    mov $8, %eax
-    xor %edi, %edi
-    syscall
-    ud2
-)");
+asm("    .section .rodata\n"
+    "cli_message:\n"
+    "    .ascii \"contextflags: cli ran: IOPL=3 reached the CPU\\n\"\n"
+    "    .set cli_length, . - cli_message\n"
+    "tf_message:\n"
+    "    .ascii \"contextflags: tf_probe ran without a debug exception\\n\"\n"
+    "    .set tf_length, . - tf_message\n"
+    "    .text\n"
+    "    .globl cli_probe\n"
+    "    .type cli_probe, @function\n"
+    "cli_probe:\n"
+    "    cli\n"
+    "    lea cli_message(%rip), %rdi\n"
+    "    mov $cli_length, %esi\n"
+    "    jmp print_and_exit\n"
+    "    .size cli_probe, . - cli_probe\n"
+    "    .globl tf_probe\n"
+    "    .type tf_probe, @function\n"
+    "tf_probe:\n"
+    "    nop\n"
+    "    lea tf_message(%rip), %rdi\n"
+    "    mov $tf_length, %esi\n"
+    "    jmp print_and_exit\n"
+    "    .size tf_probe, . - tf_probe\n"
+    "print_and_exit:\n"
+    "    xor %eax, %eax\n"
+    "    syscall\n"
+    "    mov $8, %eax\n"
+    "    xor %edi, %edi\n"
+    "    syscall\n"
+    "    ud2\n");
 
 namespace {
 

@@ -74,65 +74,63 @@ int compare(const char* where, const UserContext& got, uint64_t rsp, uint64_t fl
 
 // probe(flags): callee-saved registers pushed, rsp recorded, then every
 // register loaded; the store to kTarget faults once; then all stored.
-asm(R"(
-    .text
-    .globl probe
-    .type probe, @function
-probe:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, probe_rsp(%rip)
-    push %rdi
-    popfq
-    movabs $0x0A0A0A0A0A0A0A01, %rax
-    movabs $0x0B0B0B0B0B0B0B02, %rbx
-    movabs $0x0C0C0C0C0C0C0C03, %rcx
-    movabs $0x0D0D0D0D0D0D0D04, %rdx
-    movabs $0x5151515151515105, %rsi
-    movabs $0xD1D1D1D1D1D1D106, %rdi
-    movabs $0xB9B9B9B9B9B9B907, %rbp
-    movabs $0x8888888888888808, %r8
-    movabs $0x9999999999999909, %r9
-    movabs $0x101010101010100A, %r10
-    movabs $0x111111111111110B, %r11
-    movabs $0x121212121212120C, %r12
-    movabs $0x131313131313130D, %r13
-    movabs $0x141414141414140E, %r14
-    movabs $0x151515151515150F, %r15
-    movb $0x5a, 0x30000000
-    mov %rax, probe_after+0(%rip)
-    mov %rbx, probe_after+8(%rip)
-    mov %rcx, probe_after+16(%rip)
-    mov %rdx, probe_after+24(%rip)
-    mov %rsi, probe_after+32(%rip)
-    mov %rdi, probe_after+40(%rip)
-    mov %rbp, probe_after+48(%rip)
-    mov %rsp, probe_after+56(%rip)
-    mov %r8, probe_after+64(%rip)
-    mov %r9, probe_after+72(%rip)
-    mov %r10, probe_after+80(%rip)
-    mov %r11, probe_after+88(%rip)
-    mov %r12, probe_after+96(%rip)
-    mov %r13, probe_after+104(%rip)
-    mov %r14, probe_after+112(%rip)
-    mov %r15, probe_after+120(%rip)
-    pushfq
-    popq probe_after+136(%rip)
-    cld
-    mov probe_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
-    ret
-    .size probe, . - probe
-)");
+asm("    .text\n"
+    "    .globl probe\n"
+    "    .type probe, @function\n"
+    "probe:\n"
+    "    push %rbx\n"
+    "    push %rbp\n"
+    "    push %r12\n"
+    "    push %r13\n"
+    "    push %r14\n"
+    "    push %r15\n"
+    "    mov %rsp, probe_rsp(%rip)\n"
+    "    push %rdi\n"
+    "    popfq\n"
+    "    movabs $0x0A0A0A0A0A0A0A01, %rax\n"
+    "    movabs $0x0B0B0B0B0B0B0B02, %rbx\n"
+    "    movabs $0x0C0C0C0C0C0C0C03, %rcx\n"
+    "    movabs $0x0D0D0D0D0D0D0D04, %rdx\n"
+    "    movabs $0x5151515151515105, %rsi\n"
+    "    movabs $0xD1D1D1D1D1D1D106, %rdi\n"
+    "    movabs $0xB9B9B9B9B9B9B907, %rbp\n"
+    "    movabs $0x8888888888888808, %r8\n"
+    "    movabs $0x9999999999999909, %r9\n"
+    "    movabs $0x101010101010100A, %r10\n"
+    "    movabs $0x111111111111110B, %r11\n"
+    "    movabs $0x121212121212120C, %r12\n"
+    "    movabs $0x131313131313130D, %r13\n"
+    "    movabs $0x141414141414140E, %r14\n"
+    "    movabs $0x151515151515150F, %r15\n"
+    "    movb $0x5a, 0x30000000\n"
+    "    mov %rax, probe_after+0(%rip)\n"
+    "    mov %rbx, probe_after+8(%rip)\n"
+    "    mov %rcx, probe_after+16(%rip)\n"
+    "    mov %rdx, probe_after+24(%rip)\n"
+    "    mov %rsi, probe_after+32(%rip)\n"
+    "    mov %rdi, probe_after+40(%rip)\n"
+    "    mov %rbp, probe_after+48(%rip)\n"
+    "    mov %rsp, probe_after+56(%rip)\n"
+    "    mov %r8, probe_after+64(%rip)\n"
+    "    mov %r9, probe_after+72(%rip)\n"
+    "    mov %r10, probe_after+80(%rip)\n"
+    "    mov %r11, probe_after+88(%rip)\n"
+    "    mov %r12, probe_after+96(%rip)\n"
+    "    mov %r13, probe_after+104(%rip)\n"
+    "    mov %r14, probe_after+112(%rip)\n"
+    "    mov %r15, probe_after+120(%rip)\n"
+    "    pushfq\n"
+    "    popq probe_after+136(%rip)\n"
+    "    cld\n"
+    "    mov probe_rsp(%rip), %rsp\n"
+    "    pop %r15\n"
+    "    pop %r14\n"
+    "    pop %r13\n"
+    "    pop %r12\n"
+    "    pop %rbp\n"
+    "    pop %rbx\n"
+    "    ret\n"
+    "    .size probe, . - probe\n");
 
 int main() {
     set_fault_handler(14, map_target);

@@ -40,96 +40,94 @@ uint64_t regs_check(uint64_t rounds);
 // Each round: check every register against pattern + round (the round
 // number is in memory at (%rsp), so no register is needed for it), then
 // add 1 to each and to the round.
-asm(R"(
-    .macro regs_check_one reg, idx
-    sub (%rsp), %\reg
-    cmp regs_pattern+8*\idx(%rip), %\reg
-    je .Lregs_ok\@
-    mov $(\idx + 1), %eax
-    jmp .Lregs_out
-.Lregs_ok\@:
-    add (%rsp), %\reg
-    .endm
-
-    .text
-    .globl regs_check
-    .type regs_check, @function
-regs_check:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rdi                       # 8(%rsp): rounds left
-    push $0                         # (%rsp): the round number
-    mov %rsp, regs_rsp(%rip)
-    mov regs_pattern+0(%rip), %rax
-    mov regs_pattern+8(%rip), %rbx
-    mov regs_pattern+16(%rip), %rcx
-    mov regs_pattern+24(%rip), %rdx
-    mov regs_pattern+32(%rip), %rsi
-    mov regs_pattern+40(%rip), %rdi
-    mov regs_pattern+48(%rip), %rbp
-    mov regs_pattern+56(%rip), %r8
-    mov regs_pattern+64(%rip), %r9
-    mov regs_pattern+72(%rip), %r10
-    mov regs_pattern+80(%rip), %r11
-    mov regs_pattern+88(%rip), %r12
-    mov regs_pattern+96(%rip), %r13
-    mov regs_pattern+104(%rip), %r14
-    mov regs_pattern+112(%rip), %r15
-1:
-    cmp regs_rsp(%rip), %rsp
-    je 2f
-    mov $16, %eax
-    jmp .Lregs_out
-2:
-    regs_check_one rax, 0
-    regs_check_one rbx, 1
-    regs_check_one rcx, 2
-    regs_check_one rdx, 3
-    regs_check_one rsi, 4
-    regs_check_one rdi, 5
-    regs_check_one rbp, 6
-    regs_check_one r8, 7
-    regs_check_one r9, 8
-    regs_check_one r10, 9
-    regs_check_one r11, 10
-    regs_check_one r12, 11
-    regs_check_one r13, 12
-    regs_check_one r14, 13
-    regs_check_one r15, 14
-    add $1, %rax
-    add $1, %rbx
-    add $1, %rcx
-    add $1, %rdx
-    add $1, %rsi
-    add $1, %rdi
-    add $1, %rbp
-    add $1, %r8
-    add $1, %r9
-    add $1, %r10
-    add $1, %r11
-    add $1, %r12
-    add $1, %r13
-    add $1, %r14
-    add $1, %r15
-    incq (%rsp)
-    decq 8(%rsp)
-    jnz 1b
-    xor %eax, %eax
-.Lregs_out:
-    add $16, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
-    ret
-    .size regs_check, . - regs_check
-)");
+asm("    .macro regs_check_one reg, idx\n"
+    "    sub (%rsp), %\\reg\n"
+    "    cmp regs_pattern+8*\\idx(%rip), %\\reg\n"
+    "    je .Lregs_ok\\@\n"
+    "    mov $(\\idx + 1), %eax\n"
+    "    jmp .Lregs_out\n"
+    ".Lregs_ok\\@:\n"
+    "    add (%rsp), %\\reg\n"
+    "    .endm\n"
+    "\n"
+    "    .text\n"
+    "    .globl regs_check\n"
+    "    .type regs_check, @function\n"
+    "regs_check:\n"
+    "    push %rbx\n"
+    "    push %rbp\n"
+    "    push %r12\n"
+    "    push %r13\n"
+    "    push %r14\n"
+    "    push %r15\n"
+    "    push %rdi                       # 8(%rsp): rounds left\n"
+    "    push $0                         # (%rsp): the round number\n"
+    "    mov %rsp, regs_rsp(%rip)\n"
+    "    mov regs_pattern+0(%rip), %rax\n"
+    "    mov regs_pattern+8(%rip), %rbx\n"
+    "    mov regs_pattern+16(%rip), %rcx\n"
+    "    mov regs_pattern+24(%rip), %rdx\n"
+    "    mov regs_pattern+32(%rip), %rsi\n"
+    "    mov regs_pattern+40(%rip), %rdi\n"
+    "    mov regs_pattern+48(%rip), %rbp\n"
+    "    mov regs_pattern+56(%rip), %r8\n"
+    "    mov regs_pattern+64(%rip), %r9\n"
+    "    mov regs_pattern+72(%rip), %r10\n"
+    "    mov regs_pattern+80(%rip), %r11\n"
+    "    mov regs_pattern+88(%rip), %r12\n"
+    "    mov regs_pattern+96(%rip), %r13\n"
+    "    mov regs_pattern+104(%rip), %r14\n"
+    "    mov regs_pattern+112(%rip), %r15\n"
+    "1:\n"
+    "    cmp regs_rsp(%rip), %rsp\n"
+    "    je 2f\n"
+    "    mov $16, %eax\n"
+    "    jmp .Lregs_out\n"
+    "2:\n"
+    "    regs_check_one rax, 0\n"
+    "    regs_check_one rbx, 1\n"
+    "    regs_check_one rcx, 2\n"
+    "    regs_check_one rdx, 3\n"
+    "    regs_check_one rsi, 4\n"
+    "    regs_check_one rdi, 5\n"
+    "    regs_check_one rbp, 6\n"
+    "    regs_check_one r8, 7\n"
+    "    regs_check_one r9, 8\n"
+    "    regs_check_one r10, 9\n"
+    "    regs_check_one r11, 10\n"
+    "    regs_check_one r12, 11\n"
+    "    regs_check_one r13, 12\n"
+    "    regs_check_one r14, 13\n"
+    "    regs_check_one r15, 14\n"
+    "    add $1, %rax\n"
+    "    add $1, %rbx\n"
+    "    add $1, %rcx\n"
+    "    add $1, %rdx\n"
+    "    add $1, %rsi\n"
+    "    add $1, %rdi\n"
+    "    add $1, %rbp\n"
+    "    add $1, %r8\n"
+    "    add $1, %r9\n"
+    "    add $1, %r10\n"
+    "    add $1, %r11\n"
+    "    add $1, %r12\n"
+    "    add $1, %r13\n"
+    "    add $1, %r14\n"
+    "    add $1, %r15\n"
+    "    incq (%rsp)\n"
+    "    decq 8(%rsp)\n"
+    "    jnz 1b\n"
+    "    xor %eax, %eax\n"
+    ".Lregs_out:\n"
+    "    add $16, %rsp\n"
+    "    pop %r15\n"
+    "    pop %r14\n"
+    "    pop %r13\n"
+    "    pop %r12\n"
+    "    pop %rbp\n"
+    "    pop %rbx\n"
+    "    ret\n"
+    "    .size regs_check, . - regs_check\n");
 
 namespace {
 

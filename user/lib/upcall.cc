@@ -61,41 +61,39 @@ extern "C" void upcall_finish(UArea* u) {
 // resuming it later finishes the job.  There is no window.  Offsets: the
 // UArea's masked 0 and context 40 (static_asserts in abi/uarea.h), then
 // UserContext's order rax rbx rcx rdx rsi rdi rbp rsp r8..r15 rip rflags.
-asm(R"(
-    .intel_syntax noprefix
-    .text
-    .globl upcall_return
-    .type upcall_return, @function
-upcall_return:
-    mov rsi, [rdi + 40 + 56]
-    sub rsi, 128 + 16
-    mov rax, [rdi + 40 + 40]
-    mov [rsi], rax
-    mov rax, [rdi + 40 + 128]
-    mov [rsi + 8], rax
-    mov rsp, rsi
-    push qword ptr [rdi + 40 + 136]
-    popfq
-    mov rax, [rdi + 40 + 0]
-    mov rbx, [rdi + 40 + 8]
-    mov rcx, [rdi + 40 + 16]
-    mov rdx, [rdi + 40 + 24]
-    mov rsi, [rdi + 40 + 32]
-    mov rbp, [rdi + 40 + 48]
-    mov r8, [rdi + 40 + 64]
-    mov r9, [rdi + 40 + 72]
-    mov r10, [rdi + 40 + 80]
-    mov r11, [rdi + 40 + 88]
-    mov r12, [rdi + 40 + 96]
-    mov r13, [rdi + 40 + 104]
-    mov r14, [rdi + 40 + 112]
-    mov r15, [rdi + 40 + 120]
-    mov qword ptr [rdi + 0], 0
-    pop rdi
-    ret 128
-    .size upcall_return, . - upcall_return
-    .att_syntax prefix
-)");
+asm("    .intel_syntax noprefix\n"
+    "    .text\n"
+    "    .globl upcall_return\n"
+    "    .type upcall_return, @function\n"
+    "upcall_return:\n"
+    "    mov rsi, [rdi + 40 + 56]\n"
+    "    sub rsi, 128 + 16\n"
+    "    mov rax, [rdi + 40 + 40]\n"
+    "    mov [rsi], rax\n"
+    "    mov rax, [rdi + 40 + 128]\n"
+    "    mov [rsi + 8], rax\n"
+    "    mov rsp, rsi\n"
+    "    push qword ptr [rdi + 40 + 136]\n"
+    "    popfq\n"
+    "    mov rax, [rdi + 40 + 0]\n"
+    "    mov rbx, [rdi + 40 + 8]\n"
+    "    mov rcx, [rdi + 40 + 16]\n"
+    "    mov rdx, [rdi + 40 + 24]\n"
+    "    mov rsi, [rdi + 40 + 32]\n"
+    "    mov rbp, [rdi + 40 + 48]\n"
+    "    mov r8, [rdi + 40 + 64]\n"
+    "    mov r9, [rdi + 40 + 72]\n"
+    "    mov r10, [rdi + 40 + 80]\n"
+    "    mov r11, [rdi + 40 + 88]\n"
+    "    mov r12, [rdi + 40 + 96]\n"
+    "    mov r13, [rdi + 40 + 104]\n"
+    "    mov r14, [rdi + 40 + 112]\n"
+    "    mov r15, [rdi + 40 + 120]\n"
+    "    mov qword ptr [rdi + 0], 0\n"
+    "    pop rdi\n"
+    "    ret 128\n"
+    "    .size upcall_return, . - upcall_return\n"
+    "    .att_syntax prefix\n");
 #else
 // LAB 4: Exercise 2. Write upcall_return in assembly (a top-level asm()
 // block here, as a function with the C ABI: u arrives in rdi): every
