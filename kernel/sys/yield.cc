@@ -10,9 +10,8 @@ Result<int64_t> syscall::sys_yield(domain::Domain& self, const TrapFrame& caller
         target = domain::find(dom);
         if (target == nullptr) return Error::NoSuchDomain;
         if (target == &self) return 0;
-        if (!domain::is_self_or_descendant(*target, self) && !domain::is_self_or_descendant(self, *target)) {
-            return Error::AccessDenied;
-        }
+        bool related = domain::is_self_or_descendant(*target, self) || domain::is_self_or_descendant(self, *target);
+        if (!related) return Error::AccessDenied;
         if (domain::info(*target).state != DomainState::Runnable) return Error::InvalidArgument;
     }
     TrapFrame resume = caller;
