@@ -115,6 +115,14 @@ def test_unmap(machine):
 
 
 @pytest.mark.points(10)
+def test_lookup_effective_rights(machine):
+    # Exercise 10: offsets in 4 KiB, 2 MiB and 1 GiB pages, and the rights
+    # that take effect when an upper level takes one away.
+    out = run_check(machine, "lookup")
+    assert_check_ok(out, "lookup")
+
+
+@pytest.mark.points(10)
 def test_kernel_address_space(machine, kernel_elf):
     # Exercise 6: each section of the image with the rights its ELF flags
     # ask for, nothing else of the image mapped, no page W and X.

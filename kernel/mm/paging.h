@@ -78,12 +78,14 @@ Result<void> unmap(PhysAddr root, VirtAddr va);
 // What `va` maps to.
 struct Mapping {
     PhysAddr pa;        // the physical address of va itself (offset included)
-    PageFlags flags;    // the leaf's bits (Large for a 2 MiB page), with the rights that
-                        // take effect: Writable and User only if every level grants them,
-                        // NoExecute if any level sets it
+    PageFlags flags;    // the leaf's bits (Large for a 2 MiB or 1 GiB page, the software
+                        // bits), with the rights that take effect: Writable and User only if
+                        // every level grants them, NoExecute if any level sets it
 };
 
-// Looks `va` up.  Errors: InvalidArgument, NotMapped.
+// Looks `va` up in the tables rooted at `root`: a 4 KiB leaf, or a large
+// page at level 2 (2 MiB) or 3 (1 GiB).  Changes nothing.
+// Errors: InvalidArgument (va not canonical), NotMapped.
 Result<Mapping> lookup(PhysAddr root, VirtAddr va);
 
 // Changes the rights of the 4 KiB mapping at `va` to `flags` (Present

@@ -352,7 +352,8 @@ void all_mm_checks() {
     size_t free_before = frames::free_count();
     bool ok = run_check("frames", check_frames) & run_check("release", check_release) &
               run_check("walk", check_walk) & run_check("pagetable", check_page_tables) &
-              run_check("unmap", check_unmap) & run_check("kspace", check_kernel_space) &
+              run_check("unmap", check_unmap) & run_check("lookup", check_lookup) &
+              run_check("kspace", check_kernel_space) &
               run_check("windows", check_windows) & run_check("uvptread", check_window_reader) &
               run_check("uvptalias", check_uvpt_alias) & run_check("exhaust", check_exhaustion);
     kprintf("free frames: %zu before the checks, %zu after (%s)\n", free_before, frames::free_count(),

@@ -1,7 +1,7 @@
 // exolab: lab 2
 // kernel/selftest/mm_checks.h: lab 2's memory self-checks, run with
 // run=frames, run=release, run=walk, run=pagetable, run=unmap (mm_checks.cc),
-// run=exhaust, run=kspace, run=windows, run=uvptread, run=uvptalias
+// run=lookup, run=exhaust, run=kspace, run=windows, run=uvptread, run=uvptalias
 // (space_checks.cc), run=mmcheck (all of them, with the free count before
 // and after), run=writetext (a store to kernel text, which must fault) and
 // run=protectwrite (a store to a page protect just made read-only, which
@@ -23,6 +23,7 @@ inline constexpr VirtAddr kTestVaFar(0x0000008000400000);  // another PML4 slot:
 Result<void> mm_ready();
 
 // The checks of space_checks.cc, for all_mm_checks.
+Result<void> check_lookup();
 Result<void> check_exhaustion();
 Result<void> check_kernel_space();
 Result<void> check_windows();
@@ -34,6 +35,7 @@ void release_check();
 void walk_check();
 void page_table_check();
 void unmap_check();
+void lookup_check();
 void exhaustion_check();
 void kernel_space_check();
 void windows_check();

@@ -35,6 +35,7 @@ const Test kTests[] = {
     {"walk", walk_check},
     {"pagetable", page_table_check},
     {"unmap", unmap_check},
+    {"lookup", lookup_check},
     {"kspace", kernel_space_check},
     {"windows", windows_check},
     {"uvptread", window_reader_check},

@@ -1,7 +1,7 @@
 // exolab: lab 2
-// kernel/selftest/space_checks.cc: lab 2's self-checks of exhaustion, the
-// kernel address space, the exported windows and the UVPT reader, and the
-// stores that must fault.  Each prints
+// kernel/selftest/space_checks.cc: lab 2's self-checks of lookup's
+// effective rights, exhaustion, the kernel address space, the exported
+// windows and the UVPT reader, and the stores that must fault.  Each prints
 // "check <name>: ok" or where it failed; grade/test_lab2_paging.py reads
 // the lines.
 #include "abi/frame.h"
@@ -224,6 +224,72 @@ Result<void> check_uvpt_alias() {
     return {};
 }
 
+// lookup, in a new space: the physical address with its offset, for 4 KiB,
+// 2 MiB and 1 GiB pages, and the rights that take effect when an upper
+// level takes one away.
+Result<void> check_lookup() {
+    PhysAddr root = EXPECT_OK(paging::new_table(kTestOwner));
+    PhysAddr frame = PhysAddr::from_pfn(EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner)));
+    EXPECT_ERROR(paging::lookup(root, kTestVa), Error::NotMapped);
+    EXPECT_OK(paging::map(root, kTestVa, frame, PageFlags::User | PageFlags::Writable | PageFlags::Cow, kTestOwner));
+    paging::Mapping m = EXPECT_OK(paging::lookup(root, VirtAddr(kTestVa.value + 0xABC)));
+    CHECK(m.pa.value == frame.value + 0xABC, "lookup gave %lx, expected %lx", m.pa.value, frame.value + 0xABC);
+    CHECK(has(m.flags, PageFlags::Present | PageFlags::User | PageFlags::Writable | PageFlags::Cow) &&
+              !has(m.flags, PageFlags::NoExecute) && !has(m.flags, PageFlags::Large),
+          "a 4 KiB user page, RW, COW: lookup gave flags %lx", static_cast<uint64_t>(m.flags));
+
+    // Take one right away at one upper level at a time.
+    struct Cut {
+        int level;
+        PageFlags bit;
+        bool set;  // set the bit (NX) rather than clear it (W, U)
+    };
+    const Cut cuts[] = {{2, PageFlags::Writable, false}, {3, PageFlags::NoExecute, true}, {4, PageFlags::User, false}};
+    for (const Cut& cut : cuts) {
+        paging::Pte* upper = cut.level == 4 ? &paging::entries(root)[kTestVa.index(4)]
+                                            : EXPECT_OK(paging::walk(root, kTestVa, cut.level, false, kTestOwner));
+        paging::Pte saved = *upper;
+        uint64_t bit = static_cast<uint64_t>(cut.bit);
+        *upper = cut.set ? saved | bit : saved & ~bit;
+        m = EXPECT_OK(paging::lookup(root, kTestVa));
+        *upper = saved;
+        CHECK(has(m.flags, cut.bit) == cut.set, "with bit %lx %s at level %d, lookup says the page has it %s", bit,
+              cut.set ? "set" : "clear", cut.level, has(m.flags, cut.bit) ? "set" : "clear");
+        CHECK(m.pa == frame, "lookup lost the frame");
+    }
+
+    // A 2 MiB page, and a 1 GiB page written by hand into the PDPT.
+    EXPECT_OK(paging::map_large(root, VirtAddr(kLargePageSize), PhysAddr(8 * kLargePageSize),
+                                PageFlags::Writable | PageFlags::NoExecute, kTestOwner));
+    m = EXPECT_OK(paging::lookup(root, VirtAddr(kLargePageSize + 0x12345)));
+    CHECK(m.pa.value == 8 * kLargePageSize + 0x12345 && has(m.flags, PageFlags::Large | PageFlags::NoExecute),
+          "2 MiB page: lookup gave %lx, flags %lx", m.pa.value, static_cast<uint64_t>(m.flags));
+    constexpr uint64_t kGiB = 1ull << 30;
+    paging::Pte* pdpt = paging::entries(paging::frame_of(paging::entries(root)[0]));
+    pdpt[2] = paging::make_pte(PhysAddr(kGiB), PageFlags::Present | PageFlags::Writable | PageFlags::Large);
+    m = EXPECT_OK(paging::lookup(root, VirtAddr(2 * kGiB + 0x2345678)));
+    pdpt[2] = 0;
+    CHECK(m.pa.value == kGiB + 0x2345678 && has(m.flags, PageFlags::Large | PageFlags::Writable),
+          "1 GiB page: lookup gave %lx, flags %lx", m.pa.value, static_cast<uint64_t>(m.flags));
+    EXPECT_ERROR(paging::lookup(root, VirtAddr(0x0000800000000000)), Error::InvalidArgument);
+    paging::destroy(root);
+    static_cast<void>(frames::release(frame.pfn()));
+
+    if (kspace::root().value != 0) {
+        // The physmap's PDPT seen through UVPT: its "leaf" is PML4 entry 256
+        // (writable, executable, kernel-only), reached through slot 255
+        // (read-only, NX, user): nothing of either survives.
+        constexpr uint64_t kPhysmapPdptViaUvpt = kUvpt + (uint64_t{kUvptSlot} << 30) + (uint64_t{kUvptSlot} << 21) +
+                                                  (uint64_t{kPhysmapBase >> 39 & 511} << 12);
+        m = EXPECT_OK(paging::lookup(kspace::root(), VirtAddr(kPhysmapPdptViaUvpt)));
+        CHECK(!has(m.flags, PageFlags::Writable) && !has(m.flags, PageFlags::User) && has(m.flags, PageFlags::NoExecute),
+              "the physmap's PDPT through UVPT must be read-only, kernel-only, NX: flags %lx",
+              static_cast<uint64_t>(m.flags));
+    }
+    kprintf("  lookup: offsets in 4 KiB, 2 MiB and 1 GiB pages; rights taken away at levels 2, 3, 4\n");
+    return {};
+}
+
 // Exhaustion: every free frame can be had, a walk that runs out of frames
 // builds nothing, and every frame comes back.
 Result<void> check_exhaustion() {
@@ -267,6 +333,7 @@ Result<void> check_exhaustion() {
     return {};
 }
 
+void lookup_check() { run_check("lookup", check_lookup); }
 void exhaustion_check() { run_check("exhaust", check_exhaustion); }
 void kernel_space_check() { run_check("kspace", check_kernel_space); }
 void windows_check() { run_check("windows", check_windows); }
