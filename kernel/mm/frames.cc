@@ -80,32 +80,38 @@ void mark(uint64_t start, uint64_t end, FrameKind kind) {
 //
 //   free_head -> [a] <-> [b] <-> [c] -> kNoFrame
 //
-// free_list_push(pfn) puts a frame at the head and marks it Free;
-// free_list_remove(pfn) unlinks a Free frame from wherever it is.
-// Both keep free_frames up to date.
+// free_list_push(pfn) makes frame pfn free (kind Free, no owner, no
+// mappings) and puts it at the head; free_list_remove(pfn) unlinks a Free
+// frame from wherever it sits, in O(1), and clears its links.  Both keep
+// free_frames equal to the length of the list.
 void free_list_push(Pfn pfn) {
 #if SOL >= 2
-    FrameInfo& f = table[pfn];
-    f = {kFrameNoOwner, FrameKind::Free, 0, 0, kNoFrame, free_head};
-    if (free_head != kNoFrame) table[free_head].prev = static_cast<uint32_t>(pfn);
+    uint32_t old_head = free_head;
+    table[pfn] = {kFrameNoOwner, FrameKind::Free, 0, 0, kNoFrame, old_head};
+    if (old_head != kNoFrame) table[old_head].prev = static_cast<uint32_t>(pfn);
     free_head = static_cast<uint32_t>(pfn);
-    free_frames++;
+    ++free_frames;
 #else
-    // LAB 2: Exercise 1 (part 1).
+    // LAB 2: Exercise 1. Contract above.  The list must stay consistent in
+    // both directions: `alloc(want)` unlinks from the middle, and a prev
+    // link left pointing at a frame that is no longer free corrupts the
+    // list the next time that neighbour is taken.
     (void)pfn;
 #endif
 }
 
 void free_list_remove(Pfn pfn) {
 #if SOL >= 2
-    FrameInfo& f = table[pfn];
-    if (f.prev != kNoFrame) table[f.prev].next = f.next;
-    else free_head = f.next;
-    if (f.next != kNoFrame) table[f.next].prev = f.prev;
-    f.prev = f.next = kNoFrame;
-    free_frames--;
+    uint32_t before = table[pfn].prev, after = table[pfn].next;
+    if (before == kNoFrame) free_head = after;
+    else table[before].next = after;
+    if (after != kNoFrame) table[after].prev = before;
+    table[pfn].prev = kNoFrame;
+    table[pfn].next = kNoFrame;
+    --free_frames;
 #else
-    // LAB 2: Exercise 1 (part 2).
+    // LAB 2: Exercise 1. Contract above: O(1) wherever pfn sits (head,
+    // middle or tail), never a walk of the list.
     (void)pfn;
 #endif
 }
@@ -145,36 +151,49 @@ Result<void> init(const multiboot::BootInfo& boot) {
 
 Result<Pfn> alloc(FrameKind kind, uint16_t owner, Pfn want) {
 #if SOL >= 2
-    Pfn pfn = want;
-    if (want == kAnyFrame) {
-        if (free_head == kNoFrame) return Error::NoMemory;
-        pfn = free_head;
-    } else if (want >= frame_count) {
-        return Error::InvalidArgument;
-    } else if (table[want].kind != FrameKind::Free) {
-        return Error::Busy;
-    }
-    free_list_remove(pfn);
-    table[pfn] = {owner, kind, 0, 0, kNoFrame, kNoFrame};
-    memset(PhysAddr::from_pfn(pfn).to_virt(), 0, kPageSize);
-    return pfn;
+    if (want != kAnyFrame && want >= frame_count) return Error::InvalidArgument;
+    Pfn chosen = want == kAnyFrame ? free_head : want;
+    if (chosen == kNoFrame) return Error::NoMemory;
+    if (table[chosen].kind != FrameKind::Free) return Error::Busy;
+    free_list_remove(chosen);
+    table[chosen].owner = owner;
+    table[chosen].kind = kind;
+    table[chosen].map_count = 0;
+    memset(PhysAddr::from_pfn(chosen).to_virt<uint8_t>(), 0, kPageSize);
+    return chosen;
 #else
-    // LAB 2: Exercise 1 (part 3). Take frame `want`, or the head of the free
-    // list, off the list; give it to `owner` as `kind`; zero it (through
-    // the physmap: PhysAddr::to_virt).
+    // LAB 2: Exercise 1. Contract in frames.h: any free frame, or exactly
+    // frame `want` (an exposed physical name: a domain may ask for one in
+    // lab 3), zeroed, recorded as `kind` for `owner`.  Validate before you
+    // touch the list: a failed alloc changes nothing.  The threat is the
+    // previous owner: a frame handed out with its old contents leaks them,
+    // and a page table that does not start empty maps garbage.  The frame
+    // is a physical address; the kernel reaches it only through the
+    // physmap (PhysAddr::to_virt).
     (void)kind, (void)owner, (void)want, (void)free_list_remove;
     return Error::NotImplemented;
 #endif
 }
 
 Result<void> release(Pfn pfn) {
+#if SOL >= 2
     if (pfn >= frame_count) return Error::InvalidArgument;
-    FrameInfo& f = table[pfn];
-    if (f.kind == FrameKind::Free || f.kind == FrameKind::Reserved || f.kind == FrameKind::Module) return Error::InvalidArgument;
-    if (f.owner == kFrameNoOwner) return Error::InvalidArgument;  // released already, still mapped
-    f.owner = kFrameNoOwner;
-    if (f.map_count == 0) free_list_push(pfn);
+    FrameInfo& frame = table[pfn];
+    bool owned = frame.kind == FrameKind::Kernel || frame.kind == FrameKind::PageTable || frame.kind == FrameKind::User;
+    if (!owned || frame.owner == kFrameNoOwner) return Error::InvalidArgument;
+    frame.owner = kFrameNoOwner;
+    if (frame.map_count == 0) free_list_push(pfn);
     return {};
+#else
+    // LAB 2: Exercise 2. Contract in frames.h.  The threat: a frame that
+    // some page-table entry still maps must not go back on the free list,
+    // or its next owner shares it with whoever holds that mapping.  Such a
+    // frame stays out of the list, with no owner, until remove_mapping
+    // drops its last mapping.  Only frames someone owns can be released:
+    // never a Free, Reserved or Module frame, and never one twice.
+    (void)pfn;
+    return Error::NotImplemented;
+#endif
 }
 
 void add_mapping(Pfn pfn) {
@@ -183,9 +202,16 @@ void add_mapping(Pfn pfn) {
 
 void remove_mapping(Pfn pfn) {
     if (pfn >= frame_count) return;
-    FrameInfo& f = table[pfn];
-    kassert(f.map_count > 0);
-    if (--f.map_count == 0 && f.owner == kFrameNoOwner && f.kind != FrameKind::Free) free_list_push(pfn);
+#if SOL >= 2
+    kassert(table[pfn].map_count > 0);
+    table[pfn].map_count--;
+    bool released = table[pfn].owner == kFrameNoOwner && table[pfn].kind != FrameKind::Free;
+    if (released && table[pfn].map_count == 0) free_list_push(pfn);
+#else
+    // LAB 2: Exercise 2. Contract in frames.h: one fewer entry maps pfn;
+    // a frame released earlier becomes free with its last mapping, not
+    // before.  A count that would go below 0 is a kernel bug.
+#endif
 }
 
 uint32_t adjust_table_entries(Pfn pfn, int delta) {

@@ -35,13 +35,17 @@ Result<void> init(const multiboot::BootInfo& boot);
 // Busy (want is not free).
 Result<Pfn> alloc(FrameKind kind, uint16_t owner, Pfn want = kAnyFrame);
 
-// The owner gives `pfn` up.  The frame becomes free at once if no mapping
-// refers to it, otherwise when the last one goes (remove_mapping).
-// Errors: InvalidArgument (out of range, already free, Reserved or Module).
+// The owner gives `pfn` up: it has no owner from now on.  The frame becomes
+// free at once if no mapping refers to it, otherwise when the last one goes
+// (remove_mapping); until then it keeps its kind.
+// Errors: InvalidArgument (out of range; a frame with no owner: free, or
+// released already; Reserved or Module).
 Result<void> release(Pfn pfn);
 
 // Counts one more / one fewer page-table entry that maps `pfn` (frames
-// outside the table, such as MMIO, are not counted).
+// outside the table, such as MMIO, are not counted).  remove_mapping frees
+// a released frame when its count reaches 0; a count below 0 is a kernel
+// bug (kassert).
 void add_mapping(Pfn pfn);
 void remove_mapping(Pfn pfn);
 

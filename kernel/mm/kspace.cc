@@ -3,7 +3,8 @@
 #include "mm/kspace.h"
 
 #include "arch/x86_64/mmu.h"
-#include "arch/x86_64/sections.h"
+#include "lib/align.h"
+#include "lib/elf.h"
 #include "mm/frames.h"
 #include "mm/paging.h"
 
@@ -15,33 +16,59 @@ PhysAddr kernel_root;
 // every address space through its PML4 slot 254 entry.
 paging::Pte windows_entry = 0;
 
-constexpr PageFlags kReadOnlyData = PageFlags::NoExecute;
 constexpr PageFlags kReadWriteData = PageFlags::Writable | PageFlags::NoExecute;
-constexpr PageFlags kText = PageFlags::None;
 
-// Maps the image pages [start, end) at their linked addresses to where
-// GRUB loaded them (virtual - KERNEL_BASE), with `flags`.
-Result<void> map_image_range(PhysAddr root, const char* start, const char* end, PageFlags flags) {
-    for (uint64_t va = reinterpret_cast<uint64_t>(start); va < reinterpret_cast<uint64_t>(end); va += kPageSize) {
+// ELF section flags (sh_flags, System V gABI): what the linker says a
+// section's contents need at run time.
+constexpr uint64_t kSectionWrite = 0x1;      // SHF_WRITE: written at run time
+constexpr uint64_t kSectionAlloc = 0x2;      // SHF_ALLOC: occupies memory at run time
+constexpr uint64_t kSectionExecute = 0x4;    // SHF_EXECINSTR: holds instructions
+
+// Maps the image pages that hold [start, end) (linked addresses; start
+// need not be page-aligned) to where GRUB loaded them (virtual -
+// KERNEL_BASE), with `flags`.  A page mapped already is mapped again.
+Result<void> map_image_range(PhysAddr root, uint64_t start, uint64_t end, PageFlags flags) {
+    for (uint64_t va = round_down(start, kPageSize); va < end; va += kPageSize) {
         TRY(paging::map(root, VirtAddr(va), PhysAddr(va - kKernelBase), flags, kFrameOwnerKernel));
     }
     return {};
 }
 
-// Maps each section of the kernel image with the rights of the table in
-// kspace.h, and leaves kernel_stack_guard unmapped.  Helper:
-// map_image_range(root, start, end, flags); flag sets: kText,
-// kReadOnlyData, kReadWriteData.
-Result<void> map_kernel_image(PhysAddr root) {
+// Maps the kernel image from its own ELF section headers (boot.sections,
+// which GRUB passes in the multiboot2 information): every allocated
+// section linked at or above KERNEL_BASE, at its linked address, with the
+// least rights its flags ask for: writable only if SHF_WRITE, executable
+// only if SHF_EXECINSTR, never user-accessible.  Nothing else of the image
+// is mapped: not the .boot section (linked low, at its load address), not
+// the guard page below the stack (it lies in no section).
+// Errors: InvalidArgument, before anything is mapped, if such a section
+// asks to be both writable and executable; those of paging::map.
+Result<void> map_kernel_image(PhysAddr root, const multiboot::BootInfo& boot) {
 #if SOL >= 2
-    TRY(map_image_range(root, text_start, text_end, kText));
-    TRY(map_image_range(root, rodata_start, rodata_end, kReadOnlyData));
-    TRY(map_image_range(root, data_start, bss_end, kReadWriteData));
-    TRY(map_image_range(root, kernel_stack_bottom, kernel_stack_top, kReadWriteData));
+    auto in_image = [](const elf::SectionHeader& s) {
+        return (s.flags & kSectionAlloc) != 0 && s.addr >= kKernelBase && s.size != 0;
+    };
+    constexpr uint64_t kWriteAndExecute = kSectionWrite | kSectionExecute;
+    for (size_t k = 0; k < boot.section_count; k++) {
+        bool wx = (boot.sections[k].flags & kWriteAndExecute) == kWriteAndExecute;
+        if (wx && in_image(boot.sections[k])) return Error::InvalidArgument;
+    }
+    for (const elf::SectionHeader* s = boot.sections; s != boot.sections + boot.section_count; s++) {
+        if (!in_image(*s)) continue;
+        PageFlags rights = (s->flags & kSectionExecute) ? PageFlags::None : PageFlags::NoExecute;
+        if (s->flags & kSectionWrite) rights = rights | PageFlags::Writable;
+        TRY(map_image_range(root, s->addr, s->addr + s->size, rights));
+    }
     return {};
 #else
-    // LAB 2: Exercise 4. W^X: no page may be both writable and executable.
-    (void)root, (void)map_image_range;
+    // LAB 2: Exercise 6. Contract above.  W^X: no page may be both
+    // writable and executable, or one stray write (a buffer overflow, a
+    // bad pointer) becomes new kernel code.  Least privilege: what is not
+    // written at run time must not be writable, what is not code must
+    // not be executable, and what is not needed at all is not mapped.
+    // The ELF section headers, not a list written by hand, say which is
+    // which; `readelf -S` shows them (handout §7).
+    (void)root, (void)boot, (void)map_image_range;
     return Error::NotImplemented;
 #endif
 }
@@ -77,19 +104,50 @@ Result<paging::Pte> build_windows_entry() {
 
 Result<void> install_windows(PhysAddr space_root) {
 #if SOL >= 2
-    if (windows_entry == 0) windows_entry = TRY(build_windows_entry());
-    paging::Pte* pml4 = paging::entries(space_root);
-    int added = !paging::present(pml4[kWindowsSlot]) + !paging::present(pml4[kUvptSlot]);
-    pml4[kWindowsSlot] = windows_entry;
-    pml4[kUvptSlot] = paging::make_pte(space_root, PageFlags::Present | PageFlags::User | PageFlags::NoExecute);
-    frames::adjust_table_entries(space_root.pfn(), added);
+    if (!paging::present(windows_entry)) windows_entry = TRY(build_windows_entry());
+    constexpr PageFlags kWindowRights = PageFlags::Present | PageFlags::User | PageFlags::NoExecute;
+    paging::Pte* slots = paging::entries(space_root);
+    int new_entries = (paging::present(slots[kWindowsSlot]) ? 0 : 1) + (paging::present(slots[kUvptSlot]) ? 0 : 1);
+    slots[kWindowsSlot] = windows_entry;
+    slots[kUvptSlot] = paging::make_pte(space_root, kWindowRights);
+    frames::adjust_table_entries(space_root.pfn(), new_entries);
     return {};
 #else
-    // LAB 2: Exercise 5. Link the shared frame-table window
-    // (build_windows_entry(), once) into slot kWindowsSlot of the PML4,
-    // and make slot kUvptSlot point at the PML4 itself: present,
-    // user-readable, read-only, not executable.  Count both entries.
+    // LAB 2: Exercise 7. Contract in kspace.h.  Every address space
+    // shares one frame-table window (build_windows_entry() builds its
+    // tables; build them once, and keep the entry in windows_entry), and
+    // each sees its own page tables through slot kUvptSlot.  The windows
+    // are how a domain reads kernel state without a system call, so the
+    // threat is a window that lets it write: one writable entry on the
+    // UVPT path, and a domain can edit its own page tables and map any
+    // frame with any rights.  Keep the PML4's count of present entries
+    // exact, also when a space's windows are installed a second time.
     (void)space_root, (void)build_windows_entry, (void)windows_entry;
+    return Error::NotImplemented;
+#endif
+}
+
+Result<uint64_t> read_window_entry(VirtAddr va, int level) {
+    if (!va.canonical() || level < 1 || level > 4) return Error::InvalidArgument;
+    cpu::UserAccess user_access;  // the window is user memory: SMAP (lab 3) needs RFLAGS.AC
+#if SOL >= 2
+    constexpr uint64_t kLow48 = 0x0000FFFFFFFFFFFFull;
+    for (int at = 4; at >= level; at--) {
+        uint64_t address = kUvpt;  // each further pass through slot 255 climbs one level
+        for (int k = 1; k < at; k++) address |= uint64_t{kUvptSlot} << (39 - 9 * k);
+        address += ((va.value & kLow48) >> (3 + 9 * at)) * sizeof(paging::Pte);
+        paging::Pte entry = *reinterpret_cast<const volatile paging::Pte*>(address);
+        if (at == level) return entry;
+        if (!paging::present(entry) || has(paging::flags_of(entry), PageFlags::Large)) return Error::NotMapped;
+    }
+    return Error::NotMapped;
+#else
+    // LAB 2: Exercise 8. Contract in kspace.h.  Read through the UVPT
+    // window only, never through the physmap: this is what a domain sees.
+    // The threat is the reader itself faulting: the window shows only the
+    // page-table pages that exist, and reading an entry in one that does
+    // not is a page fault (in the kernel, the end of the machine).
+    (void)user_access;
     return Error::NotImplemented;
 #endif
 }
@@ -98,7 +156,7 @@ Result<void> init(const multiboot::BootInfo& boot) {
     TRY(frames::init(boot));
     PhysAddr root = TRY(paging::new_table(kFrameOwnerKernel));
     TRY(map_physmap(root));
-    TRY(map_kernel_image(root));
+    TRY(map_kernel_image(root, boot));
     TRY(install_windows(root));
     mmu::enable_no_execute_and_write_protect();
     mmu::activate(root.value);

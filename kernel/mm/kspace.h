@@ -29,9 +29,20 @@ Result<void> init(const multiboot::BootInfo& boot);
 // The root (PML4) of the kernel address space; PhysAddr() before init.
 PhysAddr root();
 
-// Installs the exported windows in the address space `space_root`: the
-// frame table at UFRAMES (shared tables) and the recursive UVPT slot
-// pointing at `space_root` itself.  Errors: NoMemory.
+// Installs the exported windows in the address space `space_root`: PML4
+// slot 254 links the frame table at UFRAMES (tables built once and shared
+// by every space), and slot 255 (UVPT) points at `space_root` itself.  A
+// domain may read both and write neither: present, user, read-only, not
+// executable.  The PML4's count of present entries stays exact, also when
+// the windows are installed again.  Errors: NoMemory.
 Result<void> install_windows(PhysAddr space_root);
+
+// The entry at `level` (1 = PT entry ... 4 = PML4 entry) on `va`'s path in
+// the active address space, read through the UVPT window alone, as a
+// domain would read it; present or not.  Never faults.
+// Errors: InvalidArgument (va not canonical, level not 1..4), NotMapped
+// (an entry above `level` on the path is not present or maps a large
+// page: there is no table at `level`).
+Result<uint64_t> read_window_entry(VirtAddr va, int level);
 
 }  // namespace kspace

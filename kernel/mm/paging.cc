@@ -43,21 +43,6 @@ void destroy_below(PhysAddr table, int level, unsigned first_shared_slot) {
     }
 }
 
-// How many tables a mapping at `va` (a leaf at `leaf_level`: 1 for 4 KiB, 2
-// for 2 MiB) still needs; Busy if a large page already covers va.  Reads
-// only: map and map_large call it first, so they fail before they change
-// anything (validate, then commit).
-Result<size_t> missing_tables(PhysAddr root, VirtAddr va, int leaf_level) {
-    PhysAddr table = root;
-    for (int level = 4; level > leaf_level; level--) {
-        Pte e = entries(table)[va.index(level)];
-        if (!present(e)) return static_cast<size_t>(level - leaf_level);
-        if (has(flags_of(e), PageFlags::Large)) return Error::Busy;
-        table = frame_of(e);
-    }
-    return size_t{0};
-}
-
 }  // namespace
 
 Result<PhysAddr> new_table(uint16_t owner) {
@@ -65,29 +50,34 @@ Result<PhysAddr> new_table(uint16_t owner) {
     return PhysAddr::from_pfn(pfn);
 }
 
-Result<Pte*> walk(PhysAddr root, VirtAddr va, bool create, uint16_t owner) {
-    if (!va.canonical()) return Error::InvalidArgument;
+Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t owner) {
+    if (!va.canonical() || level < 1 || level > 3) return Error::InvalidArgument;
 #if SOL >= 2
     PhysAddr table = root;
-    for (int level = 4; level > 1; level--) {
-        Pte* e = &entries(table)[va.index(level)];
-        if (!present(*e)) {
+    for (int at = 4; at > level; at--) {
+        Pte& slot = entries(table)[va.index(at)];
+        if (!present(slot)) {
             if (!create) return Error::NotMapped;
-            PhysAddr next = TRY(new_table(owner));
-            *e = make_pte(next, intermediate_flags(va));
-            frames::adjust_table_entries(table.pfn(), +1);
-        } else if (has(flags_of(*e), PageFlags::Large)) {
+            // Every level from here down is missing: make sure all of them
+            // can be had before linking the first.
+            if (frames::free_count() < static_cast<size_t>(at - level)) return Error::NoMemory;
+            slot = make_pte(TRY(new_table(owner)), intermediate_flags(va));
+            frames::adjust_table_entries(table.pfn(), 1);
+        } else if (has(flags_of(slot), PageFlags::Large)) {
             return Error::Busy;
         }
-        table = frame_of(*e);
+        table = frame_of(slot);
     }
-    return &entries(table)[va.index(1)];
+    return entries(table) + va.index(level);
 #else
-    // LAB 2: Exercise 2. Descend from `root` through levels 4, 3 and 2 to
-    // the page table (level 1) and return a pointer to va's entry there.
-    // A missing table: Error::NotMapped, or with `create` a new_table(owner)
-    // linked in with intermediate_flags(va) (count the new entry with
-    // frames::adjust_table_entries).  A Large entry on the way: Error::Busy.
+    // LAB 2: Exercise 3. Contract in paging.h.  Two invariants: every
+    // present entry in a page-table page is counted in that page's frame
+    // (frames::adjust_table_entries), and an intermediate entry grants
+    // everything its half of the address space may have
+    // (intermediate_flags), so that the leaf alone decides the rights.
+    // The threat is running out of frames half-way: a walk that fails
+    // with NoMemory must leave the tree exactly as it found it (the
+    // exhaust check maps into an empty PML4 slot with 1 and 2 frames free).
     (void)root, (void)create, (void)owner, (void)intermediate_flags;
     return Error::NotImplemented;
 #endif
@@ -95,80 +85,80 @@ Result<Pte*> walk(PhysAddr root, VirtAddr va, bool create, uint16_t owner) {
 
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
     if (!va.canonical() || !va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
-    if (TRY(missing_tables(root, va, 1)) > frames::free_count()) return Error::NoMemory;
-    Pte* e = TRY(walk(root, va, true, owner));
-    Pte old = *e;
-    frames::add_mapping(pa.pfn());  // before the old one goes: it may be the same frame
-    *e = make_pte(pa, flags | PageFlags::Present);
-    if (present(old)) {
-        frames::remove_mapping(frame_of(old).pfn());
-        invalidate(root, va);
-    } else {
-        frames::adjust_table_entries(table_of(e).pfn(), +1);
+#if SOL >= 2
+    Pte* leaf = TRY(walk(root, va, 1, true, owner));
+    Pte previous = *leaf;
+    frames::add_mapping(pa.pfn());
+    *leaf = make_pte(pa, flags | PageFlags::Present);
+    if (!present(previous)) {
+        frames::adjust_table_entries(table_of(leaf).pfn(), 1);
+        return {};
     }
+    frames::remove_mapping(frame_of(previous).pfn());
+    invalidate(root, va);
     return {};
+#else
+    // LAB 2: Exercise 4. Contract in paging.h.  Keep both counts exact:
+    // the page table's count of present entries, and each frame's count of
+    // the leaves that map it (frames::add_mapping / remove_mapping).  Two
+    // threats: remapping a frame its owner already released, at the same
+    // va, must not free it on the way (not even for a moment); and once a
+    // mapping is replaced, the CPU must not go on using the old frame or
+    // the old rights from its TLB (the pagetable check reads through a
+    // replaced mapping of the active space).
+    (void)root, (void)flags, (void)owner;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
     if (!va.canonical() || va.value % kLargePageSize != 0 || pa.value % kLargePageSize != 0) {
         return Error::InvalidArgument;
     }
-    if (TRY(missing_tables(root, va, 2)) > frames::free_count()) return Error::NoMemory;
-    PhysAddr table = root;
-    for (int level = 4; level > 2; level--) {
-        Pte* e = &entries(table)[va.index(level)];
-        if (!present(*e)) {
-            PhysAddr next = TRY(new_table(owner));
-            *e = make_pte(next, intermediate_flags(va));
-            frames::adjust_table_entries(table.pfn(), +1);
-        }
-        table = frame_of(*e);
-    }
-    Pte* e = &entries(table)[va.index(2)];
+    Pte* e = TRY(walk(root, va, 2, true, owner));
     if (present(*e)) return Error::Busy;
     *e = make_pte(pa, flags | PageFlags::Present | PageFlags::Large);
-    frames::adjust_table_entries(table.pfn(), +1);
+    frames::adjust_table_entries(table_of(e).pfn(), +1);
     return {};
 }
 
 Result<void> unmap(PhysAddr root, VirtAddr va) {
     if (!va.canonical() || !va.page_aligned()) return Error::InvalidArgument;
 #if SOL >= 2
-    PhysAddr path[5];  // path[level]: the table at that level
-    path[4] = root;
+    PhysAddr tables[5];  // tables[level]: the page-table page at that level on va's path
+    tables[4] = root;
     for (int level = 4; level > 1; level--) {
-        Pte e = entries(path[level])[va.index(level)];
-        if (!present(e)) return Error::NotMapped;
-        if (has(flags_of(e), PageFlags::Large)) return Error::InvalidArgument;
-        path[level - 1] = frame_of(e);
+        Pte link = entries(tables[level])[va.index(level)];
+        if (!present(link)) return Error::NotMapped;
+        if (has(flags_of(link), PageFlags::Large)) return Error::InvalidArgument;
+        tables[level - 1] = frame_of(link);
     }
-    Pte* leaf = &entries(path[1])[va.index(1)];
-    if (!present(*leaf)) return Error::NotMapped;
-    PhysAddr old = frame_of(*leaf);
-    *leaf = 0;
-    bool freed_table = false;
-    for (int level = 1; level < 4; level++) {  // free the tables this emptied, bottom up
-        if (frames::adjust_table_entries(path[level].pfn(), -1) != 0) break;
-        entries(path[level + 1])[va.index(level + 1)] = 0;
-        MUST(frames::release(path[level].pfn()));
-        freed_table = true;
-        if (level == 3) frames::adjust_table_entries(root.pfn(), -1);
+    Pte& leaf = entries(tables[1])[va.index(1)];
+    if (!present(leaf)) return Error::NotMapped;
+    Pfn old_frame = frame_of(leaf).pfn();
+    leaf = 0;
+    int level = 1;
+    while (level < 4 && frames::adjust_table_entries(tables[level].pfn(), -1) == 0) {
+        entries(tables[level + 1])[va.index(level + 1)] = 0;
+        MUST(frames::release(tables[level].pfn()));
+        level++;
     }
-    // invlpg(va) drops va's translation and the cached paths to it, but a
-    // freed table was also reachable as data through the UVPT window at
-    // other addresses: then flush everything.
-    if (freed_table) flush_all(root);
+    if (level == 4) frames::adjust_table_entries(root.pfn(), -1);
+    // A freed table was also mapped as data, at its UVPT address: invlpg(va)
+    // does not drop that translation, a full flush does.
+    if (level > 1) flush_all(root);
     else invalidate(root, va);
-    frames::remove_mapping(old.pfn());
+    frames::remove_mapping(old_frame);
     return {};
 #else
-    // LAB 2: Exercise 3. Find va's leaf entry (remember the table at each
-    // level on the way), clear it, then free every table this leaves empty
-    // (frames::adjust_table_entries returns the new count; release the
-    // table with frames::release and clear its entry in the level above),
-    // never the root.  Finish with the TLB: flush_all(root) if a table was
-    // freed (its UVPT alias may be cached too), else invalidate(root, va);
-    // then frames::remove_mapping() of the old frame.
+    // LAB 2: Exercise 5. Contract in paging.h: validate the whole path
+    // before changing anything; then keep the counts exact and free every
+    // page-table page the removal empties, never the root.  Threats: a
+    // freed table must not stay reachable through any translation the CPU
+    // has cached (that includes the table's own alias in the UVPT window,
+    // a different page from va, which the uvptalias check reads), and a
+    // data frame its owner released must not become free while the TLB
+    // can still reach it.
     (void)root;
     return Error::NotImplemented;
 #endif
@@ -176,33 +166,50 @@ Result<void> unmap(PhysAddr root, VirtAddr va) {
 
 Result<Mapping> lookup(PhysAddr root, VirtAddr va) {
     if (!va.canonical()) return Error::InvalidArgument;
-    constexpr uint64_t kAndedRights = static_cast<uint64_t>(PageFlags::Writable | PageFlags::User);
-    uint64_t anded = kAndedRights;   // W and U must be granted at every level
-    uint64_t ored = 0;               // NX at any level forbids execution
-    PhysAddr table = root;
-    for (int level = 4; level >= 1; level--) {
-        Pte e = entries(table)[va.index(level)];
+#if SOL >= 2
+    constexpr uint64_t kEveryLevel = static_cast<uint64_t>(PageFlags::Writable | PageFlags::User);
+    constexpr uint64_t kAnyLevel = static_cast<uint64_t>(PageFlags::NoExecute);
+    uint64_t granted = kEveryLevel, forbidden = 0;
+    Pte e = 0;
+    int level = 4;
+    for (PhysAddr table = root;; table = frame_of(e), level--) {
+        e = entries(table)[va.index(level)];
         if (!present(e)) return Error::NotMapped;
-        anded &= e;
-        ored |= e & static_cast<uint64_t>(PageFlags::NoExecute);
-        if (level == 1 || (level <= 3 && has(flags_of(e), PageFlags::Large))) {
-            uint64_t size = page_size(level);
-            uint64_t base = mmu::address_of(e) & ~(size - 1);
-            uint64_t flags = (e & mmu::kFlagsMask & ~kAndedRights) | anded | ored;
-            return Mapping{PhysAddr(base + va.value % size), static_cast<PageFlags>(flags)};
-        }
-        table = frame_of(e);
+        granted &= e;
+        forbidden |= e & kAnyLevel;
+        if (level == 1 || (level < 4 && has(flags_of(e), PageFlags::Large))) break;
     }
-    return Error::NotMapped;
+    uint64_t offset = va.value & (page_size(level) - 1);
+    uint64_t rights = (e & mmu::kFlagsMask & ~(kEveryLevel | kAnyLevel)) | granted | forbidden;
+    return Mapping{PhysAddr((mmu::address_of(e) & ~(page_size(level) - 1)) + offset), static_cast<PageFlags>(rights)};
+#else
+    // LAB 2: Exercise 10. Contract in paging.h.  The threat is a lookup
+    // that reports more than the CPU allows: from lab 3 on, the kernel asks
+    // lookup whether a domain may write to a buffer before it copies into
+    // it, so a right that some level takes away must not appear in the
+    // result (§2.2 of the handout: how rights combine).  Large pages end
+    // the walk early, at level 2 (2 MiB) or level 3 (1 GiB).
+    (void)root, (void)page_size;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags) {
     if (!va.page_aligned()) return Error::InvalidArgument;
-    Pte* e = TRY(walk(root, va, false, kFrameOwnerKernel));
-    if (!present(*e)) return Error::NotMapped;
-    *e = make_pte(frame_of(*e), flags | PageFlags::Present);
+#if SOL >= 2
+    Pte* leaf = TRY(walk(root, va, 1, false, kFrameOwnerKernel));
+    if (!present(*leaf)) return Error::NotMapped;
+    *leaf = make_pte(frame_of(*leaf), PageFlags::Present | flags);
     invalidate(root, va);
     return {};
+#else
+    // LAB 2: Exercise 4. Contract in paging.h; it never creates a table.
+    // The threat: rights taken away must be gone at once, not when the
+    // TLB happens to forget the old entry (the protectwrite test writes to
+    // a page it has just made read-only, and expects the fault).
+    (void)root, (void)flags;
+    return Error::NotImplemented;
+#endif
 }
 
 void destroy(PhysAddr root) {

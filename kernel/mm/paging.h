@@ -41,39 +41,58 @@ inline Pte* entries(PhysAddr table) { return table.to_virt<Pte>(); }
 // A new, empty page-table page owned by `owner`.  Errors: NoMemory.
 Result<PhysAddr> new_table(uint16_t owner);
 
-// Finds the level-1 entry (PT entry) for `va` in the tables rooted at
-// `root`.  With `create`, missing intermediate tables are allocated (for
-// `owner`); without, a missing one is NotMapped.  Errors: InvalidArgument
-// (va not canonical), NotMapped, NoMemory, Busy (a 2 MiB page covers va).
-Result<Pte*> walk(PhysAddr root, VirtAddr va, bool create, uint16_t owner);
+// Finds the entry at `level` on `va`'s path in the tables rooted at `root`
+// (1: the PT entry of a 4 KiB page; 2: the PD entry of a 2 MiB page; 3: the
+// PDPT entry) and returns a pointer to it, present or not.  Without
+// `create`, a missing table on the way is NotMapped.  With `create`,
+// missing tables are allocated for `owner` and linked with entries that
+// grant everything (intermediate_flags); either every missing table is
+// built or, when fewer frames are free than tables are missing, none is
+// (NoMemory).  Each present entry a page-table page holds is counted in
+// its frame (frames::adjust_table_entries); the entry returned is not
+// counted by walk.  Errors: InvalidArgument (va not canonical, level not
+// 1..3), NotMapped, NoMemory, Busy (a large page above `level` covers va).
+Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t owner);
 
 // Maps the 4 KiB page at `va` to frame `pa` with `flags` (Present is
-// implied), replacing whatever was there.  Changes nothing when it fails.
-// Errors: as walk, and InvalidArgument for an unaligned va or pa.
+// implied), replacing whatever was there: the old frame loses a mapping,
+// and from the return on the CPU uses only the new entry.  Changes nothing
+// when it fails.  Errors: as walk, and InvalidArgument for an unaligned va
+// or pa.
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
 
-// Maps a 2 MiB page (kernel use: the physmap).  va and pa 2 MiB-aligned;
-// the page directory entry must be empty.  Changes nothing when it fails.
+// Maps a 2 MiB page (kernel use: the physmap), through walk.  va and pa
+// 2 MiB-aligned; the page directory entry must be empty.  Changes nothing
+// when it fails.
 // Errors: InvalidArgument, Busy, NoMemory.
 Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
 
-// Removes the 4 KiB mapping at `va` and frees intermediate tables that
-// become empty (never the root).  Errors: InvalidArgument, NotMapped.
+// Removes the 4 KiB mapping at `va`: the frame loses a mapping, every
+// page-table page left with no present entry is released (never the root),
+// and from the return on the CPU can reach neither the old page nor a
+// freed table through any cached translation.  Changes nothing when it
+// fails.  Errors: InvalidArgument (va not canonical or not page-aligned, a
+// 2 MiB page covers it), NotMapped.
 Result<void> unmap(PhysAddr root, VirtAddr va);
 
 // What `va` maps to.
 struct Mapping {
     PhysAddr pa;        // the physical address of va itself (offset included)
-    PageFlags flags;    // the leaf's bits (Large for a 2 MiB page), with the rights that
-                        // take effect: Writable and User only if every level grants them,
-                        // NoExecute if any level sets it
+    PageFlags flags;    // the leaf's bits (Large for a 2 MiB or 1 GiB page, the software
+                        // bits), with the rights that take effect: Writable and User only if
+                        // every level grants them, NoExecute if any level sets it
 };
 
-// Looks `va` up.  Errors: InvalidArgument, NotMapped.
+// Looks `va` up in the tables rooted at `root`: a 4 KiB leaf, or a large
+// page at level 2 (2 MiB) or 3 (1 GiB).  Changes nothing.
+// Errors: InvalidArgument (va not canonical), NotMapped.
 Result<Mapping> lookup(PhysAddr root, VirtAddr va);
 
-// Changes the rights of the 4 KiB mapping at `va` to `flags`.
-// Errors: InvalidArgument, NotMapped.
+// Changes the rights of the 4 KiB mapping at `va` to `flags` (Present
+// implied), keeping its frame; the old rights are gone from the TLB on
+// return.  Errors: InvalidArgument (unaligned or non-canonical va),
+// NotMapped (no table or no leaf: protect creates nothing), Busy (a 2 MiB
+// page covers va).
 Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags);
 
 // Frees `root` and every page-table page below it in PML4 slots below the

@@ -36,13 +36,19 @@ const Test kTests[] = {
     {"cmdline", cmdline_cases},
 #if LAB >= 2
     {"frames", frames_check},
+    {"release", release_check},
+    {"walk", walk_check},
     {"pagetable", page_table_check},
+    {"unmap", unmap_check},
+    {"lookup", lookup_check},
     {"kspace", kernel_space_check},
     {"windows", windows_check},
+    {"uvptread", window_reader_check},
     {"uvptalias", uvpt_alias_check},
     {"exhaust", exhaustion_check},
     {"mmcheck", all_mm_checks},
     {"writetext", write_kernel_text},
+    {"protectwrite", write_protected_page},
 #endif
 #if LAB >= 2
     {"kernel_pagefault", kernel_pagefault},
