@@ -72,10 +72,10 @@ Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& cal
     if (va != 0) TRY(check_user_page(va));
     if (&self == domain::root() && self.upcall_entry != 0 && self.uarea->masked) return Error::InvalidArgument;
     self.recv_va = va;
-    TrapFrame resume = caller;
-    resume.rax = 0;
+    TrapFrame woken = caller;  // ipc_send's wake-up resumes this, returning 0
+    woken.rax = 0;
     domain::info(self).state = DomainState::Blocked;
-    domain::end_slice(resume, DomainState::Blocked, domain::SliceEnd::Block);
+    domain::end_slice(woken, DomainState::Blocked, domain::SliceEnd::Block);
     domain::notify_root(UpcallReason::Blocked, self.id);
 #else
     // LAB 4: Exercise 9 (part 2). Block the caller until a message comes:

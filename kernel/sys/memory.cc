@@ -53,9 +53,8 @@ Result<void> check_frame_authority(domain::Domain& self, domain::Domain& target,
 Result<void> check_passed_on(domain::Domain& self, uint64_t va, uint64_t pfn, PageFlags flags) {
 #if SOL >= 4
     Result<paging::Mapping> mine = paging::lookup(self.root, VirtAddr(va));
-    if (!mine.ok() || mine.value().pa.pfn() != pfn || has(mine.value().flags, PageFlags::Large)) {
-        return Error::AccessDenied;
-    }
+    bool same_page = mine.ok() && mine.value().pa.pfn() == pfn && !has(mine.value().flags, PageFlags::Large);
+    if (!same_page) return Error::AccessDenied;
     PageFlags have = mine.value().flags;
     if (has(flags, PageFlags::Writable) && !has(have, PageFlags::Writable)) return Error::AccessDenied;
     if (!has(flags, PageFlags::NoExecute) && has(have, PageFlags::NoExecute)) return Error::AccessDenied;
@@ -99,9 +98,10 @@ Result<int64_t> syscall::sys_frame_alloc(domain::Domain& self, uint64_t want) {
 }
 
 Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
-    if (pfn >= frames::count()) return Error::InvalidArgument;
-    const FrameInfo& f = frames::info(pfn);
-    if (f.kind != FrameKind::User || f.owner != self.id) return Error::AccessDenied;
+    bool exists = pfn < frames::count();
+    if (!exists) return Error::InvalidArgument;
+    const FrameInfo& frame = frames::info(pfn);
+    if (frame.kind != FrameKind::User || frame.owner != self.id) return Error::AccessDenied;
     TRY(frames::release(pfn));
     domain::info(self).frames--;
     return 0;

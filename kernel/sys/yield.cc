@@ -14,9 +14,9 @@ Result<int64_t> syscall::sys_yield(domain::Domain& self, const TrapFrame& caller
         if (!related) return Error::AccessDenied;
         if (domain::info(*target).state != DomainState::Runnable) return Error::InvalidArgument;
     }
-    TrapFrame resume = caller;
-    resume.rax = 0;
-    domain::end_slice(resume, DomainState::Runnable, domain::SliceEnd::Yield);
+    TrapFrame returns_zero = caller;
+    returns_zero.rax = 0;
+    domain::end_slice(returns_zero, DomainState::Runnable, domain::SliceEnd::Yield);
     if (dom == YIELD_ANY) domain::notify_root(UpcallReason::Timer, self.id);
     if (dom == YIELD_SELF) domain::idle();
     domain::give_cpu(*target, UpcallReason::Resume, self.id);

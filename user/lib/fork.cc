@@ -52,18 +52,18 @@ int64_t copy_page(uint64_t dom, uint64_t va, uint64_t perm) {
 void copy_on_write(UArea& u) {
 #if SOL >= 4
     uint64_t va = u.fault_address & ~(PAGE_SIZE - 1);
-    uint64_t pte = lookup_pte(va);
-    bool cow_write = (u.fault_error & 2) && (pte & kPtePresent) && (pte & kPteCow);
+    uint64_t entry = lookup_pte(va);
+    bool cow_write = (u.fault_error & 2) && (entry & kPtePresent) && (entry & kPteCow);
     if (!cow_write) {
         printf("domain %ld: page fault at %lx (rip %lx, error %lx), not copy-on-write\n", sys_self(), u.fault_address,
                u.context.rip, u.fault_error);
         exit();
     }
-    if (int64_t r = copy_page(0, va, (perm_of(pte) & ~PERM_COW) | PERM_W); r < 0) {
+    if (int64_t r = copy_page(0, va, (perm_of(entry) & ~PERM_COW) | PERM_W); r < 0) {
         printf("domain %ld: copy-on-write of %lx failed: %s\n", sys_self(), va, result_name(r));
         exit();
     }
-    uint64_t shared = pte_frame(pte);
+    uint64_t shared = pte_frame(entry);
     if (frame_table()[shared].owner == static_cast<uint64_t>(sys_self())) (void)sys_frame_free(shared);
 #else
     // LAB 4: Exercise 7 (part 3). The page-fault handler fork installs: a
@@ -94,13 +94,13 @@ bool upcall_data(uint64_t va) {
 // in both.
 int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
 #if SOL >= 4
-    uint64_t pfn = pte_frame(pte);
+    uint64_t frame = pte_frame(pte);
     uint64_t perm = perm_of(pte);
-    if ((perm & PERM_SHARE) || !(perm & (PERM_W | PERM_COW))) return sys_map(dom, va, pfn, perm);
+    if ((perm & PERM_SHARE) || !(perm & (PERM_W | PERM_COW))) return sys_map(dom, va, frame, perm);
     perm = (perm & ~PERM_W) | PERM_COW;
-    int64_t r = sys_map(dom, va, pfn, perm);
+    int64_t r = sys_map(dom, va, frame, perm);
     if (r < 0) return r;
-    return sys_map(0, va, pfn, perm);
+    return sys_map(0, va, frame, perm);
 #else
     // LAB 4: Exercise 7 (part 1). Give child `dom` the page at `va`, whose
     // page-table entry here is `pte`, so that neither domain can see the

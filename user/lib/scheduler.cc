@@ -30,8 +30,8 @@ bool candidate(uint64_t id, uint64_t self) {
 // The next candidate after the last one picked, in id order; 0 if none.
 uint64_t pick_round_robin(uint64_t self) {
 #if SOL >= 4
-    for (uint64_t i = 1; i <= MAX_DOMAINS; i++) {
-        uint64_t id = (last_picked + i) % MAX_DOMAINS;
+    for (uint64_t step = 1; step <= MAX_DOMAINS; step++) {
+        uint64_t id = (last_picked + step) % MAX_DOMAINS;
         if (id != 0 && candidate(id, self)) return id;
     }
     return 0;

@@ -92,13 +92,14 @@ void wake(uint64_t id) {
 // the ready queue.  Runs masked, in an upcall.
 void on_resume(UArea& u) {
 #if SOL >= 4
-    uint64_t next = dequeue(ready);
-    if (next == 0) return;
+    uint64_t successor = dequeue(ready);
+    if (successor == 0) return;
     threads[current].context = u.context;
     wake(current);
-    current = next - 1;
-    threads[current].state = State::Running;
-    u.context = threads[current].context;
+    Thread& runs = threads[successor - 1];
+    runs.state = State::Running;
+    u.context = runs.context;
+    current = successor - 1;
 #else
     // LAB 4: Exercise 10. Preemption between threads.  The domain was
     // given the CPU again after the timer ended its slice, and u.context
@@ -276,9 +277,9 @@ void mutex_unlock(Mutex& m) {
     touch(m.owner);
     mask();
     if (m.owner != current + 1) panic("mutex_unlock: thread %lu does not hold the lock", current);
-    uint64_t next = dequeue(m.waiters);
-    m.owner = next;
-    if (next != 0) wake(next - 1);
+    uint64_t heir = dequeue(m.waiters);
+    m.owner = heir;
+    if (heir != 0) wake(heir - 1);
     unmask();
 #else
     // LAB 4: Exercise 11 (part 2). Release the lock, handing it straight
