@@ -118,9 +118,15 @@ void destroy(Domain& d) {
     }
     if (mmu::is_active(d.root.value)) mmu::activate(kspace::root().value);
     paging::destroy(d.root);  // unmaps everything: released frames with no mapping left become free
-    for (Pfn p = 0; p < frames::count(); p++) {
+    // The table counts the frames it owns (frame_alloc, the loader), so the
+    // scan stops at the last one: a domain that owns none costs nothing.
+    uint64_t owned = exported[d.id].frames;
+    for (Pfn p = 0; p < frames::count() && owned > 0; p++) {
         const FrameInfo& f = frames::info(p);
-        if (f.owner == d.id && f.kind == FrameKind::User) MUST(frames::release(p));
+        if (f.owner == d.id && f.kind == FrameKind::User) {
+            MUST(frames::release(p));
+            owned--;
+        }
     }
 #if LAB >= 4
     MUST(frames::release(d.uarea_pfn));  // unmapped above, so free at once

@@ -120,17 +120,20 @@ int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
 int64_t duplicate_all(uint64_t dom, uint64_t stack_low, uint64_t stack_high) {
 #if SOL >= 4
     constexpr uint64_t kL4 = 1ull << 39, kL3 = 1ull << 30, kL2 = 1ull << 21;
-    for (uint64_t va = USER_BASE & ~(kL4 - 1); va < USER_TOP;) {
-        if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 4)) & kPtePresent)) { va += kL4; continue; }
-        if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 3)) & kPtePresent)) { va += kL3; continue; }
-        if (!(*reinterpret_cast<volatile uint64_t*>(entry_address(va, 2)) & kPtePresent)) { va += kL2; continue; }
-        uint64_t pte = *reinterpret_cast<volatile uint64_t*>(entry_address(va, 1));
-        if ((pte & kPtePresent) && va >= USER_BASE && va != UAREA && !not_inherited(va)) {
+    auto present = [](uint64_t entry) { return (*reinterpret_cast<volatile uint64_t*>(entry) & kPtePresent) != 0; };
+    for (uint64_t va = 0; va < USER_TOP;) {
+        if (!present(entry_address(va, 4))) { va += kL4; continue; }
+        if (!present(entry_address(va, 3))) { va += kL3; continue; }
+        if (!present(entry_address(va, 2))) { va += kL2; continue; }
+        // A present page table: its 512 entries lie side by side in UVPT.
+        auto* table = reinterpret_cast<volatile uint64_t*>(entry_address(va, 1));
+        for (int i = 0; i < 512; i++, va += PAGE_SIZE) {
+            uint64_t pte = table[i];
+            if (!(pte & kPtePresent) || va < USER_BASE || va == UAREA || not_inherited(va)) continue;
             bool copy_now = upcall_data(va) || (va >= stack_low && va <= stack_high);
             int64_t r = copy_now ? copy_page(dom, va, perm_of(pte)) : duplicate(dom, va, pte);
             if (r < 0) return r;
         }
-        va += PAGE_SIZE;
     }
     return 0;
 #else
