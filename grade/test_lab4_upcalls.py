@@ -26,6 +26,18 @@ def test_faultalloc(machine):
     assert run.endings == [(1, "exited")], "faultalloc must exit normally:\n" + run.output
 
 
+@pytest.mark.points(2)
+def test_faultallocbad(machine):
+    # Provided behaviour: usermem checks a buffer before the kernel touches
+    # it, so a bad pointer passed to a call is an error, never a Fault upcall.
+    run = run_domains(machine, "faultallocbad")
+    assert run.lines("faultallocbad") == [
+        "cputs of an unmapped buffer: BadAddress",
+        "handler calls: 0",
+    ], "faultallocbad printed:\n" + run.output
+    assert run.endings == [(1, "exited")], "faultallocbad must exit normally:\n" + run.output
+
+
 @pytest.mark.points(5)
 def test_forktree(machine):
     run = run_domains(machine, "forktree")
