@@ -51,14 +51,15 @@ ISO := $(BUILD)/exolab.iso
 
 # QEMU for people: serial on this terminal (Ctrl-A X quits), no reboot loop.
 # RUN=name passes run=name on the kernel command line (a self-test, or from
-# lab 3 a user program): `make qemu RUN=hello`, `make qemu-gdb RUN=hello`.
+# lab 3 a user program): `make qemu RUN=hello`, `make qemu-gdb RUN=hello`;
+# more words ride along: `make qemu RUN="spin hz=1000"` (lab 4).
 # The CPU model is grade/qemu.py's QEMU_CPU, so that make and the harness
 # boot the same CPU (qemu64 with SMEP, SMAP and UMIP).
 comma := ,
 QEMU_CPU := $(or $(shell sed -n 's/^QEMU_CPU = "\([^"]*\)"$$/\1/p' grade/qemu.py),\
 	$(error exolab: no QEMU_CPU = "..." line in grade/qemu.py))
-QEMU_FLAGS := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	$(if $(RUN),-smbios type=11$(comma)value=run=$(RUN))
+QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04
+QEMU_FLAGS := $(QEMU_MACHINE) $(if $(RUN),-smbios "type=11$(comma)value=run=$(RUN)")
 QEMU_NOX := -display none -serial mon:stdio
 QEMU_WINDOW := $(if $(DISPLAY),-serial mon:stdio,$(QEMU_NOX))
 # isa-debug-exit: 33 is the kernel's "success"; anything else is reported.
@@ -164,7 +165,7 @@ $(ISO_GRUB_CFG): kernel/arch/x86_64/grub.cfg $(ISO_MODULES)
 bench: $(ISO)
 	@for program in $(BENCH_PROGRAMS); do \
 		log=$(BUILD)/bench-$$program.log; \
-		timeout 300 $(QEMU) $(QEMU_FLAGS) -display none -serial stdio -monitor none -icount shift=0 \
+		timeout 300 $(QEMU) $(QEMU_MACHINE) -display none -serial stdio -monitor none -icount shift=0 \
 			-smbios type=11,value=run=$$program < /dev/null > $$log 2>&1; st=$$?; \
 		tr -d '\r' < $$log | grep '^BENCH '; \
 		[ $$st -eq 33 ] || { echo "exolab: $$program did not finish (QEMU status $$st); serial log: $$log"; exit 1; }; \
@@ -183,7 +184,7 @@ ifeq ($(shell test $(LAB) -ge 4 && echo y),y)
 timeline: $(ISO)
 	@test -n "$(RUN)" || { echo "exolab: make timeline RUN=<program> [HZ=<rate>]"; exit 1; }
 	@log=$(BUILD)/timeline-$(RUN).log; \
-	timeout 120 $(QEMU) $(QEMU_FLAGS) -display none -serial stdio -monitor none \
+	timeout 120 $(QEMU) $(QEMU_MACHINE) -display none -serial stdio -monitor none \
 		-smbios "type=11,value=run=$(RUN) trace=1$(if $(HZ), hz=$(HZ))" < /dev/null > $$log 2>&1; \
 	$(PYTHON) tools/timeline $$log -o $(BUILD)/timeline-$(RUN).png --title "run=$(RUN)$(if $(HZ), hz=$(HZ))"
 else
