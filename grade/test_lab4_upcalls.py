@@ -26,6 +26,22 @@ def test_faultalloc(machine):
     assert run.endings == [(1, "exited")], "faultalloc must exit normally:\n" + run.output
 
 
+@pytest.mark.points(3)
+def test_passon(machine):
+    # check_passed_on (Exercise 8): a child passes on what it maps itself,
+    # at the same address, with no more rights; nothing else of its parent's.
+    run = run_domains(machine, "passon")
+    assert run.lines("passon") == [
+        "shared, same address, copy-on-write: ok",
+        "shared, same address, writable: AccessDenied",
+        "shared, another address: AccessDenied",
+        "hidden, mapped nowhere here: AccessDenied",
+        "child reads: the parent's page",
+        "parent done",
+    ], "passon printed (the child's map calls of its parent's frames):\n" + run.output
+    assert not run.killed(), "no passon domain may be killed:\n" + run.output
+
+
 @pytest.mark.points(2)
 def test_faultallocbad(machine):
     # Provided behaviour: usermem checks a buffer before the kernel touches
@@ -89,7 +105,7 @@ def test_faultregs(machine):
 @pytest.mark.points(2)
 def test_faultnostack(machine):
     run = run_domains(machine, "faultnostack")
-    assert run.lines("faultnostack") == ["set_upcall with an unmapped stack: ok"], \
+    assert run.lines("faultnostack") == ["upcall stack at 50000000, then a fault"], \
         "domain_set_upcall accepts any user stack; the fault must not resume main:\n" + run.output
     assert run.masked == [1], "the push on the unmapped upcall stack is a fault while masked:\n" + run.output
     assert_page_fault(kill_of(run, 1), 0x50000000 - 8, 0x6, run)

@@ -70,8 +70,8 @@ bool masked_at_slice_end(Domain& d) {
     // (return false): count it in its table entry's `aborted`, and print
     //   domain <id> (<name>) preempted: upcalls still masked a slice after its slice ended
     // the first time only, whatever it does afterwards.  `d.overran` is
-    // yours to keep the state in; give_cpu clears it whenever another
-    // domain had the CPU in between.
+    // yours to keep the state in; give_cpu clears it at the start of every
+    // slice, and timer_tick when it finds `d` unmasked.
     // Threat: a domain that sets `masked` and spins must not keep the CPU
     // for more than two slices in a row, and must not flood the console.
     (void)d;
@@ -94,6 +94,8 @@ void timer_tick(TrapFrame& frame) {
     if (d.upcall_entry != 0 && d.uarea->masked) {
         if (masked_at_slice_end(d)) return;
         why = SliceEnd::Abort;
+    } else {
+        d.overran = false;  // unmasked since: a later masked tick starts over
     }
     i.preempted++;
     end_slice(frame, DomainState::Runnable, why);
@@ -173,7 +175,7 @@ void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
     DomainInfo& i = info(d);
     kassert(i.state == DomainState::Runnable || i.state == DomainState::Running ||
             (i.state == DomainState::Blocked && &d == root()));
-    if (current() != &d) {
+    if (current() != &d) {  // a new slice (a Fault upcall keeps the running one)
         i.last_run = tick_count;
         d.overran = false;
     }

@@ -33,7 +33,9 @@ __attribute__((used)) uint64_t regs_rsp;
 
 // Runs `rounds` rounds; returns 0 if every register held its value
 // throughout, else 1 + the index of the first one found wrong in
-// regs_pattern's order (16: rsp).
+// regs_pattern's order (16: rsp; 17: the 128-byte red zone below rsp,
+// which the loop fills with a marker and checks every round: the System V
+// ABI lets code keep live data there, so upcall_return must not write it).
 uint64_t regs_check(uint64_t rounds);
 }
 
@@ -63,6 +65,9 @@ asm("    .macro regs_check_one reg, idx\n"
     "    push %rdi                       # 8(%rsp): rounds left\n"
     "    push $0                         # (%rsp): the round number\n"
     "    mov %rsp, regs_rsp(%rip)\n"
+    "    .irp off, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128\n"
+    "    movq $0x5A5A5A5A, -\\off(%rsp)      # the red zone: live data, as a leaf function may keep there\n"
+    "    .endr\n"
     "    mov regs_pattern+0(%rip), %rax\n"
     "    mov regs_pattern+8(%rip), %rbx\n"
     "    mov regs_pattern+16(%rip), %rcx\n"
@@ -84,6 +89,10 @@ asm("    .macro regs_check_one reg, idx\n"
     "    mov $16, %eax\n"
     "    jmp .Lregs_out\n"
     "2:\n"
+    "    .irp off, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128\n"
+    "    cmpq $0x5A5A5A5A, -\\off(%rsp)\n"
+    "    jne .Lregs_red_zone\n"
+    "    .endr\n"
     "    regs_check_one rax, 0\n"
     "    regs_check_one rbx, 1\n"
     "    regs_check_one rcx, 2\n"
@@ -118,6 +127,9 @@ asm("    .macro regs_check_one reg, idx\n"
     "    decq 8(%rsp)\n"
     "    jnz 1b\n"
     "    xor %eax, %eax\n"
+    "    jmp .Lregs_out\n"
+    ".Lregs_red_zone:\n"
+    "    mov $17, %eax\n"
     ".Lregs_out:\n"
     "    add $16, %rsp\n"
     "    pop %r15\n"
@@ -132,7 +144,7 @@ asm("    .macro regs_check_one reg, idx\n"
 namespace {
 
 const char* const kRegisterNames[] = {"none", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
-                                      "r9",   "r10", "r11", "r12", "r13", "r14", "r15", "rsp"};
+                                      "r9",   "r10", "r11", "r12", "r13", "r14", "r15", "rsp", "red zone"};
 
 // Runs regs_check until this domain has been preempted kPreemptions
 // times, then prints the outcome.

@@ -106,8 +106,7 @@ int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
     // page-table entry here is `pte`, so that neither domain can see the
     // other's writes to it from now on (copy-on-write: PERM_COW, read-only,
     // in both), except a PERM_SHARE page, which stays shared with its
-    // rights, and a read-only page, which can simply be shared.  The order
-    // of the two map calls matters: think about a write between them.
+    // rights, and a read-only page, which can simply be shared.
     (void)dom, (void)va, (void)pte;
     return -static_cast<int64_t>(Error::NotImplemented);
 #endif

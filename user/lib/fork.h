@@ -9,8 +9,9 @@
 // Returns the child's id in the parent and 0 in the child, or -Error.
 // Private pages are shared copy-on-write (read-only, PERM_COW, in both);
 // PERM_SHARE pages stay shared and writable; read-only pages are shared.
-// The child gets a fresh upcall stack and a private copy of the stack
-// page it resumes on; everything else is copied on its first write.
+// The child gets a fresh upcall stack and private copies of the
+// .upcall_data pages and of the whole stack fork runs on (the mapped pages
+// contiguous with rsp's); everything else is copied on its first write.
 int64_t fork();
 
 // Waits until child `dom` has exited, giving the CPU away meanwhile.
