@@ -42,7 +42,7 @@ struct Module {
 };
 
 inline constexpr size_t kMaxRegions = 64;
-inline constexpr size_t kMaxModules = 64;  // lab 3 puts every user program on the ISO as a module
+inline constexpr size_t kMaxModules = 128;  // lab 3 puts every user program on the ISO as a module
 
 struct BootInfo {
     const char* cmdline = "";
