@@ -35,6 +35,8 @@ KILLED_RE = (r"domain (?P<id>\d+) \((?P<program>[^)\n]+)\) killed: (?P<name>[^(\
              r"(?:, address (?P<address>[0-9a-f]{16}))?\n")
 BADELF_KINDS = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkbadelf"), "--list"],
                               capture_output=True, text=True, check=True).stdout.split()
+BADELF_HEADER_KINDS = ["magic", "class", "machine", "phnum", "phoff"]    # loader.cc's check_header
+BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS]   # check_segment
 PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
 
 
@@ -308,6 +310,19 @@ def test_evilhello(machine):
     assert not others, "kernel memory reached the console:\n%r" % "\n".join(others)
 
 
+@pytest.mark.points(5)
+def test_bigcputs(machine):
+    run = run_program(machine, "bigcputs")
+    assert_exited(run, "bigcputs")
+    lines = run.lines("bigcputs")
+    assert lines[-3:] == ["32000 bytes: ok (32000)", "64 KiB + 1: InvalidArgument", "into an unmapped page: BadAddress"], \
+        "sys_cputs results:\n" + "\n".join(lines[-3:])
+    printed = [line for line in lines if line.startswith("line ")]
+    assert printed == ["line %03d %s" % (n, "".join(chr(97 + i % 26) for i in range(19, 79))) for n in range(400)], \
+        "the 32000 bytes did not reach the console whole (%d of 400 lines)" % len(printed)
+    assert "#" not in run.printed, "a buffer refused with BadAddress must print nothing:\n" + run.printed[-400:]
+
+
 @pytest.mark.points(6)
 def test_mapunowned(machine):
     run = run_program(machine, "mapunowned")
@@ -342,6 +357,29 @@ def test_framewant(machine):
                 "unmap it: ok", "ask for it once unmapped: ok", "map it again: ok",
                 "it came back zeroed", "unmap it: ok", "free it: ok"]
     assert run.lines("framewant") == expected, "framewant printed:\n" + run.printed
+
+
+@pytest.mark.points(5)
+def test_frame_free_authority(machine):
+    run = run_program(machine, "authority")
+    assert_exited(run, "authority")
+    got = [line for line in run.lines("authority") if line.startswith("free ")]
+    expected = ["free kernel image: AccessDenied", "free frame table: AccessDenied", "free free frame: AccessDenied",
+                "free own page table: AccessDenied",   # the domain's, but a page table: freed, it is still in use
+                "free beyond the table: InvalidArgument", "free own frame: ok",
+                "free it again: AccessDenied"]         # released already: a double free
+    assert got == expected, "sys_frame_free results:\n" + run.printed
+
+
+@pytest.mark.points(4)
+def test_domain_argument(machine):
+    run = run_program(machine, "authority")
+    assert_exited(run, "authority")
+    got = [line for line in run.lines("authority") if not line.startswith("free ")]
+    expected = ["map into an unused id: NoSuchDomain", "map into an id past the table: NoSuchDomain",
+                "map into own id plus 2^32: NoSuchDomain", "unmap in an unused id: NoSuchDomain",
+                "destroy an unused id: NoSuchDomain", "map into own id: ok", "unmap in own id: ok"]
+    assert got == expected, "the memory calls' domain argument:\n" + run.printed
 
 
 @pytest.mark.points(6)
@@ -394,15 +432,25 @@ def test_mapself(machine):
 
 # -- programs the kernel must refuse ------------------------------------------
 
-@pytest.mark.points(1)
-@pytest.mark.parametrize("kind", BADELF_KINDS)
-def test_badelf(machine, kind):
+def assert_refused(machine, kind):
     program = "badelf_" + kind
     m = machine(cmdline="run=" + program)
     reason = m.expect(r"run=%s: cannot load: ([^\n]*)\n" % program).group(1)
     assert reason.strip(), "the kernel should say what is wrong with the ELF file"
     assert m.wait_exit() == Outcome.FAILURE, "a program that cannot be loaded ends the boot with the failure code"
     assert "started" not in m.output, "the kernel started a malformed program"
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", BADELF_HEADER_KINDS)
+def test_badelf_header(machine, kind):
+    assert_refused(machine, kind)
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", BADELF_SEGMENT_KINDS)
+def test_badelf_segment(machine, kind):
+    assert_refused(machine, kind)
 
 
 @pytest.mark.points(3)

@@ -25,27 +25,43 @@ Error reject(const char** reason, const char* why) {
 
 // Checks the file header and the program header table; on success
 // *segments points at the table inside the image.
+// Errors: InvalidArgument, with *reason saying what is wrong (reject()).
 Result<void> check_header(const uint8_t* image, size_t size, const elf::ProgramHeader** segments,
                           const char** reason) {
+#if SOL >= 3
     if (size < sizeof(elf::Header)) return reject(reason, "file smaller than an ELF header");
-    auto* h = reinterpret_cast<const elf::Header*>(image);
-    if (memcmp(h->ident, "\x7f" "ELF", 4) != 0) return reject(reason, "not an ELF file (bad magic)");
-    if (h->ident[4] != elf::kClass64) return reject(reason, "not a 64-bit ELF file");
-    if (h->ident[5] != elf::kDataLittleEndian) return reject(reason, "not little-endian");
-    if (h->type != elf::kTypeExecutable) return reject(reason, "not an executable (ET_EXEC)");
-    if (h->machine != elf::kMachineX86_64) return reject(reason, "not an x86-64 program");
-    if (h->phentsize != sizeof(elf::ProgramHeader)) return reject(reason, "unexpected program header size");
-    if (h->phnum == 0 || h->phnum > kMaxSegments) return reject(reason, "no program headers, or too many");
-    if (h->phoff > size || h->phnum * sizeof(elf::ProgramHeader) > size - h->phoff) {
+    const auto* file = reinterpret_cast<const elf::Header*>(image);
+    if (memcmp(file->ident, "\x7f" "ELF", 4) != 0) return reject(reason, "not an ELF file (bad magic)");
+    if (file->ident[4] != elf::kClass64) return reject(reason, "not a 64-bit ELF file");
+    if (file->ident[5] != elf::kDataLittleEndian) return reject(reason, "not little-endian");
+    if (file->type != elf::kTypeExecutable) return reject(reason, "not an executable (ET_EXEC)");
+    if (file->machine != elf::kMachineX86_64) return reject(reason, "not an x86-64 program");
+    if (file->phentsize != sizeof(elf::ProgramHeader)) return reject(reason, "unexpected program header size");
+    if (file->phnum == 0 || file->phnum > kMaxSegments) return reject(reason, "no program headers, or too many");
+    if (file->phoff > size || file->phnum * sizeof(elf::ProgramHeader) > size - file->phoff) {
         return reject(reason, "program header table beyond the end of the file");
     }
-    if (h->phoff % alignof(elf::ProgramHeader) != 0) return reject(reason, "misaligned program header table");
-    *segments = reinterpret_cast<const elf::ProgramHeader*>(image + h->phoff);
+    if (file->phoff % alignof(elf::ProgramHeader) != 0) return reject(reason, "misaligned program header table");
+    *segments = reinterpret_cast<const elf::ProgramHeader*>(image + file->phoff);
     return {};
+#else
+    // LAB 3: Exercise 5. Accept only what this kernel can run: an ELF64,
+    // little-endian, x86-64 executable (ET_EXEC) whose program header
+    // table, 1 to kMaxSegments entries of exactly elf::ProgramHeader's
+    // size, lies wholly and aligned inside the file; then set *segments.  Threat: the
+    // image is the attacker's.  Every field is a lie until checked, and a
+    // sum of two of them can wrap past 2^64, so a test that adds them can
+    // pass for a table that lies far outside the file.  Reading a byte
+    // outside [image, image + size) is the kernel's fault, not the file's.
+    (void)image, (void)size, (void)segments, (void)reason;
+    return Error::NotImplemented;
+#endif
 }
 
 // Checks one PT_LOAD segment against the file and the user address space.
+// Errors: InvalidArgument, with *reason set (reject()).
 Result<void> check_segment(const elf::ProgramHeader& s, size_t size, const char** reason) {
+#if SOL >= 3
     if (s.filesz > s.memsz) return reject(reason, "segment file size exceeds its memory size");
     if (s.offset > size || s.filesz > size - s.offset) return reject(reason, "segment data beyond the end of the file");
     if (s.vaddr < kUserBase || s.memsz > kStackBottom - kPageSize || s.vaddr > kStackBottom - kPageSize - s.memsz) {
@@ -56,6 +72,18 @@ Result<void> check_segment(const elf::ProgramHeader& s, size_t size, const char*
         return reject(reason, "segment both writable and executable");
     }
     return {};
+#else
+    // LAB 3: Exercise 6. Accept a segment only if its file bytes lie
+    // inside the file and are no more than its memory size, its memory lies in the program part of user space
+    // ([kUserBase, the stack's guard page below kStackBottom)), it is never
+    // both writable and executable (W^X holds in user space too), and its
+    // offset and address agree modulo the page size (load_segment copies
+    // page by page).  Threat: a segment that reaches the kernel half, the
+    // windows or the stack would have load_segment map over them, and one
+    // whose end wraps past 2^64 looks small.
+    (void)s, (void)size, (void)reason;
+    return Error::NotImplemented;
+#endif
 }
 
 // Checks every segment, that no two share a page, and that the entry point
@@ -112,11 +140,14 @@ Result<void> load_segment(domain::Domain& d, const uint8_t* image, const elf::Pr
     }
     return {};
 #else
-    // LAB 3: Exercise 2. For every page of [s.vaddr, s.vaddr + s.memsz):
-    // map_new_page() with the segment's rights (PF_W -> Writable, no PF_X
-    // -> NoExecute), then copy in the bytes of [s.vaddr, s.vaddr +
-    // s.filesz) that fall in that page from image + s.offset.  New frames
-    // are zeroed, so the bss needs nothing more.
+    // LAB 3: Exercise 2. Afterwards every page of [s.vaddr, s.vaddr +
+    // s.memsz) is a frame of d's own (map_new_page), mapped with exactly
+    // the segment's rights (writable only with PF_W, executable only with
+    // PF_X), holding the file's bytes [s.offset, s.offset + s.filesz) at
+    // [s.vaddr, s.vaddr + s.filesz) and zeros everywhere else.  Threat:
+    // a segment need not start or end on a page boundary; a byte copied
+    // to the wrong place, or a stale byte left in the bss, is a program
+    // that misbehaves with no error to tell why.
     (void)d, (void)image, (void)s, (void)map_new_page;
     return Error::NotImplemented;
 #endif

@@ -35,10 +35,12 @@ Result<void> check_frame_authority(domain::Domain& self, domain::Domain& target,
     if (owner != &target && !domain::is_self_or_descendant(*owner, self)) return Error::AccessDenied;
     return {};
 #else
-    // LAB 3: Exercise 3. Refuse frames beyond the table (InvalidArgument),
-    // frames that are not FrameKind::User, and frames whose owner is neither
-    // `target` nor `self` or a descendant of self (AccessDenied).  Helpers:
-    // frames::info, domain::find, domain::is_self_or_descendant.
+    // LAB 3: Exercise 3. The rule of DESIGN §3.2 for map: a user frame
+    // that self, a descendant of self, or target owns.  A number beyond
+    // the frame table is InvalidArgument, any other refusal AccessDenied.
+    // Threat: the frame table also records kernel frames, page tables,
+    // free and released frames; each, mapped into user space, hands a
+    // domain memory that another party still uses.
     (void)self, (void)target, (void)pfn;
     return Error::NotImplemented;
 #endif
@@ -82,11 +84,22 @@ Result<void> check_user_page(uint64_t va) {
 }
 
 Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id) {
+#if SOL >= 3
     if (id == 0) return &self;
-    domain::Domain* d = domain::find(id);
-    if (d == nullptr) return Error::NoSuchDomain;
-    if (!domain::is_self_or_descendant(*d, self)) return Error::AccessDenied;
-    return d;
+    domain::Domain* named = domain::find(id);
+    if (named == nullptr) return Error::NoSuchDomain;
+    if (!domain::is_self_or_descendant(*named, self)) return Error::AccessDenied;
+    return named;
+#else
+    // LAB 3: Exercise 7. The domain a call names by `id`, a register the
+    // caller chose: 0 is self, and so is self's own id.  An id naming no
+    // live domain is NoSuchDomain; a live domain that is neither self nor
+    // a descendant of self is AccessDenied (DESIGN §3: a domain has
+    // authority over its own subtree only).  Threat: the whole 64-bit
+    // register is the argument; a domain id is narrower.
+    (void)self, (void)id;
+    return Error::NotImplemented;
+#endif
 }
 
 }  // namespace syscall
@@ -98,13 +111,25 @@ Result<int64_t> syscall::sys_frame_alloc(domain::Domain& self, uint64_t want) {
 }
 
 Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
-    bool exists = pfn < frames::count();
-    if (!exists) return Error::InvalidArgument;
+#if SOL >= 3
+    if (pfn >= frames::count()) return Error::InvalidArgument;
     const FrameInfo& frame = frames::info(pfn);
     if (frame.kind != FrameKind::User || frame.owner != self.id) return Error::AccessDenied;
     TRY(frames::release(pfn));
     domain::info(self).frames--;
     return 0;
+#else
+    // LAB 3: Exercise 8. Gives up self's ownership of user frame `pfn`
+    // (frames::release: it becomes free once no mapping refers to it) and
+    // keeps the exported count of self's frames (DomainInfo::frames) true:
+    // domain::destroy relies on it.  A number beyond the frame table is
+    // InvalidArgument; a frame that is not a user frame of self's is
+    // AccessDenied.  Threat: a domain owns more than its user frames (its
+    // page tables, from lab 4 its u-area), and a frame it freed once is no
+    // longer its own.
+    (void)self, (void)pfn;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<int64_t> syscall::sys_map(domain::Domain& self, uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm) {

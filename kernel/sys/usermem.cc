@@ -21,9 +21,12 @@ Result<PhysAddr> resolve(const domain::Domain& d, uint64_t va, bool write) {
     if (write && !has(m.value().flags, PageFlags::Writable)) return Error::BadAddress;
     return m.value().pa;
 #else
-    // LAB 3: Exercise 1. Only the lower half belongs to user space; then
-    // paging::lookup() in d's tables must find a User mapping (Writable
-    // too when `write`).  Anything else is Error::BadAddress.
+    // LAB 3: Exercise 1. The page of `va` counts only if d itself could
+    // make that access from ring 3 through its own page tables; then the
+    // result is the physical address of `va`.  Anything else is
+    // BadAddress.  Threat: the caller chooses va.  The kernel half is
+    // mapped in d's tables too (without User), and a check that trusts an
+    // address rather than the tables reads or writes the kernel for it.
     (void)d, (void)va, (void)write;
     return Error::NotImplemented;
 #endif

@@ -26,10 +26,13 @@ void init() {
     cpu::wrmsr(cpu::kMsrLstar, reinterpret_cast<uint64_t>(&syscall_entry));
     cpu::wrmsr(cpu::kMsrFmask, kEntryFlagsMask);
 #else
-    // LAB 3: Exercise 4. Enable SYSCALL (EFER.SCE), then program STAR
-    // (cpu::kMsrStar: gdt::kStarValue), LSTAR (cpu::kMsrLstar: where
-    // SYSCALL jumps, syscall_entry) and SFMASK (cpu::kMsrFmask:
-    // kEntryFlagsMask, the flags the entry must not run with).
+    // LAB 3: Exercise 4. After init, a `syscall` in ring 3 enters
+    // syscall_entry in ring 0 with the kernel's selectors, SYSRET returns
+    // with the user selectors gdt.h arranged for it, and the entry never
+    // runs with a flag of kEntryFlagsMask set, whatever the caller's
+    // rflags were.  Threat: user code chooses its rflags; a kernel entered
+    // with TF set takes a debug trap on its first instruction, and with
+    // DF set copies backwards.
     (void)kEntryFlagsMask;
 #endif
 }
