@@ -38,7 +38,7 @@ int main() {
     try_free("kernel image", KERNEL_LOAD_PHYS / PAGE_SIZE);
     try_free("frame table", pte_frame(lookup_pte(UFRAMES)));
     try_free("free frame", first_free_frame());
-    try_free("own page table", reinterpret_cast<const DomainInfo*>(UDOMAINS)[me].root_pfn);
+    try_free("own page table", domain_table()[me].root_pfn);
     try_free("beyond the table", frame_table_entries() + 4096);
     int64_t own = sys_frame_alloc(0);
     if (own < 0) panic("sys_frame_alloc: %s", result_name(own));

@@ -18,6 +18,7 @@
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 
 extern "C" void cli_probe();
 extern "C" void tf_probe();
@@ -62,7 +63,6 @@ constexpr uint64_t kIopl3 = 0x3000;
 constexpr uint64_t kTrapFlag = 0x100;
 constexpr uint64_t kReservedFlag = 0x2;
 
-const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
 
 // Forks a child that stops itself, then starts it at `probe` with rflags
 // `flags` and no upcall entry, and waits for it to end.

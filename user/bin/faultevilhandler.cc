@@ -10,6 +10,7 @@
 // entry been taken, the kernel would "return" to its own text in ring 3.
 #include "abi/domain.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 #include "lib/upcall.h"
 
 namespace {
@@ -22,7 +23,7 @@ void unreachable(UArea& u) { printf("faultevilhandler: handler ran for %lx\n", u
 
 // Whether the domain table says this domain has an upcall entry.
 bool has_upcall() {
-    const DomainInfo* table = reinterpret_cast<const DomainInfo*>(UDOMAINS);
+    const volatile DomainInfo* table = domain_table();
     return table[sys_self()].flags & kDomainHasUpcall;
 }
 

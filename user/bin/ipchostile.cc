@@ -14,6 +14,7 @@
 #include "lib/fork.h"
 #include "lib/ipc.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 
 namespace {
 
@@ -24,7 +25,6 @@ constexpr uint64_t kQuit = 42;
 // A writable global: copy-on-write (read-only) in init after the fork.
 uint64_t cow_page[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE))) = {1};
 
-const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
 
 // Prints the result of one call.
 void report(const char* what, int64_t r) { printf("ipchostile: %s: %s\n", what, result_name(r)); }

@@ -36,7 +36,7 @@ int main() {
     try_map("kernel image", KERNEL_LOAD_PHYS / PAGE_SIZE);
     try_map("frame table", pte_frame(lookup_pte(UFRAMES)));
     try_map("free frame", some_free_frame());
-    try_map("own page table", reinterpret_cast<const DomainInfo*>(UDOMAINS)[sys_self()].root_pfn);
+    try_map("own page table", domain_table()[sys_self()].root_pfn);
     try_map("beyond the table", frame_table_entries() + 4096);
     int64_t own = sys_frame_alloc(0);
     if (own < 0) panic("sys_frame_alloc: %s", result_name(own));

@@ -11,13 +11,14 @@
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 #include "lib/upcall.h"
 
 namespace {
 
 constexpr uint64_t kAborts = 10;
 
-const volatile DomainInfo& domain(uint64_t id) { return reinterpret_cast<const volatile DomainInfo*>(UDOMAINS)[id]; }
+const volatile DomainInfo& domain(uint64_t id) { return domain_table()[id]; }
 
 // The masked spinner.
 void spin_masked() {

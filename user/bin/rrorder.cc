@@ -12,6 +12,7 @@
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 
 namespace {
 
@@ -23,7 +24,7 @@ volatile uint64_t& go_flag() { return *reinterpret_cast<volatile uint64_t*>(kFla
 
 void spinner() {
     uint64_t self = static_cast<uint64_t>(sys_self());
-    const volatile DomainInfo& me = reinterpret_cast<const volatile DomainInfo*>(UDOMAINS)[self];
+    const volatile DomainInfo& me = domain_table()[self];
     while (go_flag() == 0) {
     }
     uint64_t runs = me.runs;

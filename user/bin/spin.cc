@@ -7,6 +7,7 @@
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 
 namespace {
 
@@ -21,7 +22,7 @@ int main() {
         for (;;) asm volatile("");
     }
     printf("spin: forked %ld, which spins\n", child);
-    const volatile DomainInfo& c = reinterpret_cast<const volatile DomainInfo*>(UDOMAINS)[child];
+    const volatile DomainInfo& c = domain_table()[child];
     while (c.ticks < kTicks) asm volatile("pause");
     printf("spin: the child held the CPU for %lu ticks, and I got it back\n", c.ticks);
     int64_t r = sys_domain_destroy(static_cast<uint64_t>(child));

@@ -10,6 +10,7 @@
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 #include "lib/scheduler.h"
 
 namespace {
@@ -17,7 +18,7 @@ namespace {
 constexpr int kChildren = 3;
 constexpr uint64_t kTicks = 600;  // run with hz=500: about 1.2 s of spinning
 
-const volatile DomainInfo& domain(uint64_t id) { return reinterpret_cast<const volatile DomainInfo*>(UDOMAINS)[id]; }
+const volatile DomainInfo& domain(uint64_t id) { return domain_table()[id]; }
 
 }  // namespace
 

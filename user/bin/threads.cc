@@ -13,6 +13,7 @@
 //     guarded by a Mutex and two Conds: every item arrives exactly once.
 #include "abi/domain.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 #include "lib/thread.h"
 
 namespace {
@@ -24,7 +25,7 @@ constexpr uint64_t kSlots = 4;
 
 // This domain's slices ended by the timer so far (the exported table).
 uint64_t preemptions() {
-    const volatile DomainInfo* table = reinterpret_cast<const volatile DomainInfo*>(UDOMAINS);
+    const volatile DomainInfo* table = domain_table();
     return table[sys_self()].preempted;
 }
 

@@ -13,6 +13,7 @@
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 
 namespace {
 
@@ -150,7 +151,7 @@ const char* const kRegisterNames[] = {"none", "rax", "rbx", "rcx", "rdx", "rsi",
 // times, then prints the outcome.
 void hammer() {
     uint64_t self = static_cast<uint64_t>(sys_self());
-    const volatile DomainInfo& me = reinterpret_cast<const volatile DomainInfo*>(UDOMAINS)[self];
+    const volatile DomainInfo& me = domain_table()[self];
     uint64_t calls = 0;
     while (me.preempted < kPreemptions) {
         if (uint64_t bad = regs_check(kRoundsPerCall); bad != 0) {

@@ -13,10 +13,10 @@
 #include "lib/fork.h"
 #include "lib/ipc.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 
 namespace {
 
-const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
 
 // Prints the result of one yield.
 void report(const char* what, int64_t r) { printf("yieldhostile: %s: %s\n", what, result_name(r)); }

@@ -14,7 +14,6 @@ constexpr uint64_t kPteShare = 1ull << 10; // PERM_SHARE
 // A scratch page for copying, out of everyone's way.
 constexpr uint64_t kScratch = 0x00007EFFFE000000;
 
-const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
 
 // The map perm bits that reproduce a page-table entry's rights.
 uint64_t perm_of(uint64_t pte) {

@@ -5,6 +5,7 @@
 
 #include "abi/domain.h"
 #include "lib/libos.h"
+#include "lib/windows.h"
 #include "lib/upcall.h"
 
 namespace {
@@ -18,7 +19,6 @@ UPCALL_DATA constinit uint64_t pass[MAX_DOMAINS] = {};
 UPCALL_DATA constinit bool seen[MAX_DOMAINS] = {};  // had a pass when last looked at
 UPCALL_DATA constinit uint64_t last_picked = 0;
 
-const DomainInfo* domain_table() { return reinterpret_cast<const DomainInfo*>(UDOMAINS); }
 
 // May domain `id` get the CPU now?  Init itself is running this code, so
 // its own main context is a candidate unless it is Blocked or Stopped.

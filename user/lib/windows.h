@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "abi/domain.h"
 #include "abi/frame.h"
 #include "abi/layout.h"
 
@@ -25,6 +26,10 @@ inline constexpr uint64_t kPteNoExecute = 1ull << 63;
 
 // The frame table, as an array indexed by frame number.
 inline const FrameInfo* frame_table() { return reinterpret_cast<const FrameInfo*>(UFRAMES); }
+
+// The domain table, as an array indexed by domain id.  volatile: the
+// kernel changes it between any two reads (a state, a tick count).
+inline const volatile DomainInfo* domain_table() { return reinterpret_cast<const volatile DomainInfo*>(UDOMAINS); }
 
 // The frame number a page-table entry points at (bits 12..51).
 inline uint64_t pte_frame(uint64_t pte) { return (pte >> 12) & 0xFFFFFFFFFF; }
