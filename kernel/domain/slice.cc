@@ -171,6 +171,12 @@ void end_slice(const TrapFrame& frame, DomainState state, SliceEnd why) {
     save_running(frame, state);
 }
 
+void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why) {
+    TrapFrame returns_zero = caller;
+    returns_zero.rax = 0;
+    end_slice(returns_zero, state, why);
+}
+
 void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
     DomainInfo& i = info(d);
     kassert(i.state == DomainState::Runnable || i.state == DomainState::Running ||

@@ -46,6 +46,11 @@ Domain* root();
 // records `why`.  Nobody holds the CPU afterwards.
 void end_slice(const TrapFrame& frame, DomainState state, SliceEnd why);
 
+// end_slice for a system call that gives the CPU away: the caller's
+// registers at the call (`caller`) become its context, with the call
+// returning 0 when it runs again.
+void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why);
+
 // Gives the CPU to `d` because of `reason` (about domain `about`):
 //  - no upcall entry, or reason None: resume its saved context;
 //  - upcalls masked: set its u-area's `pending`, resume its saved context;

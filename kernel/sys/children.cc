@@ -94,8 +94,6 @@ Result<int64_t> syscall::sys_domain_set_runnable(domain::Domain& self, const Tra
         return 0;
     }
     if (runnable) return 0;  // it is running
-    TrapFrame resume = caller;
-    resume.rax = 0;
-    domain::end_slice(resume, DomainState::Stopped, domain::SliceEnd::Stop);
+    domain::end_slice_in_call(caller, DomainState::Stopped, domain::SliceEnd::Stop);
     domain::notify_root(UpcallReason::Timer, self.id);
 }

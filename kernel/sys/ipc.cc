@@ -72,16 +72,15 @@ Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& cal
     if (va != 0) TRY(check_user_page(va));
     if (&self == domain::root() && self.upcall_entry != 0 && self.uarea->masked) return Error::InvalidArgument;
     self.recv_va = va;
-    TrapFrame woken = caller;  // ipc_send's wake-up resumes this, returning 0
-    woken.rax = 0;
     domain::info(self).state = DomainState::Blocked;
-    domain::end_slice(woken, DomainState::Blocked, domain::SliceEnd::Block);
+    domain::end_slice_in_call(caller, DomainState::Blocked, domain::SliceEnd::Block);
     domain::notify_root(UpcallReason::Blocked, self.id);
 #else
     // LAB 4: Exercise 9 (part 2). Block the caller until a message comes:
     // remember where a page may go (`va`, a user page, or 0 for none), make
-    // it Blocked, end its slice so that ipc_send's wake-up resumes it with
-    // 0 returned, and tell the root scheduler (Blocked, about the caller).
+    // it Blocked, end its slice (end_slice_in_call) so that ipc_send's
+    // wake-up resumes it with 0 returned, and tell the root scheduler
+    // (Blocked, about the caller).
     // Threat: the root scheduler itself must not block with upcalls masked,
     // inside its own handler: nobody would be left to schedule
     // (InvalidArgument).

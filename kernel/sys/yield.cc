@@ -14,16 +14,14 @@ Result<int64_t> syscall::sys_yield(domain::Domain& self, const TrapFrame& caller
         if (!related) return Error::AccessDenied;
         if (domain::info(*target).state != DomainState::Runnable) return Error::InvalidArgument;
     }
-    TrapFrame returns_zero = caller;
-    returns_zero.rax = 0;
-    domain::end_slice(returns_zero, DomainState::Runnable, domain::SliceEnd::Yield);
+    domain::end_slice_in_call(caller, DomainState::Runnable, domain::SliceEnd::Yield);
     if (dom == YIELD_ANY) domain::notify_root(UpcallReason::Timer, self.id);
     if (dom == YIELD_SELF) domain::idle();
     domain::give_cpu(*target, UpcallReason::Resume, self.id);
 #else
     // LAB 4: Exercise 5. Directed yield (syscalls.def, DESIGN §3.4): the
-    // caller's slice ends now (domain::end_slice; it stays Runnable and,
-    // when it runs again, this call returns 0) and the CPU goes to `dom`
+    // caller's slice ends now (domain::end_slice_in_call: it stays
+    // Runnable and, when it runs again, this call returns 0) and the CPU goes to `dom`
     // with a Resume upcall about the caller; YIELD_ANY gives it to the root
     // scheduler instead (a Timer event about the caller), and YIELD_SELF to
     // nobody until the next interrupt (domain::idle).  Threats: a domain
