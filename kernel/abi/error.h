@@ -19,6 +19,18 @@ enum class Error : int64_t {
     WouldBlock = 7,       // the receiver is not waiting
     Busy = 8,             // the object is in use (a frame someone owns, a slot taken)
     NotImplemented = 9,   // what every skeleton stub returns
+    // The libOS's own errors (lab 5): the kernel never returns these.
+    NotFound = 10,        // no such file or directory
+    Exists = 11,          // the name is taken
+    NotDirectory = 12,    // a path component, or the target, is not a directory
+    IsDirectory = 13,     // a file operation on a directory
+    NotEmpty = 14,        // rmdir of a directory that still has entries
+    NoSpace = 15,         // no free block or inode on the disk
+    NameTooLong = 16,     // a path component longer than the file system allows
+    BadDescriptor = 17,   // a file descriptor that is not open (or not for this use)
+    IoError = 18,         // the disk reported an error
+    Corrupt = 19,         // the disk holds something the format forbids
+    TooBig = 20,          // past the largest file or the end of the disk
 };
 
 // The name of an error, e.g. "NoMemory"; "Error(<n>)" style names are not
@@ -34,6 +46,17 @@ constexpr const char* error_name(Error e) {
         case Error::WouldBlock: return "WouldBlock";
         case Error::Busy: return "Busy";
         case Error::NotImplemented: return "NotImplemented";
+        case Error::NotFound: return "NotFound";
+        case Error::Exists: return "Exists";
+        case Error::NotDirectory: return "NotDirectory";
+        case Error::IsDirectory: return "IsDirectory";
+        case Error::NotEmpty: return "NotEmpty";
+        case Error::NoSpace: return "NoSpace";
+        case Error::NameTooLong: return "NameTooLong";
+        case Error::BadDescriptor: return "BadDescriptor";
+        case Error::IoError: return "IoError";
+        case Error::Corrupt: return "Corrupt";
+        case Error::TooBig: return "TooBig";
     }
     return "unknown error";
 }
