@@ -13,7 +13,7 @@
 # LAB selects the lab the tree is built for and SOL how many labs' solutions
 # are compiled in (DESIGN §5): `make LAB=1 SOL=0 grade` is lab 1's skeleton.
 
-LAB ?= 4
+LAB ?= 5
 SOL ?= $(LAB)
 BUILD := build/lab$(LAB)-sol$(SOL)
 # V=1 shows every command.
@@ -59,7 +59,8 @@ comma := ,
 QEMU_CPU := $(or $(shell sed -n 's/^QEMU_CPU = "\([^"]*\)"$$/\1/p' grade/qemu.py),\
 	$(error exolab: no QEMU_CPU = "..." line in grade/qemu.py))
 QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04
-QEMU_FLAGS := $(QEMU_MACHINE) $(if $(RUN),-smbios "type=11$(comma)value=run=$(RUN)")
+QEMU_FLAGS := $(QEMU_MACHINE) $(if $(RUN),-smbios "type=11$(comma)value=run=$(RUN)") \
+	$(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
 QEMU_NOX := -display none -serial mon:stdio
 QEMU_WINDOW := $(if $(DISPLAY),-serial mon:stdio,$(QEMU_NOX))
 # isa-debug-exit: 33 is the kernel's "success"; anything else is reported.
@@ -104,7 +105,7 @@ ifeq ($(shell test $(LAB) -ge 3 && echo y),y)
 USER_INCLUDE := $(BUILD)/user/include
 USER_SHARED_HEADERS := format.h string.h result.h panic.h
 USER_CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mcmodel=small -Iuser -I$(USER_INCLUDE)
-USER_LIB_CXX := $(call in_lab,$(wildcard user/lib/*.cc))
+USER_LIB_CXX := $(call in_lab,$(wildcard user/lib/*.cc user/lib/*/*.cc))
 USER_BIN_CXX := $(call in_lab,$(wildcard user/bin/*.cc))
 # The kernel's freestanding library files that the libOS is also built from.
 USER_KLIB_CXX := kernel/lib/format.cc kernel/lib/string.cc

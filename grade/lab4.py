@@ -34,10 +34,11 @@ class Domains:
         return [(i, how) for i, how in self.endings if how.startswith("killed")]
 
 
-def run_domains(machine, program, cmdline="", timeout=30):
-    """Boots run=<program> (plus `cmdline`), waits for "all domains
-    exited" and QEMU's success code, and returns its Domains."""
-    m = machine(cmdline=("run=%s %s" % (program, cmdline)).strip())
+def run_domains(machine, program, cmdline="", timeout=30, extra_args=()):
+    """Boots run=<program> (plus `cmdline`, and QEMU's `extra_args`), waits
+    for "all domains exited" and QEMU's success code, and returns its
+    Domains."""
+    m = machine(cmdline=("run=%s %s" % (program, cmdline)).strip(), extra_args=extra_args)
     m.expect(STARTED_RE % re.escape(program), timeout=timeout)
     m.expect(r"all domains exited\n", timeout=timeout)
     assert m.wait_exit() == Outcome.EXIT, "after its domains end the kernel must exit QEMU with the success code"

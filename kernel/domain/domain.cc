@@ -119,6 +119,9 @@ Result<Domain*> create(uint16_t parent, const char* name) {
     d->uarea_pfn = uarea.value();
     d->uarea = PhysAddr::from_pfn(d->uarea_pfn).to_virt<UArea>();
 #endif
+#if LAB >= 5
+    if (parent != 0) d->ports = table[parent].ports;
+#endif
     exported[id] = DomainInfo{};
     exported[id].id = id;
     exported[id].parent = parent;
@@ -145,6 +148,9 @@ void destroy(Domain& d) {
     }
 #if LAB >= 4
     MUST(frames::release(d.uarea_pfn));  // unmapped above, so free at once
+#endif
+#if LAB >= 5
+    ioports::forget(d);
 #endif
     exported[d.id] = DomainInfo{};
     if (running == &d) running = nullptr;
@@ -173,6 +179,9 @@ void run(Domain& d) {
     running = &d;
     if (exported[d.id].state != DomainState::Blocked) exported[d.id].state = DomainState::Running;
     mmu::activate(d.root.value);
+#if LAB >= 5
+    ioports::switch_to(d, d.ports.ranges[0].count != 0);
+#endif
     trap_return(&d.context);
 }
 

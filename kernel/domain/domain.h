@@ -15,6 +15,9 @@
 #include "abi/uarea.h"
 #endif
 #include "arch/x86_64/trap.h"
+#if LAB >= 5
+#include "domain/ioports.h"
+#endif
 #include "lib/result.h"
 #include "mm/addr.h"
 
@@ -33,6 +36,9 @@ struct Domain {
     uint64_t recv_va;          // while Blocked in ipc_recv: where a page sent goes (0: none)
     bool overran;              // the timer found it masked at the end of this slice
 #endif
+#if LAB >= 5
+    ioports::Grants ports;     // the I/O ports it may use (io_grant)
+#endif
 };
 
 // Allocates the exported table and maps it at UDOMAINS, and makes
@@ -41,7 +47,8 @@ struct Domain {
 Result<void> init();
 
 // A new domain with an empty address space (kernel half and windows only;
-// from lab 4 also its u-area at UAREA), child of `parent` (0 for init).
+// from lab 4 also its u-area at UAREA), child of `parent` (0 for init);
+// from lab 5 it holds the I/O ports its parent holds.
 // Errors: NoMemory (no slot or frame).
 Result<Domain*> create(uint16_t parent, const char* name);
 

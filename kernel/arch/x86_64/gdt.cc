@@ -39,6 +39,7 @@
 
 #include <cstddef>
 
+#include "lib/panic.h"
 #include "lib/string.h"
 
 // The boot kernel stack (boot.asm).
@@ -122,7 +123,18 @@ alignas(16) constinit uint8_t double_fault_stack[kDoubleFaultStackBytes] = {};
 
 void set_kernel_stack(uint64_t stack_top) { region.tss.rsp[0] = stack_top; }
 
-uint8_t* io_bitmap() { return region.io_bitmap; }
+void set_ports(uint32_t first, uint32_t count, bool allow) {
+    kassert(first <= kIoPorts && count <= kIoPorts - first);
+    uint32_t port = first, end = first + count;
+    auto set_one = [allow](uint32_t p) {
+        uint8_t bit = uint8_t(1u << p % 8);
+        region.io_bitmap[p / 8] = allow ? region.io_bitmap[p / 8] & ~bit : region.io_bitmap[p / 8] | bit;
+    };
+    for (; port < end && port % 8 != 0; port++) set_one(port);
+    uint32_t whole_bytes = (end - port) / 8;  // then a byte at a time
+    memset(region.io_bitmap + port / 8, allow ? 0x00 : 0xFF, whole_bytes);
+    for (port += whole_bytes * 8; port < end; port++) set_one(port);
+}
 
 }  // namespace tss
 

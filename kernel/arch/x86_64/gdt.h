@@ -66,7 +66,8 @@ void init();
 namespace tss {
 
 // The size of the I/O-permission bitmap: one bit per port, 65536 ports.
-inline constexpr uint32_t kIoBitmapBytes = 65536 / 8;
+inline constexpr uint32_t kIoPorts = 65536;
+inline constexpr uint32_t kIoBitmapBytes = kIoPorts / 8;
 
 // Sets rsp0: the stack the CPU switches to when a trap or interrupt arrives
 // from user mode.  `stack_top` must be 16-byte aligned and mapped; the
@@ -78,8 +79,10 @@ void set_kernel_stack(uint64_t stack_top);
 // to user mode (CPL 3 with IOPL 0), clear means allowed; every bit starts
 // set.  An access to `width` bytes at port p is allowed only if bits p to
 // p + width - 1 are all clear.  The kernel ignores the bitmap (CPL 0).
-// io_grant (lab 5) edits it when it switches domains.  Returns
-// kIoBitmapBytes bytes.
-uint8_t* io_bitmap();
+//
+// Allows (allow = true) or denies ports [first, first + count) to user mode
+// from now on; first + count <= kIoPorts.  The domain layer (lab 5,
+// domain/ioports.cc) opens the running domain's granted ports with it.
+void set_ports(uint32_t first, uint32_t count, bool allow);
 
 }  // namespace tss

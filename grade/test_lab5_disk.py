@@ -1,0 +1,64 @@
+# exolab: lab 5
+"""Lab 5 (storage, part 1): I/O-port grants and the user-space disk driver.
+
+The kernel knows no disk: init may grant any I/O port with io_grant, and a
+domain that holds the IDE ports drives the disk from user mode with the
+libOS's ATA PIO driver (DESIGN §3.5)."""
+
+import pytest
+
+from lab4 import run_domains
+from lab5 import disk_args, patterned_image, sector_text
+
+
+@pytest.mark.points(6)
+def test_io_grant(machine):
+    run = run_domains(machine, "iogrant")
+    assert run.lines("iogrant") == [
+        "before any grant reads 0x1f7: no",
+        "count 0: InvalidArgument",
+        "0xffff+2: InvalidArgument",
+        "port 65536: InvalidArgument",
+        "count wraps: InvalidArgument",
+        "no such domain: NoSuchDomain",
+        "domain id + 2^32: NoSuchDomain",
+        "0x1f0+8: ok",
+        "reads 0x1ef no, 0x1f0 yes, 0x1f7 yes, 0x1f8 no",
+        "child without grant reads 0x1f7: no",
+        "child reads 0x1f7: yes",
+        "child grants 0x3f6 it does not hold: AccessDenied",
+        "child grants 0x1f2+2 to itself: ok",
+        "child grants 0x1f0+8 to its parent: AccessDenied",
+        "child grants 0x1ef+2, half its own: AccessDenied",
+        "a ninth range: NoMemory",
+        "0x301 joins 0x300 and 0x302: ok",
+        "a ninth range after the merge: ok",
+        "reads 0x300 yes, 0x301 yes, 0x303 no, 0x310 yes, 0x1f7 yes",
+        "done",
+    ], "iogrant printed:\n" + run.output
+    assert not run.killed(), "no iogrant domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_port_without_grant_kills(machine):
+    # Provided behaviour since lab 3, kept by lab 5: a domain without the
+    # ports that executes `out` is killed by the #GP, not allowed through.
+    run = run_domains(machine, "privileged_outb")
+    assert run.lines("privileged_outb") == ["executing outb"], run.output
+    assert len(run.killed()) == 1 and "general protection" in run.killed()[0][1], run.output
+
+
+@pytest.mark.points(6)
+def test_disk_driver(machine, tmp_path):
+    image = patterned_image(tmp_path / "disk.img", 8192)
+    run = run_domains(machine, "diskrw", extra_args=disk_args(image))
+    assert run.lines("diskrw") == [
+        "8192 sectors",
+        "read ok",
+        "wrote 100",
+        "past the end InvalidArgument, zero sectors InvalidArgument, 257 sectors InvalidArgument",
+    ], "diskrw printed:\n" + run.output
+    written = [sector_text(image, n) for n in range(99, 109)]
+    assert written == ["sector 99"] + ["written %d" % n for n in range(100, 108)] + ["sector 108"], (
+        "after diskrw the image's sectors 99-108 hold %r: each write must reach the disk, and only "
+        "the sectors asked for" % written)
