@@ -113,27 +113,31 @@ int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
 
 // Gives child `dom` every user page mapped here but those not inherited:
 // a copy made now of the .upcall_data pages and the stack pages
-// [stack_low, stack_high], the others through duplicate.  Skips
-// whole tables that are not present, reading each level through UVPT.
+// [stack_low, stack_high], the others through duplicate.  Reads each
+// present table's entries side by side in UVPT and skips absent tables
+// whole.
 int64_t duplicate_all(uint64_t dom, uint64_t stack_low, uint64_t stack_high) {
 #if SOL >= 4
-    constexpr uint64_t kL4 = 1ull << 39, kL3 = 1ull << 30, kL2 = 1ull << 21;
-    auto present = [](uint64_t entry) { return (*reinterpret_cast<volatile uint64_t*>(entry) & kPtePresent) != 0; };
-    for (uint64_t va = 0; va < USER_TOP;) {
-        if (!present(entry_address(va, 4))) { va += kL4; continue; }
-        if (!present(entry_address(va, 3))) { va += kL3; continue; }
-        if (!present(entry_address(va, 2))) { va += kL2; continue; }
-        // A present page table: its 512 entries lie side by side in UVPT.
-        auto* table = reinterpret_cast<volatile uint64_t*>(entry_address(va, 1));
-        for (int i = 0; i < 512; i++, va += PAGE_SIZE) {
-            uint64_t pte = table[i];
-            if (!(pte & kPtePresent) || va < USER_BASE || va == UAREA || not_inherited(va)) continue;
+    // The table at `level` that maps [base, base + 512 * span): one pass
+    // over its entries, down into each present one.
+    auto scan = [&](auto& self, int level, uint64_t base) -> int64_t {
+        auto* entries = reinterpret_cast<volatile uint64_t*>(entry_address(base, level));
+        uint64_t span = uint64_t{PAGE_SIZE} << (9 * (level - 1));
+        for (uint64_t i = 0, va = base; i < 512 && va < USER_TOP; i++, va += span) {
+            uint64_t entry = entries[i];
+            if (!(entry & kPtePresent)) continue;
+            if (level > 1) {
+                if (int64_t r = self(self, level - 1, va); r < 0) return r;
+                continue;
+            }
+            if (va < USER_BASE || va == UAREA || not_inherited(va)) continue;
             bool copy_now = upcall_data(va) || (va >= stack_low && va <= stack_high);
-            int64_t r = copy_now ? copy_page(dom, va, perm_of(pte)) : duplicate(dom, va, pte);
+            int64_t r = copy_now ? copy_page(dom, va, perm_of(entry)) : duplicate(dom, va, entry);
             if (r < 0) return r;
         }
-    }
-    return 0;
+        return 0;
+    };
+    return scan(scan, 4, 0);
 #else
     // LAB 4: Exercise 7 (part 2). For every user page mapped here, found by
     // reading this domain's own page tables through UVPT (windows.h:

@@ -38,7 +38,7 @@ constexpr uint32_t kWordsPerSector = 256;
 constexpr uint32_t kMaxSectorsPerCall = 256;
 // Polls before a drive is declared dead.  QEMU answers at once; a real
 // drive spinning up takes seconds, and this is millions of reads.
-constexpr uint64_t kPatience = 10'000'000;
+constexpr uint64_t kPatience = 10000000;
 
 uint64_t disk_sectors = 0;              // 0: not identified yet
 uint64_t writes_left = ~uint64_t{0};    // the crash switch (cut_power_after)

@@ -48,7 +48,7 @@ constexpr uint32_t kBlockSize = 4096;
 constexpr uint32_t kSectorSize = 512;
 constexpr uint32_t kSectorsPerBlock = kBlockSize / kSectorSize;
 
-constexpr uint64_t kMagic = 0x31305346'4f584500ull;  // "\0EXOFS01"
+constexpr uint64_t kMagic = 0x313053464f584500ull;  // "\0EXOFS01"
 constexpr uint32_t kVersion = 1;
 
 constexpr uint32_t kSuperBlock = 1;
