@@ -41,6 +41,9 @@ struct UArea {
     uint64_t ipc_value;       // the word ipc_send delivered
     uint64_t ipc_sender;      // who sent it
     uint64_t ipc_perm;        // kIpcPageSent | the PERM_ bits of the page sent; 0: no page
+    uint64_t resume_direct;   // written by the domain: non-zero = a Resume needs no upcall
+                              // (nothing to decide: no user threads), the kernel resumes
+                              // the saved context at once
 };
 static_assert(sizeof(UArea) <= 4096, "the u-area is one page");
 // The offsets the libOS's assembly uses (user/lib/upcall.asm).

@@ -185,7 +185,9 @@ void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
         i.last_run = tick_count;
         d.overran = false;
     }
-    if (d.upcall_entry != 0 && reason != UpcallReason::None) (void)deliver_upcall(d, reason, about);
+    bool upcall = d.upcall_entry != 0 && reason != UpcallReason::None &&
+                  !(reason == UpcallReason::Resume && d.uarea->resume_direct);
+    if (upcall) (void)deliver_upcall(d, reason, about);
     // An IRETQ to a non-canonical rip faults in ring 0.  Every context
     // comes from the CPU (a user rip: a jump out of user space faults at
     // the jump or at the target's user-mode fetch), from domain_set_context

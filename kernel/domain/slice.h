@@ -9,6 +9,7 @@
 //      timer tick ----.                       root scheduler (init's libOS)
 //      yield(ANY) ----+--> notify_root ---->  upcall: Timer / Blocked / Exited
 //      ipc_recv ------+    (reason, about)      reads the domain table
+//      (then = 0)     |
 //      exit, kill ----'                          yield(next) --> give_cpu(next, Resume)
 //
 // A domain gets the CPU through give_cpu: with an upcall entry and upcalls
@@ -52,7 +53,8 @@ void end_slice(const TrapFrame& frame, DomainState state, SliceEnd why);
 void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why);
 
 // Gives the CPU to `d` because of `reason` (about domain `about`):
-//  - no upcall entry, or reason None: resume its saved context;
+//  - no upcall entry, or reason None, or a Resume to a domain whose u-area
+//    says resume_direct: resume its saved context;
 //  - upcalls masked: set its u-area's `pending`, resume its saved context;
 //  - otherwise: save its context in its u-area, set reason, arg and masked,
 //    and enter it at its upcall entry on its upcall stack, rdi = UAREA.

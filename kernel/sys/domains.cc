@@ -48,7 +48,9 @@ Result<int64_t> syscall::sys_yield(domain::Domain&, const TrapFrame&, uint64_t) 
 Result<int64_t> syscall::sys_ipc_send(domain::Domain&, uint64_t, uint64_t, uint64_t, uint64_t) {
     return Error::NotImplemented;
 }
-Result<int64_t> syscall::sys_ipc_recv(domain::Domain&, const TrapFrame&, uint64_t) { return Error::NotImplemented; }
+Result<int64_t> syscall::sys_ipc_recv(domain::Domain&, const TrapFrame&, uint64_t, uint64_t) {
+    return Error::NotImplemented;
+}
 #endif
 
 #if LAB < 5

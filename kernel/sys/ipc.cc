@@ -67,24 +67,39 @@ Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64
 #endif
 }
 
-Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& caller, uint64_t va) {
+Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& caller, uint64_t va, uint64_t then) {
 #if SOL >= 4
     if (va != 0) TRY(check_user_page(va));
     if (&self == domain::root() && self.upcall_entry != 0 && self.uarea->masked) return Error::InvalidArgument;
+    domain::Domain* next = nullptr;
+    if (then != 0) {
+        next = domain::find(then);
+        if (next == nullptr) return Error::NoSuchDomain;
+        if (next == &self) return Error::InvalidArgument;
+        bool related = domain::is_self_or_descendant(*next, self) || domain::is_self_or_descendant(self, *next);
+        if (!related) return Error::AccessDenied;
+    }
     self.recv_va = va;
     domain::info(self).state = DomainState::Blocked;
     domain::end_slice_in_call(caller, DomainState::Blocked, domain::SliceEnd::Block);
+    if (next != nullptr && domain::info(*next).state == DomainState::Runnable) {
+        domain::give_cpu(*next, UpcallReason::Resume, self.id);
+    }
     domain::notify_root(UpcallReason::Blocked, self.id);
 #else
     // LAB 4: Exercise 9 (part 2). Block the caller until a message comes:
     // remember where a page may go (`va`, a user page, or 0 for none), make
     // it Blocked, end its slice (end_slice_in_call) so that ipc_send's
-    // wake-up resumes it with 0 returned, and tell the root scheduler
-    // (Blocked, about the caller).
-    // Threat: the root scheduler itself must not block with upcalls masked,
-    // inside its own handler: nobody would be left to schedule
-    // (InvalidArgument).
-    (void)self, (void)caller, (void)va;
+    // wake-up resumes it with 0 returned.  Then the CPU goes on: to `then`
+    // if the caller named one that may run now (yield's rule: an ancestor
+    // or a descendant, Runnable), which is how a reply comes back without
+    // a pass through the root scheduler; otherwise the root scheduler hears
+    // Blocked, about the caller.
+    // Threats: the root scheduler itself must not block with upcalls
+    // masked, inside its own handler: nobody would be left to schedule
+    // (InvalidArgument); `then` is a number the domain chose; and a refused
+    // call leaves the caller running, not Blocked.
+    (void)self, (void)caller, (void)va, (void)then;
     return Error::NotImplemented;
 #endif
 }

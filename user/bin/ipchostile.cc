@@ -67,9 +67,12 @@ int main() {
     report("send to itself", sys_ipc_send(self, 1, 0, 0));
     report("send to id 63, no domain", sys_ipc_send(MAX_DOMAINS - 1, 1, 0, 0));
     report("send to id 2^40", sys_ipc_send(1ull << 40, 1, 0, 0));
-    report("receive at the u-area", sys_ipc_recv(UAREA));
-    report("receive at a kernel address", sys_ipc_recv(KERNEL_BASE));
-    report("receive at an unaligned address", sys_ipc_recv(kReceive + 1));
+    report("receive at the u-area", sys_ipc_recv(UAREA, 0));
+    report("receive at a kernel address", sys_ipc_recv(KERNEL_BASE, 0));
+    report("receive at an unaligned address", sys_ipc_recv(kReceive + 1, 0));
+    report("receive, then run itself", sys_ipc_recv(0, self));
+    report("receive, then run id 63, no domain", sys_ipc_recv(0, MAX_DOMAINS - 1));
+    report("receive, then run id 2^40", sys_ipc_recv(0, 1ull << 40));
     printf("ipchostile: child %s\n", domain_table()[r].state == DomainState::Blocked ? "still waiting" : "woken");
 
     report("send program text read-only", sys_ipc_send(r, kQuit, USER_BASE, 0));

@@ -9,10 +9,14 @@
 // the domain.  Each preemption goes through an upcall and upcall_return
 // (init's through its root scheduler, the children's through a Resume
 // upcall), so a register lost or corrupted there, or in the kernel's save
-// and restore, is caught.  Each domain prints its result.
+// and restore, is caught.  Each domain prints its result.  The children
+// install a resume handler that does nothing: without one the libOS asks
+// for direct resumption (resume_direct) and a Resume would bypass
+// upcall_return altogether.
 #include "abi/domain.h"
 #include "lib/fork.h"
 #include "lib/libos.h"
+#include "lib/upcall.h"
 #include "lib/windows.h"
 
 namespace {
@@ -164,9 +168,13 @@ void hammer() {
            calls * kRoundsPerCall, me.preempted);
 }
 
+// The resume handler: resume the interrupted context, through upcall_return.
+void resume_unchanged(UArea&) {}
+
 }  // namespace
 
 int main() {
+    set_resume_handler(resume_unchanged);
     int64_t children[kChildren];
     for (int64_t& child : children) {
         child = fork();

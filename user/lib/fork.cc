@@ -178,6 +178,7 @@ void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
 int64_t fork() {
     set_fault_handler(14, copy_on_write);  // before the child exists: it inherits the routing
     int64_t child = sys_domain_create();
+    if (child == 0) upcalls_child_started();
     if (child <= 0) return child;  // 0: in the child
     uint64_t dom = static_cast<uint64_t>(child);
     // The child runs on this stack, and every upcall_return writes just

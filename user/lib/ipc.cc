@@ -16,8 +16,8 @@ int64_t ipc_send(uint64_t dom, uint64_t value, uint64_t va, uint64_t perm) {
     }
 }
 
-int64_t ipc_recv(uint64_t va, IpcMessage& msg) {
-    int64_t r = sys_ipc_recv(va);
+int64_t ipc_recv(uint64_t va, IpcMessage& msg, uint64_t then) {
+    int64_t r = sys_ipc_recv(va, then);
     if (r < 0) return r;
     // Nothing else writes these until this domain waits again.
     const UArea& u = *uarea();

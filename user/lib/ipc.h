@@ -30,6 +30,10 @@ struct IpcMessage {
 int64_t ipc_send(uint64_t dom, uint64_t value, uint64_t va, uint64_t perm);
 
 // Waits for a message and returns it in `msg`.  A page sent with it is
-// mapped at `va` (page-aligned user address; 0 accepts none).  Returns 0,
-// or -InvalidArgument for a bad va (msg unchanged then).
-int64_t ipc_recv(uint64_t va, IpcMessage& msg);
+// mapped at `va` (page-aligned user address; 0 accepts none).  Meanwhile
+// domain `then` runs if it can (an ancestor or descendant, Runnable: the
+// one just sent a request, whose reply is awaited), else the root
+// scheduler chooses (then = 0 always leaves it to the root scheduler).
+// Returns 0, or -Error for a bad va or `then` (syscalls.def: ipc_recv;
+// msg unchanged then).
+int64_t ipc_recv(uint64_t va, IpcMessage& msg, uint64_t then = 0);

@@ -120,11 +120,17 @@ int64_t set_fault_handler(uint64_t vector, FaultHandler handler) {
     return 0;
 }
 
-void set_resume_handler(ResumeHandler handler) { resume_handler = handler; }
+void set_resume_handler(ResumeHandler handler) {
+    resume_handler = handler;
+    uarea()->resume_direct = handler == nullptr;
+}
+
+void upcalls_child_started() { uarea()->resume_direct = resume_handler == nullptr; }
 
 int64_t upcalls_init() {
     int64_t r = map_upcall_stack(0);
     if (r < 0) return r;
+    uarea()->resume_direct = 1;  // no resume handler yet
     return sys_domain_set_upcall(0, reinterpret_cast<uint64_t>(upcall_entry), kUpcallStackTop);
 }
 

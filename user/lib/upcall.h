@@ -51,8 +51,14 @@ int64_t set_fault_handler(uint64_t vector, FaultHandler handler);
 // init whenever its root scheduler picks init itself, instead of resuming
 // u.context at once: the thread library's scheduler (thread.h), which may
 // replace u.context with another thread's.  nullptr: none.
+// With no handler the u-area says resume_direct, and the kernel resumes
+// this domain after a yield without any upcall.
 using ResumeHandler = void (*)(UArea& u);
 void set_resume_handler(ResumeHandler handler);
+
+// Called by a forked child when it first runs: its u-area is fresh, so it
+// says resume_direct again if the parent had no resume handler.
+void upcalls_child_started();
 
 // Maps this domain's upcall stack and installs upcall_entry.  crt0's
 // libos_main calls it before main.  Errors (negated): NoMemory.
