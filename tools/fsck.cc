@@ -126,6 +126,8 @@ bool read_superblock(const fsimage::Image& image, const std::string& path, Super
 
 }  // namespace
 
+// fsck's command line (the head of this file): 0 consistent, 1 problems,
+// 2 unusable image or usage.
 int main(int argc, char** argv) {
     bool verbose = false, replay = true;
     std::vector<std::string> args(argv + 1, argv + argc);

@@ -53,6 +53,8 @@ public:
 
     uint64_t problems() const { return problems_; }
     uint64_t leaked() const { return leaked_; }
+    // For the summary: inodes that are files or directories, blocks set
+    // in the bitmap (below nblocks).
     uint64_t inodes_in_use() const;
     uint64_t blocks_in_use() const;
 
@@ -74,13 +76,18 @@ private:
         std::string path;
     };
 
+    // Block b of the image (b checked by the caller); throws Unusable if
+    // the read fails.
     fsimage::Block read(uint32_t b) const;
+    // Whether inode inum (< ninodes) is a file or a directory.
     bool allocated(uint32_t inum) const;
+    // fsck_blocks.cc; their contracts are there.
     std::string describe(Owner owner) const;
     bool claim(uint32_t inum, uint32_t b, uint32_t where, uint64_t first, uint64_t used, bool report_past);
     void claim_data(uint32_t inum, uint32_t b, uint64_t fb, uint64_t used, bool report_past);
     void walk(uint32_t inum);
     void report_run(uint64_t first, uint64_t end, const char* what, const char* detail);
+    // fsck_tree.cc; their contracts are there.
     std::vector<exofs::DirEntry> dir_entries(uint32_t inum, const std::string& path);
     bool is_ancestor(uint32_t dir, uint32_t of) const;
     std::vector<Visit> check_dir(const Visit& at);

@@ -40,12 +40,17 @@ std::string printable(const std::string& name) {
     return out;
 }
 
+// The path of `name` in the directory whose path is dir.
 std::string join(const std::string& dir, const std::string& name) {
     return (dir == "/" ? dir : dir + "/") + printable(name);
 }
 
 }  // namespace
 
+// The used entries (inum != 0) of directory inum (at `path`), read from
+// the blocks it claimed, up to its size.  Reports a size that is not a
+// whole number of entries, and file blocks within the size that have no
+// block of its own (holes, or blocks another inode owns).
 std::vector<DirEntry> Checker::dir_entries(uint32_t inum, const std::string& path) {
     const Inode& dir = inodes_[inum];
     const std::string who = path + " (inode " + std::to_string(inum) + ")";
@@ -78,6 +83,8 @@ std::vector<DirEntry> Checker::dir_entries(uint32_t inum, const std::string& pat
     return entries;
 }
 
+// Whether directory `dir` is `of` or above it in the tree walked so far
+// (tree_parent_; at most ninodes steps, though that tree has no cycle).
 bool Checker::is_ancestor(uint32_t dir, uint32_t of) const {
     for (uint32_t x = of, steps = 0; steps < sb_.ninodes; x = tree_parent_[x], steps++) {
         if (x == dir)
@@ -88,6 +95,9 @@ bool Checker::is_ancestor(uint32_t dir, uint32_t of) const {
     return false;
 }
 
+// Checks the entries of the directory `at` and counts the links they make;
+// returns the files and the not yet reached directories they name, by path,
+// to visit next (their paths_ and tree_parent_ set).
 std::vector<Checker::Visit> Checker::check_dir(const Visit& at) {
     std::vector<Visit> children;
     std::map<std::string, int> names;

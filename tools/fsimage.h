@@ -44,6 +44,7 @@ public:
     // Opens `path`; on failure returns false and sets `error` to a sentence
     // naming the system's reason.
     bool open(const std::string& path, std::string& error);
+    // Closes the file.
     ~Image();
 
     // Bytes in the file (0 until open succeeded).

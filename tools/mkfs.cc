@@ -121,12 +121,15 @@ public:
             if (b < sb.data_start || b >= sb.nblocks)
                 fsimage::set_bit(bitmap_, b);
     }
+    // Closes the image if finish() did not.
     ~Builder() {
         if (fd_ >= 0)
             close(fd_);
     }
 
+    // The next inode number (the caller checked there are enough).
     uint32_t alloc_inode() { return next_inode_++; }
+    // Inode inum of the table, written by finish().
     Inode& inode(uint32_t inum) { return inodes_[inum]; }
 
     // The next data block, marked in use (the caller checked there is room).
@@ -135,6 +138,7 @@ public:
         return next_block_++;
     }
 
+    // Writes `bytes` bytes at the start of block b.
     void write(uint64_t b, const void* data, size_t bytes = kBlockSize) {
         if (pwrite(fd_, data, bytes, off_t(b * kBlockSize)) != ssize_t(bytes))
             fail("cannot write");
@@ -156,6 +160,7 @@ public:
     }
 
 private:
+    // Throws the Failure "IMAGE: what: <errno's text>".
     [[noreturn]] void fail(const char* what) {
         throw Failure(path_ + ": " + what + ": " + std::strerror(errno));
     }
@@ -176,6 +181,7 @@ class FileWriter {
 public:
     FileWriter(Builder& image, uint32_t inum) : image_(image), inum_(inum) {}
 
+    // Writes `data` as the file's next block.
     void append(const Block& data) {
         Inode& inode = image_.inode(inum_);
         uint64_t i = next_++;
@@ -211,8 +217,11 @@ public:
     }
 
 private:
+    // The block numbers in an indirect block.
     static uint32_t* table(Block& block) { return reinterpret_cast<uint32_t*>(block.data()); }
 
+    // Writes the current indirect block of the double-indirect's, if any,
+    // and starts the next one empty.
     void flush_second() {
         if (second_block_)
             image_.write(second_block_, second_.data());
@@ -348,6 +357,7 @@ void make_image(std::vector<std::string> args) {
 
 }  // namespace
 
+// mkfs's command line (the head of this file): 0 made, 1 refused, 2 usage.
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
