@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,9 @@ int main(int argc, char** argv) {
         checker.check_tree();
     } catch (const fsck::Unusable& e) {
         std::printf("fsck: %s: unreadable: %s\n", path.c_str(), e.what());
+        return 2;
+    } catch (const std::bad_alloc&) {      // a sparse file of absurd size
+        std::printf("fsck: %s: unusable: not enough memory to check %u blocks\n", path.c_str(), sb.nblocks);
         return 2;
     }
     if (checker.hidden())
