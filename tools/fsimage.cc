@@ -78,7 +78,7 @@ Image::~Image() {
 
 bool Image::read(uint64_t b, Block& out) const {
     out.fill(0);
-    if (auto it = overlay_.find(uint32_t(b)); b <= UINT32_MAX && it != overlay_.end()) {
+    if (const auto it = overlay_.find(uint32_t(b)); it != overlay_.end() && it->first == b) {
         out = it->second;
         return true;
     }
