@@ -194,6 +194,26 @@ timeline:
 endif
 .PHONY: timeline
 
+# ---- lab 5: the host tools ---------------------------------------------------
+# tools/mkfs and tools/fsck run on the host: hosted C++ (the standard library,
+# exceptions), not the freestanding flags.  Both include exofs's one format
+# header, user/lib/fs/format.h, through -Iuser.  make, make grade and make
+# test build them with the ISO.
+HOST_TOOLS :=
+ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
+HOST_CXXFLAGS := -std=c++20 -O2 -g -Wall -Wextra -Werror -Iuser
+HOST_TOOLS := $(BUILD)/tools/mkfs $(BUILD)/tools/fsck
+FS_FORMAT := user/lib/fs/format.h tools/fsimage.h tools/fsimage.cc
+
+$(BUILD)/tools/mkfs: tools/mkfs.cc $(FS_FORMAT)
+$(BUILD)/tools/fsck: tools/fsck.cc tools/fsck_blocks.cc tools/fsck_tree.cc tools/fsck.h $(FS_FORMAT)
+$(HOST_TOOLS): | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCXX $@")
+	$(Q)$(CXX) $(HOST_CXXFLAGS) $(filter %.cc,$^) -o $@
+endif
+all: $(HOST_TOOLS)
+
 # handouts/abi.md, the system-call reference, is generated from the ABI headers.
 abi:
 	tools/gen-abi-md -o handouts/abi.md
@@ -245,12 +265,12 @@ WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n $(WORKERS) $(if $(TEST),-k '$(TEST)')
 grade: | deps
 	@mkdir -p $(BUILD)
-	@{ $(MAKE) --no-print-directory $(ISO) 2>&1; echo $$? > $(BUILD)/build.status; } | tee $(BUILD)/build.log
+	@{ $(MAKE) --no-print-directory $(ISO) $(HOST_TOOLS) 2>&1; echo $$? > $(BUILD)/build.status; } | tee $(BUILD)/build.log
 	@test "$$(cat $(BUILD)/build.status)" = 0 || \
 		{ $(PYTHON) grade/build_failed.py --lab=$(LAB) --log=$(BUILD)/build.log $(PYTEST_ARGS); exit 1; }
 	$(PYTHON) -m pytest $(GRADE_ARGS) $(PYTEST_ARGS)
 
-test: $(ISO) | deps
+test: $(ISO) $(HOST_TOOLS) | deps
 	$(Q)tools/check-includes
 	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n $(WORKERS) $(PYTEST_ARGS)
 

@@ -11,9 +11,10 @@
 //   block 1          the superblock
 //   log_start        the journal: the commit record in its first sector,
 //   .. +log_blocks   then log_blocks - 1 blocks of logged contents
-//   bitmap_start     one bit per block of the disk, 1 = in use; the blocks
-//   .. +bitmap_blocks  of the layout above and the padding bits past
-//                    nblocks are set
+//   bitmap_start     one bit per block of the disk, 1 = in use: block b is
+//   .. +bitmap_blocks  bit b % 8 (1 << (b % 8)) of byte b / 8; every block
+//                    before data_start and the padding bits past nblocks
+//                    are set
 //   inode_start      the inode table, kInodesPerBlock inodes per block;
 //   .. +inode_blocks inode 0 is never used, inode 1 is the root directory
 //   data_start       data blocks: file contents, directories, indirect
@@ -84,7 +85,7 @@ struct Inode {
     uint32_t direct[kDirect];
     uint32_t indirect;       // a block of kAddrsPerBlock block numbers
     uint32_t double_indirect;  // a block of indirect block numbers
-    uint32_t reserved[12];
+    uint32_t reserved[14];
 };
 static_assert(sizeof(Inode) == 128);
 
@@ -106,7 +107,8 @@ constexpr uint32_t kEntriesPerBlock = kBlockSize / sizeof(DirEntry);  // 64
 
 // The commit record: the first sector of block log_start.  Logged block i
 // (0 <= i < count) is block log_start + 1 + i of the disk, and its home is
-// home[i].  count 0: nothing to replay.
+// home[i], a block past the log (bitmap, inode table or data: the log never
+// writes block 0, the superblock or itself).  count 0: nothing to replay.
 constexpr uint32_t kLogMagic = 0x474f4c58;  // "XLOG"
 constexpr uint32_t kLogMax = (kSectorSize - 8) / sizeof(uint32_t);  // 126
 
