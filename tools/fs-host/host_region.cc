@@ -1,0 +1,46 @@
+// tools/fs-host/host_region.cc: region.h on the host: the region is a
+// static buffer at kFsRegion (mapped there, so the library's fixed address
+// holds), and the lock never waits (one thread).
+#include <sys/mman.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "host.h"
+#include "lib/fs/region.h"
+#include "lib/fs/shared.h"
+
+namespace exofs {
+
+Result<uint8_t*> region_attach(uint64_t pages) {
+    static bool mapped;
+    if (!mapped) {
+        void* at = mmap(reinterpret_cast<void*>(kFsRegion), pages * 4096, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (at != reinterpret_cast<void*>(kFsRegion)) return Error::NoMemory;
+        mapped = true;
+    }
+    return reinterpret_cast<uint8_t*>(kFsRegion);
+}
+
+void region_yield() {}
+
+}  // namespace exofs
+
+void host_region_reset() {
+    uint8_t* region = exofs::region_attach(exofs::kRegionPages).value();
+    memset(region, 0, exofs::kRegionPages * 4096);
+}
+
+// The libOS's panic, on the host: report and abort (a test failure).
+void panic_at(const char* file, int line, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "panic at %s:%d: ", file, line);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    abort();
+}
