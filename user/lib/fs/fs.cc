@@ -128,9 +128,10 @@ Result<int> open(const char* path, uint32_t flags) {
         inum = TRY(path_walk(path, cwd));
     }
     Inode* ip = TRY(inode_get(inum));
-    if (ip->type == InodeType::Directory && (flags & kWrite)) return Error::IsDirectory;
+    bool is_dir = ip->type == InodeType::Directory;
+    if (is_dir && (flags & kWrite)) return Error::IsDirectory;
     if ((flags & kTruncate) && ip->size != 0) TRY(inode_truncate(inum, 0));
-    fd_install(slot, FileKind::Inode, inum, flags & (kRead | kWrite | kAppend));
+    fd_install(slot, FileKind::Inode, inum, (flags & (kRead | kWrite | kAppend)) | (is_dir ? kModeDirectory : 0));
     return slot.fd;
 }
 
@@ -148,7 +149,7 @@ Result<uint64_t> read(int fd, void* buf, uint64_t n) {
     Op op;
     TRY(op.check());
     OpenFile* f = TRY(file_for(fd, kRead));
-    if (TRY(inode_get(f->inum))->type != InodeType::File) return Error::IsDirectory;
+    if (f->mode & kModeDirectory) return Error::IsDirectory;
     uint64_t got = TRY(inode_read(f->inum, f->offset, buf, n));
     f->offset += got;
     return got;
@@ -157,10 +158,8 @@ Result<uint64_t> read(int fd, void* buf, uint64_t n) {
 Result<uint64_t> write(int fd, const void* buf, uint64_t n) {
     Op op;
     TRY(op.check());
-    OpenFile* f = TRY(file_for(fd, kWrite));
-    Inode* ip = TRY(inode_get(f->inum));
-    if (ip->type != InodeType::File) return Error::IsDirectory;
-    if (f->mode & kAppend) f->offset = ip->size;
+    OpenFile* f = TRY(file_for(fd, kWrite));  // never a directory (open refuses)
+    if (f->mode & kAppend) f->offset = TRY(inode_get(f->inum))->size;
     const auto* in = static_cast<const uint8_t*>(buf);
     uint64_t done = 0, piece_bytes = uint64_t(shared()->piece_blocks) * kBlockSize;
     // Each piece its own journal operation, so the log never overflows.
@@ -256,7 +255,7 @@ Result<bool> readdir(int fd, DirEntry* entry) {
     Op op;
     TRY(op.check());
     OpenFile* f = TRY(file_for(fd, kRead));
-    if (TRY(inode_get(f->inum))->type != InodeType::Directory) return Error::NotDirectory;
+    if (!(f->mode & kModeDirectory)) return Error::NotDirectory;
     for (;;) {
         cache::next_epoch();
         DirEntry e;

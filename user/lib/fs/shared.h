@@ -36,12 +36,16 @@ static_assert(sizeof(CacheSlot) == 16);
 // What an open file is: an inode now; pipes and the console come later.
 enum class FileKind : uint32_t { None = 0, Inode = 1 };
 
+// OpenFile::mode's bit for a directory, so that read and write need not
+// look at the inode to refuse one.
+inline constexpr uint32_t kModeDirectory = 1u << 16;
+
 // One open file (fd.h): shared by every fd that refers to it, in any domain.
 struct OpenFile {
     FileKind kind;
     uint32_t refs;      // fds (all domains) naming this entry
     uint32_t inum;
-    uint32_t mode;      // the kRead/kWrite/kAppend bits of open (fs.h)
+    uint32_t mode;      // the kRead/kWrite/kAppend bits of open (fs.h), kModeDirectory
     uint64_t offset;
 };
 static_assert(sizeof(OpenFile) == 24);
