@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/check.cc: the host tests' consistency check (see check.h).
 #include "check.h"
 

@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/check.h: the host tests' own consistency check of an exofs
 // image, read raw through disk.h (the real one is tools/fsck).
 #pragma once

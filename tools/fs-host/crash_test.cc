@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/crash_test.cc: the crash-consistency sweep.  One fixed,
 // write-heavy workload (creates, appends, overwrites, renames, unlinks,
 // mkdirs, syncs) runs again and again with the power cut after N sectors,

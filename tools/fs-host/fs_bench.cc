@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/fs_bench.cc: the instruction counts of exofs's cached
 // paths on the host (make fs-host-bench), an estimate of DESIGN §8's
 // figures before they are measured in QEMU under -icount.  Run under

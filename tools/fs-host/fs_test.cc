@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/fs_test.cc: the host tests of exofs (make fs-host-test):
 // the operations, a file through the double-indirect blocks, directories,
 // errors, two domains over one cache, remount, and the crash sweep.

@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/host.h: the host stand-ins for exofs's QEMU parts, for the
 // host tests: a disk that is a file (host_disk.cc) and a region that is a
 // static buffer (host_region.cc).

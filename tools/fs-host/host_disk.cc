@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/host_disk.cc: disk.h over a file, with the power switch of
 // the crash tests.
 #include <fcntl.h>

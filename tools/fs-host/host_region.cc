@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/host_region.cc: region.h on the host: the region is a
 // static buffer at kFsRegion (mapped there, so the library's fixed address
 // holds), and the lock never waits (one thread).

@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/ops_test.cc: the operations of exofs, one group at a time.
 #include <cstring>
 #include <vector>

@@ -1,3 +1,4 @@
+// exolab: lab 5
 // tools/fs-host/testing.h: the small test vocabulary of the host tests.
 #pragma once
 
