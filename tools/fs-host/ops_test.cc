@@ -310,6 +310,15 @@ void test_durability() {
     CHECK(slurp("/later") == "after");
     OK(mount());  // mounted already: nothing to do
     CHECK(slurp("/later") == "after");
+    // An unlinked file still open at the crash is freed by the next mount.
+    uint32_t used = used_now();
+    int fd = OK(open("/orphan", kWrite | kCreate));
+    OK(write(fd, std::string(10000, 'o').data(), 10000));
+    OK(unlink("/orphan"));
+    OK(sync());
+    CHECK(check_image().problems.size() == 1);  // "allocated but unreachable"
+    crash_and_remount();
+    CHECK(checked("orphan reclaimed").used_blocks == used);
 }
 
 void test_no_space() {

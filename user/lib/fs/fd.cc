@@ -3,6 +3,7 @@
 #include "lib/fs/fd.h"
 
 #include "lib/fs/cache.h"
+#include "lib/fs/ops.h"
 
 namespace exofs {
 namespace {
@@ -16,6 +17,7 @@ Files* files() { return current; }
 void set_files(Files* f) { current = f; }
 
 void share_files_for_fork() {
+    if (!attached()) return;
     cache::lock();
     for (int fd = 0; fd < kMaxFds; fd++) {
         if (current->fd[fd] != 0) shared()->files[current->fd[fd] - 1].refs++;

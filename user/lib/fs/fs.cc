@@ -32,8 +32,8 @@ bool layout_ok(const SuperBlock& sb, uint64_t sectors) {
            sb.data_start == sb.inode_start + sb.inode_blocks && sb.data_start < sb.nblocks;
 }
 
-// Reads and checks the superblock, replays the journal and readies the
-// shared state.  The lock is held; the cache is not in use yet, so slot 0
+// Reads and checks the superblock, replays the journal, readies the shared
+// state and frees the orphans of a crash.  The lock is held; the cache is not in use yet, so slot 0
 // serves as the scratch buffer.
 Result<void> mount_locked(Shared* s) {
     uint64_t sectors = TRY(disk::sectors());
@@ -54,6 +54,7 @@ Result<void> mount_locked(Shared* s) {
     s->block_hint = sb.data_start;
     s->inode_hint = kRootInode + 1;
     cache::reset();
+    TRY(reclaim_orphans());
     s->mounted = 1;
     return {};
 }

@@ -55,6 +55,18 @@ Result<void> release_if_unused(uint32_t inum) {
     return inode_free(inum);
 }
 
+Result<void> reclaim_orphans() {
+    Shared* s = shared();
+    for (uint32_t inum = kRootInode + 1; inum < s->sb.ninodes; inum++) {
+        cache::next_epoch();
+        Inode* ip = TRY(inode_get(inum));
+        if (ip->type == InodeType::Free || ip->nlink != 0) continue;
+        TRY(journal::begin_op(s->op_reserve));
+        TRY(release_if_unused(inum));
+    }
+    return journal::commit();
+}
+
 Result<void> unlink(const char* path) {
     Op op;
     TRY(op.begin());

@@ -53,4 +53,9 @@ private:
 // open file refers to it.  Within an operation of op_reserve.
 Result<void> release_if_unused(uint32_t inum);
 
+// At the first mount, when no file is open anywhere: frees each inode that
+// no entry names (nlink 0), an unlinked file that was still open when the
+// machine stopped, and commits.  Errors: Corrupt; IoError.
+Result<void> reclaim_orphans();
+
 }  // namespace exofs
