@@ -65,9 +65,9 @@ void write_at(const std::string& path, uint64_t off, const std::string& data, Mo
     m.touched.insert(path);
 }
 
-// The workload: about 250 operations, the same every run.
-void workload(Model& m) {
-    rng_state = 42;
+// The workload: about 250 operations, the same for every run of a seed.
+void workload(Model& m, uint64_t seed) {
+    rng_state = seed;
     const char* dirs[] = {"/", "/d0/", "/d1/", "/d0/e/"};
     OK(mkdir("/d0"));
     OK(mkdir("/d1"));
@@ -142,32 +142,30 @@ void verify(const Model& m, uint64_t cut) {
     }
 }
 
-}  // namespace
-
-void crash_sweep(const std::string&) {
+// One sweep: the workload of `seed` on a volume with a journal of
+// log_blocks, cut after `count` spread sector counts (and the first few
+// one by one); every tenth run also crashes during the replay.
+void sweep(uint32_t log_blocks, uint64_t seed, uint64_t count) {
     // The whole workload, powered: how many sectors it writes.
     Model full;
-    fresh_volume("crash.img", 1024, 128, 48);
+    fresh_volume("crash.img", 1024, 128, log_blocks);
     uint64_t base = host_disk_sectors_written();
-    workload(full);
+    workload(full, seed);
     uint64_t total = host_disk_sectors_written() - base;
     checked("crash workload, no crash");
     for (const auto& [path, data] : full.files) CHECK(slurp(path.c_str()) == data);
-    // Cuts spread over the whole run, plus the first sectors one by one.
     std::set<uint64_t> cuts;
-    for (uint64_t i = 0; i < 150; i++) cuts.insert(i * total / 150 + i % 7);
+    for (uint64_t i = 0; i < count; i++) cuts.insert(i * total / count + i % 7);
     for (uint64_t i = 0; i < 20; i++) cuts.insert(i);
     int runs = 0;
     for (uint64_t cut : cuts) {
         Model m;
-        fresh_volume("crash.img", 1024, 128, 48);
+        fresh_volume("crash.img", 1024, 128, log_blocks);
         disk::cut_power_after(cut);
-        workload(m);
+        workload(m, seed);
         crash_and_remount();
         verify(m, cut);
-        runs++;
-        // Every tenth run also crashes during the replay, then replays again.
-        if (runs % 10 == 0) {
+        if (++runs % 10 == 0) {
             host_region_reset();
             disk::cut_power_after(rnd(40));
             (void)mount();
@@ -175,5 +173,13 @@ void crash_sweep(const std::string&) {
             verify(m, cut);
         }
     }
-    printf("crash sweep: %d cuts over %lu sectors, each remounted and checked\n", runs, total);
+    printf("crash sweep: journal of %u blocks, seed %lu: %d cuts over %lu sectors, each remounted and checked\n",
+           log_blocks, seed, runs, total);
+}
+
+}  // namespace
+
+void crash_sweep(const std::string&) {
+    sweep(48, 42, 120);
+    sweep(27, 7, 80);  // the smallest journal mount accepts: commits between most operations
 }
