@@ -33,8 +33,8 @@ bool layout_ok(const SuperBlock& sb, uint64_t sectors) {
 }
 
 // Reads and checks the superblock, replays the journal, readies the shared
-// state and frees the orphans of a crash.  The lock is held; the cache is not in use yet, so slot 0
-// serves as the scratch buffer.
+// state and frees the orphans of a crash.  The lock is held; the cache is
+// not in use yet, so slot 0 serves as the scratch buffer.
 Result<void> mount_locked(Shared* s) {
     uint64_t sectors = TRY(disk::sectors());
     uint8_t* scratch = block_data(0);
@@ -66,7 +66,17 @@ Result<OpenFile*> file_for(int fd, uint32_t mode) {
     return f;
 }
 
+// What stat reports of inode inum, whose contents are ino.
 Stat stat_of(uint32_t inum, const Inode& ino) { return Stat{ino.type, ino.nlink, inum, ino.size}; }
+
+// Closes open fd: the open file goes with its last fd, and with it an
+// unlinked file's inode.  In an operation begun with op_reserve.
+Result<void> close_locked(int fd) {
+    OpenFile* last = fd_detach(fd);
+    if (last == nullptr || last->kind != FileKind::Inode) return {};
+    last->kind = FileKind::None;
+    return release_if_unused(last->inum);
+}
 
 }  // namespace
 
@@ -140,10 +150,7 @@ Result<void> close(int fd) {
     Op op;
     TRY(op.begin());
     TRY(fd_get(fd));
-    OpenFile* last = fd_detach(fd);
-    if (last == nullptr || last->kind != FileKind::Inode) return {};
-    last->kind = FileKind::None;
-    return release_if_unused(last->inum);
+    return close_locked(fd);
 }
 
 Result<uint64_t> read(int fd, void* buf, uint64_t n) {
@@ -218,13 +225,12 @@ Result<int> dup(int fd) {
 }
 
 Result<int> dup2(int fd, int to) {
-    TRY(fstat(fd));  // fd is open (BadDescriptor otherwise)
+    Op op;
+    TRY(op.begin());
+    TRY(fd_get(fd));
     if (to < 0 || to >= kMaxFds) return Error::BadDescriptor;
     if (to == fd) return to;
-    if (files()->fd[to] != 0) TRY(close(to));
-    Op op;
-    TRY(op.check());
-    TRY(fd_get(fd));
+    if (files()->fd[to] != 0) TRY(close_locked(to));
     fd_attach(to, fd);
     return to;
 }
