@@ -75,9 +75,11 @@ int main(int argc, char** argv) {
         void (*run)();
     };
     const Group groups[] = {
-        {"files", test_files},         {"big file", test_big_file}, {"directories", test_directories},
-        {"rename", test_rename},       {"descriptors", test_descriptors}, {"two domains", test_domains},
-        {"durability", test_durability}, {"no space", test_no_space},
+        {"volume", test_volume},       {"files", test_files},
+        {"big file", test_big_file},   {"directories", test_directories},
+        {"rename", test_rename},       {"descriptors", test_descriptors},
+        {"two domains", test_domains}, {"durability", test_durability},
+        {"no space", test_no_space},
     };
     for (const Group& g : groups) {
         auto start = std::chrono::steady_clock::now();

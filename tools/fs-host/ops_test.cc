@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "host.h"
+#include "lib/fs/disk.h"
 #include "testing.h"
 
 using namespace exofs;
@@ -16,6 +17,27 @@ static uint32_t used_now() {
 }
 
 static uint8_t pattern(uint64_t i) { return static_cast<uint8_t>((i * 7 + i / 4096 * 13) ^ (i >> 11)); }
+
+void test_volume() {
+    fresh_volume("volume.img", 1024, 64, 64);
+    spit("/kept", "kept");
+    OK(unmount());
+    FAILS(open("/kept", kRead), Error::IoError);  // nothing mounted
+    FAILS(sync(), Error::IoError);
+    FAILS(format(2048, 64, 64), Error::InvalidArgument);  // larger than the disk
+    FAILS(format(1024, 64, kLogMax + 2), Error::InvalidArgument);
+    FAILS(format(1024, 64, 1), Error::InvalidArgument);
+    OK(mount());
+    CHECK(slurp("/kept") == "kept");
+    FAILS(format(1024, 64, 64), Error::Busy);
+    OK(unmount());
+    OK(format(1024, 64, 20));  // a journal too small for the reserves
+    FAILS(mount(), Error::Corrupt);
+    host_region_reset();
+    std::string zeros(4096, '\0');
+    for (uint64_t b = 0; b < 4; b++) OK(disk::write(b * 8, 8, zeros.data()));
+    FAILS(mount(), Error::Corrupt);  // not exofs
+}
 
 void test_files() {
     fresh_volume("files.img", 2048, 256, 64);

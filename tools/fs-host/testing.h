@@ -61,6 +61,7 @@ std::string slurp(const char* path);
 void spit(const char* path, const std::string& data);
 
 // The test groups.
+void test_volume();
 void test_files();
 void test_big_file();
 void test_directories();

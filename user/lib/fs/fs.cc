@@ -21,15 +21,18 @@ bool region_attached;
 constexpr uint32_t kOpFixedReserve = 20;
 constexpr uint32_t kMaxPieceBlocks = 32;
 
-// Whether the superblock's regions lie in order inside a disk of `sectors`.
+// Whether the superblock's regions lie in format.h's order, without
+// overlapping, inside a disk of `sectors`.
 bool layout_ok(const SuperBlock& sb, uint64_t sectors) {
+    uint64_t log_end = uint64_t(sb.log_start) + sb.log_blocks;
+    uint64_t bitmap_end = uint64_t(sb.bitmap_start) + sb.bitmap_blocks;
+    uint64_t inode_end = uint64_t(sb.inode_start) + sb.inode_blocks;
     return sb.magic == kMagic && sb.version == kVersion && sb.block_size == kBlockSize &&
            uint64_t(sb.nblocks) * kSectorsPerBlock <= sectors && sb.log_start > kSuperBlock &&
-           sb.log_blocks >= 2 && sb.bitmap_start == sb.log_start + sb.log_blocks &&
-           uint64_t(sb.bitmap_blocks) * kBlockSize * 8 >= sb.nblocks &&
-           sb.inode_start == sb.bitmap_start + sb.bitmap_blocks &&
-           sb.ninodes == sb.inode_blocks * kInodesPerBlock && sb.ninodes > kRootInode &&
-           sb.data_start == sb.inode_start + sb.inode_blocks && sb.data_start < sb.nblocks;
+           sb.log_blocks >= 2 && sb.bitmap_start >= log_end &&
+           uint64_t(sb.bitmap_blocks) * kBlockSize * 8 >= sb.nblocks && sb.inode_start >= bitmap_end &&
+           sb.ninodes == uint64_t(sb.inode_blocks) * kInodesPerBlock && sb.ninodes > kRootInode &&
+           sb.data_start >= inode_end && sb.data_start < sb.nblocks;
 }
 
 // Reads and checks the superblock, replays the journal, readies the shared
