@@ -22,15 +22,9 @@ constexpr int kRuns = 100;
 alignas(64) char buf[4096];
 int fd;
 
-void write_4k() {
-    (void)seek(fd, 0, Whence::Set);
-    (void)write(fd, buf, sizeof buf);
-}
+void write_4k() { (void)pwrite(fd, buf, sizeof buf, 0); }
 
-void read_4k() {
-    (void)seek(fd, 0, Whence::Set);
-    (void)read(fd, buf, sizeof buf);
-}
+void read_4k() { (void)pread(fd, buf, sizeof buf, 0); }
 
 void create_write_close_unlink() {
     int f = open("/tmpfile", kWrite | kCreate).value();

@@ -74,6 +74,12 @@ void test_files() {
     OK(write(fd, "?", 1));  // append ignores the offset
     OK(close(fd));
     CHECK(slurp("/hello") == "hello, world!?");
+    fd = OK(open("/hello", kRead | kWrite | kAppend));
+    CHECK(OK(pwrite(fd, "W", 1, 7)) == 1);  // at 7 even with kAppend
+    CHECK(OK(pread(fd, buf, 5, 7)) == 5 && memcmp(buf, "World", 5) == 0);
+    CHECK(OK(pread(fd, buf, 5, 100)) == 0);
+    CHECK(OK(seek(fd, 0, Whence::Cur)) == 0);  // neither moved the offset
+    OK(close(fd));
     fd = OK(open("/hello", kWrite | kTruncate));
     CHECK(OK(fstat(fd)).size == 0);
     OK(close(fd));

@@ -43,14 +43,6 @@ uint32_t evict(Shared* s) {
 
 }  // namespace
 
-void lock() {
-    Shared* s = shared();
-    while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0) region_yield();
-    s->epoch++;
-}
-
-void unlock() { __atomic_store_n(&shared()->lock, 0, __ATOMIC_RELEASE); }
-
 void reset() {
     Shared* s = shared();
     for (uint32_t b = 0; b < kBuckets; b++) s->buckets[b] = -1;
@@ -60,7 +52,7 @@ void reset() {
     s->epoch = 1;
 }
 
-Result<uint8_t*> get(uint32_t block, Fill fill) {
+Result<uint8_t*> get_slow(uint32_t block, Fill fill) {
     Shared* s = shared();
     if (block == 0 || block >= s->sb.nblocks) return Error::Corrupt;
     int16_t* chain = &s->buckets[block & kBucketMask];

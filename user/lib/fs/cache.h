@@ -35,9 +35,14 @@ enum class Fill {
 
 // Takes the region's lock, yielding while another domain holds it, and
 // starts a new epoch.
-void lock();
+inline void lock() {
+    Shared* s = shared();
+    while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0) region_yield();
+    s->epoch++;
+}
+
 // Releases the lock.
-void unlock();
+inline void unlock() { __atomic_store_n(&shared()->lock, 0, __ATOMIC_RELEASE); }
 
 // Empties the cache (every slot free, index empty).  Only at mount, with
 // no transaction running.
@@ -46,10 +51,24 @@ void reset();
 // Starts a new epoch: every pointer from get becomes void (cache.h above).
 inline void next_epoch() { shared()->epoch++; }
 
+// get's slow path: any hit but the first slot of the chain, and misses.
+Result<uint8_t*> get_slow(uint32_t block, Fill fill);
+
 // The data of disk block `block` (0 < block < nblocks), in the cache and
 // pinned for this epoch.  Errors: Corrupt for a block number out of range
-// (it came from the disk), IoError from the disk.
-Result<uint8_t*> get(uint32_t block, Fill fill = Fill::Read);
+// (it came from the disk), IoError from the disk.  Inline, the usual hit
+// (the first slot on its hash chain) costs no call: a free slot (block 0)
+// is on no chain, and a block out of range is never cached.
+inline Result<uint8_t*> get(uint32_t block, Fill fill = Fill::Read) {
+    Shared* s = shared();
+    int16_t i = s->buckets[block & (kBuckets - 1)];
+    if (i >= 0 && s->slots[i].block == block && fill != Fill::Zero) {
+        s->slots[i].referenced = 1;
+        s->slots[i].epoch = s->epoch;
+        return block_data(static_cast<uint32_t>(i));
+    }
+    return get_slow(block, fill);
+}
 
 // Marks the cache block holding `p` (a pointer into a block that get
 // returned) changed in the running transaction; it stays in the cache,

@@ -9,30 +9,25 @@ namespace exofs {
 namespace {
 
 Files own_files;
-Files* current = &own_files;
 
 }  // namespace
 
-Files* files() { return current; }
-void set_files(Files* f) { current = f; }
+Files* detail::current_files = &own_files;
+
+void set_files(Files* f) { detail::current_files = f; }
 
 void share_files_for_fork() {
     if (!attached()) return;
     cache::lock();
     for (int fd = 0; fd < kMaxFds; fd++) {
-        if (current->fd[fd] != 0) shared()->files[current->fd[fd] - 1].refs++;
+        if (files()->fd[fd] != 0) shared()->files[files()->fd[fd] - 1].refs++;
     }
     cache::unlock();
 }
 
-Result<OpenFile*> fd_get(int fd) {
-    if (fd < 0 || fd >= kMaxFds || current->fd[fd] == 0) return Error::BadDescriptor;
-    return &shared()->files[current->fd[fd] - 1];
-}
-
 Result<int> fd_lowest_free() {
     for (int fd = 0; fd < kMaxFds; fd++) {
-        if (current->fd[fd] == 0) return fd;
+        if (files()->fd[fd] == 0) return fd;
     }
     return Error::NoMemory;
 }
@@ -47,18 +42,18 @@ Result<FdSlot> fd_reserve() {
 
 void fd_install(FdSlot slot, FileKind kind, uint32_t inum, uint32_t mode) {
     shared()->files[slot.file] = OpenFile{kind, 1, inum, mode, 0};
-    current->fd[slot.fd] = static_cast<uint16_t>(slot.file + 1);
+    files()->fd[slot.fd] = static_cast<uint16_t>(slot.file + 1);
 }
 
 void fd_attach(int to, int from) {
-    kassert(current->fd[from] != 0 && current->fd[to] == 0);
-    current->fd[to] = current->fd[from];
-    shared()->files[current->fd[from] - 1].refs++;
+    kassert(files()->fd[from] != 0 && files()->fd[to] == 0);
+    files()->fd[to] = files()->fd[from];
+    shared()->files[files()->fd[from] - 1].refs++;
 }
 
 OpenFile* fd_detach(int fd) {
-    OpenFile* file = &shared()->files[current->fd[fd] - 1];
-    current->fd[fd] = 0;
+    OpenFile* file = &shared()->files[files()->fd[fd] - 1];
+    files()->fd[fd] = 0;
     kassert(file->refs > 0);
     return --file->refs == 0 ? file : nullptr;
 }

@@ -28,9 +28,13 @@ struct Files {
     uint32_t cwd;          // the cwd's inode; 0: the root
 };
 
+namespace detail {
+extern Files* current_files;
+}
+
 // The running domain's Files: a static one by default.  The host tests
 // switch between several to act as several domains over one region.
-Files* files();
+inline Files* files() { return detail::current_files; }
 void set_files(Files* f);
 
 // Counts every open fd of this domain once more in its open file's refs:
@@ -41,7 +45,11 @@ void share_files_for_fork();
 // ---- for fs.cc, under the lock ----
 
 // The open file fd names.  Errors: BadDescriptor.
-Result<OpenFile*> fd_get(int fd);
+inline Result<OpenFile*> fd_get(int fd) {
+    const Files* f = files();
+    if (fd < 0 || fd >= kMaxFds || f->fd[fd] == 0) return Error::BadDescriptor;
+    return &shared()->files[f->fd[fd] - 1];
+}
 
 // A free fd and a free open-file entry, checked before anything changes:
 // fd_install then fills them.  Errors: NoMemory.

@@ -69,6 +69,36 @@ Result<OpenFile*> file_for(int fd, uint32_t mode) {
     return f;
 }
 
+// The open file fd names, open for reading and not a directory.
+Result<OpenFile*> readable(int fd) {
+    OpenFile* f = TRY(file_for(fd, kRead));
+    if (f->mode & kModeDirectory) return Error::IsDirectory;
+    return f;
+}
+
+// Writes n bytes from buf at off of file inum, in pieces of at most
+// piece_blocks blocks, each its own journal operation (so the log never
+// overflows).  Returns n, or the bytes written before an error (the error
+// if none).
+Result<uint64_t> write_pieces(const Op& op, uint32_t inum, uint64_t off, const void* buf, uint64_t n) {
+    const auto* in = static_cast<const uint8_t*>(buf);
+    uint64_t done = 0, piece_bytes = uint64_t(shared()->piece_blocks) * kBlockSize;
+    while (done < n) {
+        uint64_t in_block = (off + done) % kBlockSize;
+        uint64_t len = n - done < piece_bytes - in_block ? n - done : piece_bytes - in_block;
+        uint32_t blocks = static_cast<uint32_t>((in_block + len + kBlockSize - 1) / kBlockSize);
+        Result<void> begun = op.begin(write_reserve(blocks));
+        Result<uint64_t> wrote = begun ? inode_write(inum, off + done, in + done, len) : begun.error();
+        if (!wrote) {
+            if (done == 0) return wrote.error();
+            break;
+        }
+        done += wrote.value();
+        if (wrote.value() < len) break;
+    }
+    return done;
+}
+
 // What stat reports of inode inum, whose contents are ino.
 Stat stat_of(uint32_t inum, const Inode& ino) { return Stat{ino.type, ino.nlink, inum, ino.size}; }
 
@@ -159,11 +189,17 @@ Result<void> close(int fd) {
 Result<uint64_t> read(int fd, void* buf, uint64_t n) {
     Op op;
     TRY(op.check());
-    OpenFile* f = TRY(file_for(fd, kRead));
-    if (f->mode & kModeDirectory) return Error::IsDirectory;
+    OpenFile* f = TRY(readable(fd));
     uint64_t got = TRY(inode_read(f->inum, f->offset, buf, n));
     f->offset += got;
     return got;
+}
+
+Result<uint64_t> pread(int fd, void* buf, uint64_t n, uint64_t off) {
+    Op op;
+    TRY(op.check());
+    OpenFile* f = TRY(readable(fd));
+    return inode_read(f->inum, off, buf, n);
 }
 
 Result<uint64_t> write(int fd, const void* buf, uint64_t n) {
@@ -171,24 +207,16 @@ Result<uint64_t> write(int fd, const void* buf, uint64_t n) {
     TRY(op.check());
     OpenFile* f = TRY(file_for(fd, kWrite));  // never a directory (open refuses)
     if (f->mode & kAppend) f->offset = TRY(inode_get(f->inum))->size;
-    const auto* in = static_cast<const uint8_t*>(buf);
-    uint64_t done = 0, piece_bytes = uint64_t(shared()->piece_blocks) * kBlockSize;
-    // Each piece its own journal operation, so the log never overflows.
-    while (done < n) {
-        uint64_t in_block = (f->offset + done) % kBlockSize;
-        uint64_t len = n - done < piece_bytes - in_block ? n - done : piece_bytes - in_block;
-        uint32_t blocks = static_cast<uint32_t>((in_block + len + kBlockSize - 1) / kBlockSize);
-        Result<void> begun = op.begin(write_reserve(blocks));
-        Result<uint64_t> wrote = begun ? inode_write(f->inum, f->offset + done, in + done, len) : begun.error();
-        if (!wrote) {
-            if (done == 0) return wrote.error();
-            break;
-        }
-        done += wrote.value();
-        if (wrote.value() < len) break;
-    }
+    uint64_t done = TRY(write_pieces(op, f->inum, f->offset, buf, n));
     f->offset += done;
     return done;
+}
+
+Result<uint64_t> pwrite(int fd, const void* buf, uint64_t n, uint64_t off) {
+    Op op;
+    TRY(op.check());
+    OpenFile* f = TRY(file_for(fd, kWrite));
+    return write_pieces(op, f->inum, off, buf, n);
 }
 
 Result<uint64_t> seek(int fd, int64_t off, Whence whence) {

@@ -8,7 +8,8 @@
 // files they name, with their offsets, are shared.
 //
 //   the volume       format, mount, unmount, sync
-//   files            open, close, read, write, seek, truncate, ftruncate
+//   files            open, close, read, write, pread, pwrite, seek,
+//                    truncate, ftruncate
 //   descriptors      dup, dup2 (fd.h: share_files_for_fork)
 //   names            unlink, mkdir, rmdir, rename, chdir
 //   questions        stat, fstat, readdir
@@ -77,6 +78,11 @@ Result<uint64_t> read(int fd, void* buf, uint64_t n);
 // a large write commits in pieces, each atomic.  Returns n, or what was
 // written before an error.  Errors: BadDescriptor, NoSpace, TooBig, IoError.
 Result<uint64_t> write(int fd, const void* buf, uint64_t n);
+
+// read and write at offset off, leaving fd's offset alone (pwrite writes
+// at off even with kAppend).  Errors: as read and write.
+Result<uint64_t> pread(int fd, void* buf, uint64_t n, uint64_t off);
+Result<uint64_t> pwrite(int fd, const void* buf, uint64_t n, uint64_t off);
 
 enum class Whence { Set, Cur, End };
 
