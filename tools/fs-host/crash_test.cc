@@ -142,6 +142,24 @@ void verify(const Model& m, uint64_t cut) {
     }
 }
 
+// Every file and directory under dir (a path ending in "/"), by readdir.
+void list_tree(const std::string& dir, std::set<std::string>& files, std::set<std::string>& dirs) {
+    int fd = OK(open(dir.c_str(), kRead));
+    DirEntry e;
+    while (OK(readdir(fd, &e))) {
+        std::string name = e.name;
+        if (name == "." || name == "..") continue;
+        std::string path = dir + name;
+        if (OK(stat(path.c_str())).type == InodeType::Directory) {
+            dirs.insert(path);
+            list_tree(path + "/", files, dirs);
+        } else {
+            files.insert(path);
+        }
+    }
+    OK(close(fd));
+}
+
 // One sweep: the workload of `seed` on a volume with a journal of
 // log_blocks, cut after `count` spread sector counts (and the first few
 // one by one); every tenth run also crashes during the replay.
@@ -154,6 +172,10 @@ void sweep(uint32_t log_blocks, uint64_t seed, uint64_t count) {
     uint64_t total = host_disk_sectors_written() - base;
     checked("crash workload, no crash");
     for (const auto& [path, data] : full.files) CHECK(slurp(path.c_str()) == data);
+    std::set<std::string> files, dirs, model_files;
+    list_tree("/", files, dirs);
+    for (const auto& [path, data] : full.files) model_files.insert(path);
+    CHECK(files == model_files && dirs == full.dirs);
     std::set<uint64_t> cuts;
     for (uint64_t i = 0; i < count; i++) cuts.insert(i * total / count + i % 7);
     for (uint64_t i = 0; i < 20; i++) cuts.insert(i);
