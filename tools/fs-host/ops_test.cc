@@ -284,7 +284,10 @@ void test_descriptors() {
         fds.push_back(r.value());
     }
     CHECK(fds.size() == kMaxFds);
-    for (int fd : fds) OK(close(fd));
+    OK(close_all());
+    for (int fd : fds) FAILS(close(fd), Error::BadDescriptor);
+    CHECK(OK(open("/g", kRead)) == 0);
+    OK(close(0));
 }
 
 void test_domains() {

@@ -20,7 +20,7 @@ Result<uint64_t*> bitmap_word(uint32_t b) {
 
 }  // namespace
 
-Result<uint32_t> block_alloc() {
+Result<uint32_t> block_alloc(bool zeroed) {
     Shared* s = shared();
     const SuperBlock& sb = s->sb;
     uint32_t start = s->block_hint < sb.data_start || s->block_hint >= sb.nblocks ? sb.data_start : s->block_hint;
@@ -35,7 +35,7 @@ Result<uint32_t> block_alloc() {
         *word |= 1ull << (b % 64);
         cache::mark_dirty(word);
         s->block_hint = b + 1;
-        uint8_t* data = TRY(cache::get(b, cache::Fill::Zero));
+        uint8_t* data = TRY(cache::get(b, zeroed ? cache::Fill::Zero : cache::Fill::None));
         cache::mark_dirty(data);
         return b;
     }

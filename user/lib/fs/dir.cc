@@ -29,7 +29,7 @@ Result<uint64_t> scan(uint32_t dir, Visit visit) {
             cache::next_epoch();
             ip = TRY(inode_get(dir));
         }
-        uint32_t b = TRY(bmap(ip, off / kBlockSize, false));
+        uint32_t b = TRY(bmap(ip, off / kBlockSize, Holes::Keep));
         if (b == 0) return Error::Corrupt;  // directories have no holes
         auto* entries = reinterpret_cast<DirEntry*>(TRY(cache::get(b)));
         uint64_t n = size - off < kBlockSize ? (size - off) / sizeof(DirEntry) : kEntriesPerBlock;
@@ -73,7 +73,7 @@ Result<void> dir_put(uint32_t dir, uint64_t off, Name name, uint32_t inum) {
 
 Result<void> dir_set(uint32_t dir, uint64_t off, uint32_t inum) {
     Inode* ip = TRY(inode_get(dir));
-    uint32_t b = TRY(bmap(ip, off / kBlockSize, false));
+    uint32_t b = TRY(bmap(ip, off / kBlockSize, Holes::Keep));
     if (b == 0 || off >= ip->size) return Error::Corrupt;
     auto* e = reinterpret_cast<DirEntry*>(TRY(cache::get(b)) + off % kBlockSize);
     e->inum = inum;

@@ -266,6 +266,17 @@ Result<int> dup2(int fd, int to) {
     return to;
 }
 
+Result<void> close_all() {
+    Op op;
+    TRY(op.check());
+    for (int fd = 0; fd < kMaxFds; fd++) {
+        if (files()->fd[fd] == 0) continue;
+        TRY(op.begin());
+        TRY(close_locked(fd));
+    }
+    return {};
+}
+
 Result<void> chdir(const char* path) {
     Op op;
     TRY(op.check());

@@ -10,7 +10,7 @@
 //   the volume       format, mount, unmount, sync
 //   files            open, close, read, write, pread, pwrite, seek,
 //                    truncate, ftruncate
-//   descriptors      dup, dup2 (fd.h: share_files_for_fork)
+//   descriptors      dup, dup2, close_all (fd.h: share_files_for_fork)
 //   names            unlink, mkdir, rmdir, rename, chdir
 //   questions        stat, fstat, readdir
 //
@@ -105,6 +105,11 @@ Result<int> dup(int fd);
 // Makes `to` name fd's open file, closing what `to` named.  Returns to.
 // Errors: BadDescriptor (fd not open, to out of range).
 Result<int> dup2(int fd, int to);
+
+// Closes every fd of this domain.  The libOS's exit should call it: the
+// open files of a domain that ends without closing stay counted, and the
+// shared table (kOpenFiles) fills.  Errors: IoError.
+Result<void> close_all();
 
 // ---- names ----
 

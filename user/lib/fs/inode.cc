@@ -12,11 +12,12 @@ namespace {
 constexpr uint64_t kIndirectFirst = kDirect;                        // 12
 constexpr uint64_t kDoubleFirst = kDirect + kAddrsPerBlock;         // 1036
 
-// The block *slot names (a field of the cache block holding `owner`); with
-// alloc, a hole becomes a new zeroed block and owner's block is dirty.
-Result<uint32_t> step(uint32_t* slot, const void* owner, bool alloc) {
-    if (*slot == 0 && alloc) {
-        uint32_t b = TRY(block_alloc());
+// The block *slot names (a field of the cache block holding `owner`); a
+// hole, unless holes is Keep, becomes a new block and owner's block is
+// dirty.  Only a data block (data) is left unzeroed by FillWhole.
+Result<uint32_t> step(uint32_t* slot, const void* owner, Holes holes, bool data = false) {
+    if (*slot == 0 && holes != Holes::Keep) {
+        uint32_t b = TRY(block_alloc(!(data && holes == Holes::FillWhole)));
         *slot = b;
         cache::mark_dirty(owner);
     }
@@ -62,23 +63,23 @@ Result<Inode*> inode_get(uint32_t inum) {
 
 void inode_dirty(Inode* ip) { cache::mark_dirty(ip); }
 
-Result<uint32_t> bmap(Inode* ip, uint64_t fb, bool alloc) {
-    if (fb < kIndirectFirst) return step(&ip->direct[fb], ip, alloc);
+Result<uint32_t> bmap(Inode* ip, uint64_t fb, Holes holes) {
+    if (fb < kIndirectFirst) return step(&ip->direct[fb], ip, holes, true);
     if (fb < kDoubleFirst) {
-        uint32_t ind = TRY(step(&ip->indirect, ip, alloc));
+        uint32_t ind = TRY(step(&ip->indirect, ip, holes));
         if (ind == 0) return 0u;
         uint32_t* a = TRY(addrs(ind));
-        return step(&a[fb - kIndirectFirst], a, alloc);
+        return step(&a[fb - kIndirectFirst], a, holes, true);
     }
     if (fb >= kMaxFileBlocks) return Error::TooBig;
     uint64_t j = fb - kDoubleFirst;
-    uint32_t dbl = TRY(step(&ip->double_indirect, ip, alloc));
+    uint32_t dbl = TRY(step(&ip->double_indirect, ip, holes));
     if (dbl == 0) return 0u;
     uint32_t* d = TRY(addrs(dbl));
-    uint32_t ind = TRY(step(&d[j / kAddrsPerBlock], d, alloc));
+    uint32_t ind = TRY(step(&d[j / kAddrsPerBlock], d, holes));
     if (ind == 0) return 0u;
     uint32_t* a = TRY(addrs(ind));
-    return step(&a[j % kAddrsPerBlock], a, alloc);
+    return step(&a[j % kAddrsPerBlock], a, holes, true);
 }
 
 Result<uint64_t> inode_read(uint32_t inum, uint64_t off, void* buf, uint64_t n) {
@@ -89,7 +90,7 @@ Result<uint64_t> inode_read(uint32_t inum, uint64_t off, void* buf, uint64_t n) 
     for (uint64_t done = 0; done < n;) {
         uint64_t at = off + done, in_block = at % kBlockSize;
         uint64_t chunk = kBlockSize - in_block < n - done ? kBlockSize - in_block : n - done;
-        uint32_t b = TRY(bmap(ip, at / kBlockSize, false));
+        uint32_t b = TRY(bmap(ip, at / kBlockSize, Holes::Keep));
         if (b == 0) {
             zero_bytes(out + done, chunk);
         } else {
@@ -113,13 +114,14 @@ Result<uint64_t> inode_write(uint32_t inum, uint64_t off, const void* buf, uint6
     while (done < n) {
         uint64_t at = off + done, in_block = at % kBlockSize;
         uint64_t chunk = kBlockSize - in_block < n - done ? kBlockSize - in_block : n - done;
-        Result<uint32_t> b = bmap(ip, at / kBlockSize, true);
+        // A block overwritten whole need not be read, nor zeroed if new.
+        bool whole = chunk == kBlockSize;
+        Result<uint32_t> b = bmap(ip, at / kBlockSize, whole ? Holes::FillWhole : Holes::Fill);
         if (!b) {
             error = b.error();
             break;
         }
-        // A block overwritten whole need not be read first.
-        auto fill = chunk == kBlockSize ? cache::Fill::None : cache::Fill::Read;
+        auto fill = whole ? cache::Fill::None : cache::Fill::Read;
         Result<uint8_t*> data = cache::get(b.value(), fill);
         if (!data) {
             error = data.error();

@@ -18,9 +18,11 @@ namespace exofs {
 
 // ---- alloc.cc ----
 
-// Allocates a free data block: marks it in the bitmap and gives it zeroed
-// (in the cache, dirty: never read from the disk).  Errors: NoSpace.
-Result<uint32_t> block_alloc();
+// Allocates a free data block: marks it in the bitmap and puts it in the
+// cache, dirty, never read from the disk: zeroed, or (zeroed false, for a
+// caller that overwrites all of it at once) as the slot left it.
+// Errors: NoSpace.
+Result<uint32_t> block_alloc(bool zeroed = true);
 
 // Frees data block b in the bitmap.  Errors: Corrupt if b is not a data
 // block or already free.
@@ -40,10 +42,19 @@ Result<Inode*> inode_get(uint32_t inum);
 // Marks the (cached) inode ip changed.
 void inode_dirty(Inode* ip);
 
-// The disk block of file block fb of *ip, 0 for a hole; with alloc, holes
-// on the way are filled with new blocks (ip and the indirect blocks are
-// marked dirty).  Errors: TooBig past kMaxFileBlocks; NoSpace; Corrupt.
-Result<uint32_t> bmap(Inode* ip, uint64_t fb, bool alloc);
+// What bmap does with a hole.
+enum class Holes {
+    Keep,       // leave it: bmap returns 0
+    Fill,       // allocate the missing blocks, zeroed
+    FillWhole,  // the same, but the data block is not zeroed: the caller
+                // overwrites all of it before the operation ends
+};
+
+// The disk block of file block fb of *ip, 0 for a hole (Holes::Keep);
+// otherwise holes on the way are filled with new blocks (ip and the
+// indirect blocks are marked dirty).  Errors: TooBig past kMaxFileBlocks;
+// NoSpace; Corrupt.
+Result<uint32_t> bmap(Inode* ip, uint64_t fb, Holes holes);
 
 // Reads up to n bytes at off of inode inum into buf, stopping at the end
 // of the file.  Returns the bytes read.  Renews the epoch.
