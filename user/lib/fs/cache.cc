@@ -56,9 +56,14 @@ Result<uint8_t*> get_slow(uint32_t block, Fill fill) {
     Shared* s = shared();
     if (block == 0 || block >= s->sb.nblocks) return Error::Corrupt;
     int16_t* chain = &s->buckets[block & kBucketMask];
-    for (int16_t i = *chain; i >= 0; i = s->slots[i].next) {
+    for (int16_t* link = chain; *link >= 0; link = &s->slots[*link].next) {
+        int16_t i = *link;
         CacheSlot& slot = s->slots[i];
         if (slot.block != block) continue;
+        // To the front of its chain: the next get of it is get's inline hit.
+        *link = slot.next;
+        slot.next = *chain;
+        *chain = i;
         slot.referenced = 1;
         slot.epoch = s->epoch;
         if (fill == Fill::Zero) zero_bytes(block_data(i), kBlockSize);
