@@ -149,7 +149,23 @@ void test_big_file() {
         checked("big file truncated");
     }
     CHECK(used_now() == free_before);
-    OK(close(OK(open("/big", kWrite))));  // fds from before the remount are gone; any fd is fine
+    // Sparse, far out in the double-indirect level, and past the largest file.
+    int sparse = OK(open("/sparse", kRead | kWrite | kCreate));
+    const uint64_t far = (kDirect + kAddrsPerBlock + 5 * kAddrsPerBlock + 7) * uint64_t(kBlockSize);
+    const uint64_t farther = (kDirect + kAddrsPerBlock + 900 * kAddrsPerBlock) * uint64_t(kBlockSize) + 100;
+    CHECK(OK(pwrite(sparse, "far", 3, far)) == 3 && OK(pwrite(sparse, "farther", 7, farther)) == 7);
+    CHECK(used_now() == free_before + 5);  // the double-indirect block, two second-level, two data
+    char got[8] = {};
+    CHECK(OK(pread(sparse, got, 7, farther)) == 7 && memcmp(got, "farther", 7) == 0);
+    CHECK(OK(pread(sparse, got, 3, far - 1)) == 3 && memcmp(got, "\0fa", 3) == 0);
+    CHECK(OK(pread(sparse, got, 4, farther - 4)) == 4 && memcmp(got, "\0\0\0\0", 4) == 0);
+    OK(ftruncate(sparse, far + 3));
+    CHECK(used_now() == free_before + 3 && OK(fstat(sparse)).size == far + 3);
+    FAILS(pwrite(sparse, "x", 1, kMaxFileBlocks * kBlockSize), Error::TooBig);
+    FAILS(ftruncate(sparse, kMaxFileBlocks * kBlockSize + 1), Error::TooBig);
+    OK(close(sparse));
+    OK(unlink("/sparse"));
+    CHECK(checked("sparse file").used_blocks == free_before);
 }
 
 void test_directories() {

@@ -157,11 +157,13 @@ Result<void> inode_truncate(uint32_t inum, uint64_t size) {
     // The double-indirect level, one second-level block per epoch so that
     // a huge file never pins more than a few cache slots.
     uint64_t keep2 = keep > kDoubleFirst ? keep - kDoubleFirst : 0;
-    for (uint64_t j = keep2 / kAddrsPerBlock; j < kAddrsPerBlock && ip->double_indirect; j++) {
+    for (uint64_t j = keep2 / kAddrsPerBlock;; j++) {
         cache::next_epoch();
         ip = TRY(inode_get(inum));
         if (ip->double_indirect == 0) break;
         uint32_t* d = TRY(addrs(ip->double_indirect));
+        while (j < kAddrsPerBlock && d[j] == 0) j++;
+        if (j == kAddrsPerBlock) break;
         uint64_t base = j * kAddrsPerBlock;
         TRY(shrink_indirect(&d[j], d, keep2 > base ? keep2 - base : 0));
     }
