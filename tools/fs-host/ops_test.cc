@@ -18,6 +18,7 @@ static uint32_t used_now() {
 
 static uint8_t pattern(uint64_t i) { return static_cast<uint8_t>((i * 7 + i / 4096 * 13) ^ (i >> 11)); }
 
+// format, mount and unmount, and what they refuse.
 void test_volume() {
     fresh_volume("volume.img", 1024, 64, 64);
     spit("/kept", "kept");
@@ -39,6 +40,8 @@ void test_volume() {
     FAILS(mount(), Error::Corrupt);  // not exofs
 }
 
+// open and its flags, read, write, pread, pwrite, seek, holes, truncate,
+// readdir, unlink, and the errors of each.
 void test_files() {
     fresh_volume("files.img", 2048, 256, 64);
     int fd = OK(open("/hello", kRead | kWrite | kCreate));
@@ -108,6 +111,8 @@ void test_files() {
     checked("files");
 }
 
+// A file through the double-indirect level: written in odd pieces, read
+// back (also after a remount), shrunk level by level; a sparse file.
 void test_big_file() {
     fresh_volume("big.img", 2048, 64, 64);
     uint32_t free_before = used_now();
@@ -168,6 +173,8 @@ void test_big_file() {
     CHECK(checked("sparse file").used_blocks == free_before);
 }
 
+// Nested directories, path forms, cwd, link counts, rmdir's refusals, a
+// directory of several blocks whose freed slots are reused.
 void test_directories() {
     fresh_volume("dirs.img", 1024, 256, 64);
     OK(mkdir("/a"));
@@ -222,6 +229,8 @@ void test_directories() {
     checked("big directory");
 }
 
+// rename of files and directories, within and across directories, over
+// a file, and its refusals.
 void test_rename() {
     fresh_volume("rename.img", 1024, 128, 64);
     OK(mkdir("/d1"));
@@ -258,6 +267,8 @@ void test_rename() {
     checked("rename");
 }
 
+// dup, dup2, shared and separate offsets, unlink while open, a full fd
+// table, close_all.
 void test_descriptors() {
     fresh_volume("fds.img", 1024, 128, 64);
     spit("/f", "0123456789");
@@ -306,6 +317,7 @@ void test_descriptors() {
     OK(close(0));
 }
 
+// Two domains (two Files) over one region, and a fork's shared offsets.
 void test_domains() {
     fresh_volume("domains.img", 1024, 128, 64);
     Files first{}, second{};
@@ -338,6 +350,7 @@ void test_domains() {
     checked("two domains");
 }
 
+// What survives a crash: synced data; not unsynced data; orphans freed.
 void test_durability() {
     fresh_volume("durable.img", 1024, 128, 64);
     spit("/kept", "synced before the crash");
@@ -368,6 +381,7 @@ void test_durability() {
     CHECK(checked("orphan reclaimed").used_blocks == used);
 }
 
+// A full disk and a full inode table: NoSpace, and nothing leaks.
 void test_no_space() {
     fresh_volume("full.img", 256, 32, 64);
     uint32_t used = used_now();
