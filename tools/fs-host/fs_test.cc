@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
         {"big file", test_big_file},   {"directories", test_directories},
         {"rename", test_rename},       {"descriptors", test_descriptors},
         {"two domains", test_domains}, {"durability", test_durability},
-        {"no space", test_no_space},
+        {"no space", test_no_space},   {"processes", test_processes},
     };
     for (const Group& g : groups) {
         auto start = std::chrono::steady_clock::now();

@@ -1,7 +1,7 @@
 // exolab: lab 5
 // tools/fs-host/host.h: the host stand-ins for exofs's QEMU parts, for the
-// host tests: a disk that is a file (host_disk.cc) and a region that is a
-// static buffer (host_region.cc).
+// host tests: a disk that is a file (host_disk.cc) and a region of shared
+// memory that fork()ed host processes share (host_region.cc).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,9 @@
 // exolab: lab 5
-// tools/fs-host/host_region.cc: region.h on the host: the region is a
-// static buffer at kFsRegion (mapped there, so the library's fixed address
-// holds), and the lock never waits (one thread).
+// tools/fs-host/host_region.cc: region.h on the host: the region is
+// anonymous shared memory at kFsRegion (mapped there, so the library's
+// fixed address holds), which a fork()ed host process shares as a forked
+// domain does; a process that finds the lock taken yields the CPU.
+#include <sched.h>
 #include <sys/mman.h>
 
 #include <cstdarg>
@@ -19,14 +21,14 @@ Result<uint8_t*> region_attach(uint64_t pages) {
     static bool mapped;
     if (!mapped) {
         void* at = mmap(reinterpret_cast<void*>(kFsRegion), pages * 4096, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+                        MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         if (at != reinterpret_cast<void*>(kFsRegion)) return Error::NoMemory;
         mapped = true;
     }
     return reinterpret_cast<uint8_t*>(kFsRegion);
 }
 
-void region_yield() {}
+void region_yield() { sched_yield(); }
 
 }  // namespace exofs
 

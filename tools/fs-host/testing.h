@@ -70,4 +70,5 @@ void test_descriptors();
 void test_domains();
 void test_durability();
 void test_no_space();
+void test_processes();
 void crash_sweep(const std::string& dir);
