@@ -1,8 +1,9 @@
 """labs/test_fs_host.py: exofs, the libOS's file system, passes its host
 tests (`make fs-host-test`: tools/fs-host/) in the shipped tree: every
 operation, a file through double-indirect blocks, two domains over one
-cache, remount, and the crash sweep (a power cut after each of 169 sector
-counts, each remounted and checked for consistency and synced data)."""
+cache, two host processes at once, remount, and the crash sweep (a power
+cut after each of 238 sector counts, each remounted and checked for
+consistency and synced data)."""
 
 import subprocess
 
