@@ -16,7 +16,7 @@ bool same_name(const DirEntry& e, Name name) {
     return e.name[name.len] == 0;
 }
 
-// Calls visit(entry, offset) on each entry of directory dir, in order, one
+// Calls visit(entry) on each entry of directory dir, in order, one
 // block per epoch, until visit returns true; returns the offset it stopped
 // at, or dir's size if it never did.  Errors: NotDirectory; Corrupt; IoError.
 template <typename Visit>
