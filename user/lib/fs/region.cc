@@ -5,6 +5,7 @@
 
 #include "abi/domain.h"
 #include "abi/perm.h"
+#include "lib/fs/shared.h"
 #include "lib/syscall.h"
 #include "lib/windows.h"
 
@@ -21,6 +22,16 @@ Result<uint8_t*> region_attach(uint64_t pages) {
         if (r < 0) return static_cast<Error>(-r);
     }
     return reinterpret_cast<uint8_t*>(kFsRegion);
+}
+
+Result<void> region_share_with(uint64_t dom) {
+    for (uint64_t i = 0; i < kRegionPages; i++) {
+        uint64_t pte = lookup_pte(kFsRegion + i * PAGE_SIZE);
+        if (!(pte & kPtePresent)) return Error::NotMapped;
+        int64_t r = sys_map(dom, kFsRegion + i * PAGE_SIZE, pte_frame(pte), PERM_W | PERM_SHARE);
+        if (r < 0) return static_cast<Error>(-r);
+    }
+    return {};
 }
 
 void region_yield() { (void)sys_yield(YIELD_ANY); }

@@ -36,6 +36,12 @@ inline constexpr uint64_t kFsRegion = 0x0000500000000000;
 // out (pages mapped before the failure stay mapped).
 Result<uint8_t*> region_attach(uint64_t pages);
 
+// Maps this domain's region, the same frames at the same address, into
+// descendant `dom` (for spawn; fork does this itself for PERM_SHARE
+// pages).  QEMU only.  Errors: NotMapped if this domain has no region;
+// those of sys_map.
+Result<void> region_share_with(uint64_t dom);
+
 // Gives the CPU away while another domain holds the region's lock: in QEMU
 // sys_yield(YIELD_ANY); on the host (one thread) nothing.
 void region_yield();
