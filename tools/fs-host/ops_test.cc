@@ -32,7 +32,14 @@ void test_volume() {
     CHECK(slurp("/kept") == "kept");
     FAILS(format(1024, 64, 64), Error::Busy);
     OK(unmount());
-    OK(format(1024, 64, 20));  // a journal too small for the reserves
+    FAILS(format(1024, 64, 25), Error::InvalidArgument);  // a journal too small for the reserves
+    OK(format(1024, 64, 26));
+    OK(mount());
+    OK(unmount());
+    SuperBlock sb;  // another mkfs's journal, too small: mount refuses it
+    OK(disk::read(kSuperBlock * 8, 1, &sb));
+    sb.log_blocks = 10;
+    OK(disk::write(kSuperBlock * 8, 1, &sb));
     FAILS(mount(), Error::Corrupt);
     host_region_reset();
     std::string zeros(4096, '\0');

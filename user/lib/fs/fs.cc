@@ -14,11 +14,7 @@ namespace {
 
 bool region_attached;
 
-// The reserves of the operations (ops.h): a namespace operation touches at
-// most the blocks of rename replacing a file (two directory blocks, an
-// append to a directory, a ".." entry, four inodes, a truncate); a write
-// piece at most piece_blocks blocks.
-constexpr uint32_t kOpFixedReserve = 20;
+// The most blocks one piece of a write touches (write_pieces).
 constexpr uint32_t kMaxPieceBlocks = 32;
 
 // Whether the superblock's regions lie in format.h's order, without
@@ -46,12 +42,11 @@ Result<void> mount_locked(Shared* s) {
     copy_bytes(&sb, scratch, sizeof sb);
     if (!layout_ok(sb, sectors)) return Error::Corrupt;
     uint32_t log_cap = sb.log_blocks - 1 < kLogMax ? sb.log_blocks - 1 : kLogMax;
-    uint32_t op_reserve = kOpFixedReserve + trunc_reserve(sb);
-    if (log_cap < op_reserve || log_cap < write_reserve(1)) return Error::Corrupt;
+    if (log_cap < op_reserve(sb) || log_cap < write_reserve(1)) return Error::Corrupt;
     TRY(journal::replay(sb, scratch));
     s->sb = sb;
     s->log_cap = log_cap;
-    s->op_reserve = op_reserve;
+    s->op_reserve = op_reserve(sb);
     uint32_t piece = (log_cap - write_reserve(0)) / 2;
     s->piece_blocks = piece < kMaxPieceBlocks ? piece : kMaxPieceBlocks;
     s->block_hint = sb.data_start;

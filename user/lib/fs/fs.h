@@ -31,7 +31,9 @@ namespace exofs {
 
 // Writes an empty file system on the whole disk: nblocks blocks (at most
 // the disk's), ninodes inodes (rounded up to whole blocks), a journal of
-// log_blocks blocks (2 .. kLogMax + 1).  The volume must not be mounted.
+// log_blocks blocks: at least 25 + the bitmap's blocks (one per 128 MiB),
+// so that the largest operation fits (ops.h: op_reserve), and at most
+// kLogMax + 1 (more would not be used).  The volume must not be mounted.
 // Errors: InvalidArgument for a layout that does not fit; Busy if
 // mounted; IoError; NoMemory (the region).
 Result<void> format(uint32_t nblocks, uint32_t ninodes, uint32_t log_blocks);
@@ -39,7 +41,8 @@ Result<void> format(uint32_t nblocks, uint32_t ninodes, uint32_t log_blocks);
 // Makes the file system on the disk usable by this domain: maps the shared
 // region and, unless some domain already mounted it, reads and checks the
 // superblock and replays the journal.  Errors: Corrupt (not exofs, or a
-// layout or journal too small for the reserves of fs.cc); IoError; NoMemory.
+// journal too small for the largest operation, as format says); IoError;
+// NoMemory.
 Result<void> mount();
 
 // Commits everything and forgets the mount (the next mount reads the disk

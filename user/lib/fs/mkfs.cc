@@ -6,6 +6,7 @@
 #include "lib/fs/cache.h"
 #include "lib/fs/disk.h"
 #include "lib/fs/fs.h"
+#include "lib/fs/ops.h"
 #include "lib/fs/shared.h"
 
 namespace exofs {
@@ -84,7 +85,7 @@ Result<void> format(uint32_t nblocks, uint32_t ninodes, uint32_t log_blocks) {
     sb.inode_blocks = (ninodes + kInodesPerBlock - 1) / kInodesPerBlock;
     sb.ninodes = sb.inode_blocks * kInodesPerBlock;
     sb.data_start = sb.inode_start + sb.inode_blocks;
-    if (uint64_t(sb.data_start) + 1 >= nblocks) return Error::InvalidArgument;
+    if (uint64_t(sb.data_start) + 1 >= nblocks || log_blocks - 1 < op_reserve(sb)) return Error::InvalidArgument;
     Shared* s = reinterpret_cast<Shared*>(TRY(region_attach(kRegionPages)));
     cache::lock();
     Result<void> done = s->mounted ? Result<void>(Error::Busy) : write_layout(sb, block_data(0));

@@ -6,11 +6,18 @@
 #include <cstdint>
 
 #include "lib/fs/cache.h"
+#include "lib/fs/inode.h"
 #include "lib/fs/journal.h"
 #include "lib/fs/shared.h"
 #include "lib/result.h"
 
 namespace exofs {
+
+// The journal reserve of a namespace operation: at most the blocks of
+// rename replacing a file (two directory blocks, an append to a directory,
+// a ".." entry, four inodes) and a truncate.  A journal must hold it
+// (mount refuses a smaller one, format will not write one).
+inline uint32_t op_reserve(const SuperBlock& sb) { return 20 + trunc_reserve(sb); }
 
 // Whether this domain has mounted (or inherited the mount of) the volume.
 bool attached();
