@@ -36,10 +36,13 @@ void test_volume() {
     OK(format(1024, 64, 26));
     OK(mount());
     OK(unmount());
-    SuperBlock sb;  // another mkfs's journal, too small: mount refuses it
-    OK(disk::read(kSuperBlock * 8, 1, &sb));
-    sb.log_blocks = 10;
-    OK(disk::write(kSuperBlock * 8, 1, &sb));
+    union {
+        SuperBlock sb;
+        uint8_t sector[kSectorSize];
+    } super;  // another mkfs's journal, too small: mount refuses it
+    OK(disk::read(kSuperBlock * 8, 1, super.sector));
+    super.sb.log_blocks = 10;
+    OK(disk::write(kSuperBlock * 8, 1, super.sector));
     FAILS(mount(), Error::Corrupt);
     host_region_reset();
     std::string zeros(4096, '\0');
