@@ -85,7 +85,7 @@ struct Inode {
     uint32_t direct[kDirect];
     uint32_t indirect;       // a block of kAddrsPerBlock block numbers
     uint32_t double_indirect;  // a block of indirect block numbers
-    uint32_t reserved[14];
+    uint32_t reserved[14];   // pads the inode to 128 bytes
 };
 static_assert(sizeof(Inode) == 128);
 

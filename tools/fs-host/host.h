@@ -1,0 +1,24 @@
+// exolab: lab 5
+// tools/fs-host/host.h: the host stand-ins for exofs's QEMU parts, for the
+// host tests: a disk that is a file (host_disk.cc) and a region of shared
+// memory that fork()ed host processes share (host_region.cc).
+#pragma once
+
+#include <cstdint>
+
+// Opens (creating or truncating to `bytes`) the image file at path as the
+// disk; true on success.  Power is on.
+bool host_disk_open(const char* path, uint64_t bytes);
+
+// Whether the disk still takes writes (cut_power_after has not cut it).
+bool host_disk_powered();
+
+// Sectors written since the disk was opened or the power restored.
+uint64_t host_disk_sectors_written();
+
+// Turns the power back on (writes reach the file again) and resets the count.
+void host_disk_restore_power();
+
+// Forgets all shared state, as a machine that lost power forgets memory:
+// the region is zeroed (unmounted, empty cache, no open files).
+void host_region_reset();

@@ -1,0 +1,70 @@
+// exolab: lab 5
+// tools/fs-host/host_disk.cc: disk.h over a file, with the power switch of
+// the crash tests.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "lib/fs/disk.h"
+
+namespace {
+
+int image = -1;
+uint64_t image_sectors;
+uint64_t written;      // sectors written since power on
+uint64_t cut_at = ~0ull;  // the power goes after this many
+
+bool in_range(uint64_t lba, uint32_t count) {
+    return count >= 1 && count <= 256 && lba <= image_sectors && count <= image_sectors - lba;
+}
+
+}  // namespace
+
+bool host_disk_open(const char* path, uint64_t bytes) {
+    if (image >= 0) ::close(image);
+    image = ::open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (image < 0 || ::ftruncate(image, static_cast<off_t>(bytes)) != 0) return false;
+    image_sectors = bytes / 512;
+    host_disk_restore_power();
+    return true;
+}
+
+bool host_disk_powered() { return written < cut_at; }
+
+uint64_t host_disk_sectors_written() { return written; }
+
+void host_disk_restore_power() {
+    written = 0;
+    cut_at = ~0ull;
+}
+
+namespace disk {
+
+Result<uint64_t> sectors() {
+    if (image < 0) return Error::IoError;
+    return image_sectors;
+}
+
+Result<void> read(uint64_t lba, uint32_t count, void* buf) {
+    if (image < 0) return Error::IoError;
+    if (!in_range(lba, count)) return Error::InvalidArgument;
+    ssize_t n = ::pread(image, buf, count * 512ul, static_cast<off_t>(lba * 512));
+    if (n != static_cast<ssize_t>(count * 512ul)) return Error::IoError;
+    return {};
+}
+
+Result<void> write(uint64_t lba, uint32_t count, const void* buf) {
+    if (image < 0) return Error::IoError;
+    if (!in_range(lba, count)) return Error::InvalidArgument;
+    // Only the sectors before the cut reach the file.
+    uint64_t take = written >= cut_at ? 0 : cut_at - written < count ? cut_at - written : count;
+    written += count;
+    if (take == 0) return {};
+    ssize_t n = ::pwrite(image, buf, take * 512, static_cast<off_t>(lba * 512));
+    if (n != static_cast<ssize_t>(take * 512)) return Error::IoError;
+    return {};
+}
+
+void cut_power_after(uint64_t sectors) { cut_at = written + sectors; }
+
+}  // namespace disk

@@ -1,0 +1,83 @@
+// exolab: lab 5
+// user/lib/fs/alloc.cc: the block bitmap and the inode table's free inodes
+// (see inode.h).  Both scan from a hint in the shared region, so that
+// allocation after allocation costs O(1) and freed blocks are reused first.
+#include "lib/fs/cache.h"
+#include "lib/fs/inode.h"
+#include "lib/fs/shared.h"
+
+namespace exofs {
+namespace {
+
+constexpr uint32_t kBitsPerBlock = kBlockSize * 8;
+
+// The cached bitmap word holding block b's bit.
+Result<uint64_t*> bitmap_word(uint32_t b) {
+    const SuperBlock& sb = shared()->sb;
+    uint8_t* bits = TRY(cache::get(sb.bitmap_start + b / kBitsPerBlock));
+    return reinterpret_cast<uint64_t*>(bits) + (b % kBitsPerBlock) / 64;
+}
+
+}  // namespace
+
+Result<uint32_t> block_alloc(bool zeroed) {
+    Shared* s = shared();
+    const SuperBlock& sb = s->sb;
+    uint32_t start = s->block_hint < sb.data_start || s->block_hint >= sb.nblocks ? sb.data_start : s->block_hint;
+    // Word by word from the hint's word to the end, then from the start.
+    uint32_t first_word = start / 64, words = (sb.nblocks + 63) / 64;
+    for (uint32_t n = 0; n <= words; n++) {
+        uint32_t w = (first_word + n) % words;
+        uint64_t* word = TRY(bitmap_word(w * 64));
+        if (*word == ~0ull) continue;
+        uint32_t b = w * 64 + static_cast<uint32_t>(__builtin_ctzll(~*word));
+        if (b >= sb.nblocks || b < sb.data_start) return Error::Corrupt;  // padding or layout bits clear
+        *word |= 1ull << (b % 64);
+        cache::mark_dirty(word);
+        s->block_hint = b + 1;
+        uint8_t* data = TRY(cache::get(b, zeroed ? cache::Fill::Zero : cache::Fill::None));
+        cache::mark_dirty(data);
+        return b;
+    }
+    return Error::NoSpace;
+}
+
+Result<void> block_free(uint32_t b) {
+    Shared* s = shared();
+    if (b < s->sb.data_start || b >= s->sb.nblocks) return Error::Corrupt;
+    uint64_t* word = TRY(bitmap_word(b));
+    uint64_t bit = 1ull << (b % 64);
+    if (!(*word & bit)) return Error::Corrupt;
+    *word &= ~bit;
+    cache::mark_dirty(word);
+    if (b < s->block_hint) s->block_hint = b;
+    return {};
+}
+
+Result<uint32_t> inode_alloc(InodeType type) {
+    Shared* s = shared();
+    uint32_t n = s->sb.ninodes;
+    uint32_t start = s->inode_hint <= kRootInode || s->inode_hint >= n ? kRootInode + 1 : s->inode_hint;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t inum = start + k < n ? start + k : start + k - n;
+        if (inum <= kRootInode) continue;
+        Inode* ip = TRY(inode_get(inum));
+        if (ip->type != InodeType::Free) continue;
+        zero_bytes(ip, sizeof *ip);
+        ip->type = type;
+        inode_dirty(ip);
+        s->inode_hint = inum + 1;
+        return inum;
+    }
+    return Error::NoSpace;
+}
+
+Result<void> inode_free(uint32_t inum) {
+    Inode* ip = TRY(inode_get(inum));
+    zero_bytes(ip, sizeof *ip);
+    inode_dirty(ip);
+    if (inum < shared()->inode_hint) shared()->inode_hint = inum;
+    return {};
+}
+
+}  // namespace exofs

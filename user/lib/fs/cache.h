@@ -1,0 +1,79 @@
+// exolab: lab 5
+// user/lib/fs/cache.h: the buffer cache, kSlots disk blocks in the shared
+// region (shared.h), found by block number in O(1) through a hash index.
+//
+// Pinning by epoch: a pointer cache::get returns stays valid until the next
+// cache::next_epoch(), because eviction passes over every slot touched in
+// the current epoch (and over dirty slots, which wait for the commit).  An
+// operation renews the epoch only where it holds no cache pointer (between
+// the blocks of a read or write, between the entries of a path), so an
+// epoch touches a handful of blocks and the cache never runs out.
+// Functions that renew the epoch say so; pointers the caller held before
+// such a call must be fetched again after it.
+//
+// Eviction is the clock algorithm (an approximation of LRU): a hit sets the
+// slot's referenced bit at the cost of one store; the hand clears bits
+// until it finds a clean, unpinned slot whose bit is clear.
+//
+// The lock: one per region, taken around each whole file-system operation
+// (fs.cc); a domain that finds it taken gives the CPU away (region_yield).
+#pragma once
+
+#include <cstdint>
+
+#include "lib/fs/shared.h"
+#include "lib/result.h"
+
+namespace exofs::cache {
+
+// What get does with a block that is not in the cache.
+enum class Fill {
+    Read,   // read it from the disk
+    Zero,   // a new block: zeroed in the cache, never read (also on a hit)
+    None,   // the caller overwrites all of it: contents undefined
+};
+
+// Takes the region's lock, yielding while another domain holds it, and
+// starts a new epoch.
+inline void lock() {
+    Shared* s = shared();
+    while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0) region_yield();
+    s->epoch++;
+}
+
+// Releases the lock.
+inline void unlock() { __atomic_store_n(&shared()->lock, 0, __ATOMIC_RELEASE); }
+
+// Empties the cache (every slot free, index empty).  Only at mount, with
+// no transaction running.
+void reset();
+
+// Starts a new epoch: every pointer from get becomes void (cache.h above).
+inline void next_epoch() { shared()->epoch++; }
+
+// get's slow path: any hit but the first slot of the chain, and misses.
+Result<uint8_t*> get_slow(uint32_t block, Fill fill);
+
+// The data of disk block `block` (0 < block < nblocks), in the cache and
+// pinned for this epoch.  Errors: Corrupt for a block number out of range
+// (it came from the disk), IoError from the disk.  Inline, the usual hit
+// (the first slot on its hash chain) costs no call: a free slot (block 0)
+// is on no chain, and a block out of range is never cached.
+inline Result<uint8_t*> get(uint32_t block, Fill fill = Fill::Read) {
+    Shared* s = shared();
+    int16_t i = s->buckets[block & (kBuckets - 1)];
+    if (i >= 0 && s->slots[i].block == block && fill != Fill::Zero) {
+        s->slots[i].referenced = 1;
+        s->slots[i].epoch = s->epoch;
+        return block_data(static_cast<uint32_t>(i));
+    }
+    return get_slow(block, fill);
+}
+
+// Marks the cache block holding `p` (a pointer into a block that get
+// returned) changed in the running transaction; it stays in the cache,
+// unwritten, until the transaction commits (journal.h).  The caller's
+// journal reserve guarantees room in the log.
+void mark_dirty(const void* p);
+
+}  // namespace exofs::cache

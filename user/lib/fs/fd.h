@@ -1,0 +1,78 @@
+// exolab: lab 5
+// user/lib/fs/fd.h: file descriptors.
+//
+// Two levels, as in Unix:
+//
+//   fd (per domain, private memory)  ->  OpenFile (shared region: kind,
+//   Files::fd[fd] = index + 1            inode, mode, offset, refs)
+//
+// The open-file table is in the shared region, so an offset is shared by
+// every fd that names the entry, in any domain; refs counts those fds.  A
+// domain's Files (fds and cwd) are private: a forked child gets a copy,
+// and share_files_for_fork counts the child's fds in refs.  All of these
+// run under the region's lock (fs.cc takes it).
+#pragma once
+
+#include <cstdint>
+
+#include "lib/fs/shared.h"
+#include "lib/result.h"
+
+namespace exofs {
+
+inline constexpr int kMaxFds = 32;
+
+// A domain's private file state.
+struct Files {
+    uint16_t fd[kMaxFds];  // index into Shared::files + 1; 0: closed
+    uint32_t cwd;          // the cwd's inode; 0: the root
+};
+
+namespace detail {
+extern Files* current_files;
+}
+
+// The running domain's Files: a static one by default.  The host tests
+// switch between several to act as several domains over one region.
+inline Files* files() { return detail::current_files; }
+void set_files(Files* f);
+
+// Counts every open fd of this domain once more in its open file's refs:
+// call just before fork, whose child inherits the fds (the child's copy
+// of Files).  Takes the lock.
+void share_files_for_fork();
+
+// ---- for fs.cc, under the lock ----
+
+// The open file fd names.  Errors: BadDescriptor.
+inline Result<OpenFile*> fd_get(int fd) {
+    const Files* f = files();
+    if (fd < 0 || fd >= kMaxFds || f->fd[fd] == 0) return Error::BadDescriptor;
+    return &shared()->files[f->fd[fd] - 1];
+}
+
+// A free fd and a free open-file entry, checked before anything changes:
+// fd_install then fills them.  Errors: NoMemory.
+struct FdSlot {
+    int fd;
+    uint32_t file;
+};
+Result<FdSlot> fd_reserve();
+
+// Makes slot.fd name slot.file, a new open file of one ref.
+void fd_install(FdSlot slot, FileKind kind, uint32_t inum, uint32_t mode);
+
+// The lowest free fd of this domain.  Errors: NoMemory.
+Result<int> fd_lowest_free();
+
+// Makes fd `to` name the open file `from` names, one ref more.
+void fd_attach(int to, int from);
+
+// Clears fd (open); returns its open file when that lost its last ref
+// (kind still set, for the caller to finish), else nullptr.
+OpenFile* fd_detach(int fd);
+
+// Whether some open file (of any domain) is inode inum.
+bool inode_is_open(uint32_t inum);
+
+}  // namespace exofs

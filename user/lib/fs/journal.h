@@ -1,0 +1,44 @@
+// exolab: lab 5
+// user/lib/fs/journal.h: exofs's write-ahead journal (format.h, DESIGN §3.5).
+//
+// The disk changes only by transactions.  An operation marks the cache
+// blocks it changes dirty (cache::mark_dirty); a dirty block is never
+// written home before its transaction commits.  One transaction gathers
+// the changes of many operations and commits on sync, or when the next
+// operation's reserve (the most blocks it may dirty) would not fit in the
+// log.  So a crash at any sector write leaves the disk as it was after
+// some commit, and everything synced before the crash is there.
+#pragma once
+
+#include <cstdint>
+
+#include "lib/fs/format.h"
+#include "lib/result.h"
+
+namespace exofs::journal {
+
+// Starts an operation that dirties at most `reserve` more blocks, first
+// committing the running transaction if they might not fit in the log.
+// Errors: those of commit.
+Result<void> begin_op(uint32_t reserve);
+
+// Writes the running transaction to the disk (write_transaction) and
+// starts an empty one.  Errors: IoError (the transaction stays in the
+// cache, dirty, and the next commit writes it again).
+Result<void> commit();
+
+// The write ordering that makes a transaction atomic: writes block data[i]
+// (a kBlockSize buffer) to log block i, then the commit record naming
+// home[0..count), then each block to its home, then a record of count 0.
+// A crash before the record lands leaves the old state, after it the new
+// one (mount replays the log).  count <= the log's capacity.
+Result<void> write_transaction(const SuperBlock& sb, uint32_t count, const uint32_t* home,
+                               const uint8_t* const* data);
+
+// At mount: copies a committed transaction still in the log to its homes
+// (idempotent: a crash during replay replays again), then clears the
+// record.  `scratch` is a kBlockSize buffer.  Errors: Corrupt for a record
+// that is neither empty nor valid; IoError.
+Result<void> replay(const SuperBlock& sb, uint8_t* scratch);
+
+}  // namespace exofs::journal

@@ -1,0 +1,105 @@
+// exolab: lab 5
+// user/lib/fs/shared.h: the layout of exofs's shared region (region.h) and
+// the small helpers every part of the file system uses.
+//
+// Everything a domain must agree on with the others is in Shared: the lock,
+// the mounted superblock, the buffer cache's index, the running
+// transaction and the open-file table.  A domain's private state is only
+// its fd table and cwd (fd.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "lib/fs/format.h"
+#include "lib/fs/region.h"
+#include "lib/result.h"
+
+namespace exofs {
+
+inline constexpr uint32_t kSlots = 512;           // cache blocks: 2 MiB
+inline constexpr uint32_t kBuckets = 1024;        // hash chains, a power of two
+inline constexpr uint32_t kOpenFiles = 128;       // open files, all domains together
+inline constexpr uint64_t kRegionMagic = 0x5245474f'46584500ull;  // "\0EXFOGER"
+
+// One cache slot's bookkeeping; its data is block_data(i).
+struct CacheSlot {
+    uint32_t block;     // disk block held; 0: the slot is free
+    int16_t next;       // next slot on the same hash chain, -1: end
+    uint8_t dirty;      // changed in the running transaction (listed in txn)
+    uint8_t referenced; // touched since the clock hand last passed
+    uint32_t epoch;     // the epoch it was last touched in (cache.h: pinned)
+    uint32_t reserved;
+};
+static_assert(sizeof(CacheSlot) == 16);
+
+// What an open file is: an inode now; pipes and the console come later.
+enum class FileKind : uint32_t { None = 0, Inode = 1 };
+
+// OpenFile::mode's bit for a directory, so that read and write need not
+// look at the inode to refuse one.
+inline constexpr uint32_t kModeDirectory = 1u << 16;
+
+// One open file (fd.h): shared by every fd that refers to it, in any domain.
+struct OpenFile {
+    FileKind kind;
+    uint32_t refs;      // fds (all domains) naming this entry
+    uint32_t inum;
+    uint32_t mode;      // the kRead/kWrite/kAppend bits of open (fs.h), kModeDirectory
+    uint64_t offset;
+};
+static_assert(sizeof(OpenFile) == 24);
+
+struct Shared {
+    uint64_t magic;           // kRegionMagic once initialised
+    volatile uint32_t lock;   // 1: some domain is inside an operation
+    uint32_t mounted;
+    SuperBlock sb;
+    uint32_t log_cap;         // blocks one transaction may hold
+    uint32_t piece_blocks;    // blocks one write piece may touch (fs.cc)
+    uint32_t op_reserve;      // the reserve of a namespace operation
+    uint32_t epoch;           // cache.h
+    uint32_t hand;            // the clock hand of eviction
+    uint32_t block_hint;      // where block allocation scans from
+    uint32_t inode_hint;      // where inode allocation scans from
+    uint32_t txn_count;       // slots dirty in the running transaction
+    uint16_t txn[kLogMax];    // ... and which, in the order they got dirty
+    int16_t buckets[kBuckets];
+    CacheSlot slots[kSlots];
+    OpenFile files[kOpenFiles];
+};
+
+inline constexpr uint64_t kPage = 4096;
+inline constexpr uint64_t kHeaderPages = (sizeof(Shared) + kPage - 1) / kPage;
+inline constexpr uint64_t kRegionPages = kHeaderPages + kSlots;
+
+// The region, once mount (or format) has attached it.
+inline Shared* shared() { return reinterpret_cast<Shared*>(kFsRegion); }
+
+// The data of cache slot i.
+inline uint8_t* block_data(uint32_t i) {
+    return reinterpret_cast<uint8_t*>(kFsRegion + (kHeaderPages + i) * kPage);
+}
+
+// Copies n bytes, 8 at a time (rep movsq, which -icount counts once per 8
+// bytes, not once per byte as rep movsb), then the rest byte by byte.
+inline void copy_bytes(void* dst, const void* src, uint64_t n) {
+    uint64_t words = n >> 3, rest = n & 7;
+    asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(rest) : : "memory");
+}
+
+// Sets n bytes to zero, 8 at a time, then the rest.
+inline void zero_bytes(void* dst, uint64_t n) {
+    uint64_t words = n >> 3, rest = n & 7;
+    asm volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(0ull) : "memory");
+    asm volatile("rep stosb" : "+D"(dst), "+c"(rest) : "a"(0ull) : "memory");
+}
+
+// A name inside a path: len bytes at p, not NUL-terminated.
+struct Name {
+    const char* p;
+    uint32_t len;
+};
+
+}  // namespace exofs
