@@ -222,14 +222,14 @@ abi:
 
 # ---- lab 5: exofs on the host ------------------------------------------------
 # make fs-host-test: builds the file system of the libOS (user/lib/fs/, all
-# but region.cc, its QEMU side) with the host's g++ against a disk that is a
+# but its QEMU side: region.cc and the ATA driver, ata.cc) with the host's g++ against a disk that is a
 # file and a region that is a static buffer (tools/fs-host/), and runs its
 # tests.  Include paths as the libOS's (USER_INCLUDE): user/ and links to
 # kernel/abi and the shared headers of kernel/lib.  Only in trees that have
 # the file system (lab 5 on).
 ifneq ($(wildcard user/lib/fs/fs.h),)
 FS_HOST := build/fs-host
-FS_HOST_LIB := $(filter-out user/lib/fs/region.cc,$(wildcard user/lib/fs/*.cc)) tools/fs-host/host_disk.cc \
+FS_HOST_LIB := $(filter-out user/lib/fs/region.cc user/lib/fs/ata.cc,$(wildcard user/lib/fs/*.cc)) tools/fs-host/host_disk.cc \
 	tools/fs-host/host_region.cc
 FS_HOST_TESTS := $(filter-out tools/fs-host/fs_bench.cc $(FS_HOST_LIB),$(wildcard tools/fs-host/*.cc))
 FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -Iuser -I$(FS_HOST)/include

@@ -15,23 +15,14 @@ import random
 import re
 import shutil
 import subprocess
-import types
 
 import pytest
 
+from lab5 import tools  # noqa: F401 (a fixture)
 from exofs import (BLOCK, DIRECTORY, ENTRY_SIZE, FILE, INODE_SIZE, LOG_MAGIC, Image, damage, make_tree,
                    metadata_blocks, run_tool)
 
 BIG = 4 * 1024 * 1024 + 48 * 1024 + 1000   # past the indirect block: two blocks through the double-indirect
-
-
-@pytest.fixture(scope="session")
-def tools(build_dir):
-    paths = {name: os.path.join(build_dir, "tools", name) for name in ("mkfs", "fsck")}
-    for path in paths.values():
-        if not os.access(path, os.X_OK):
-            pytest.fail("no %s: build it first (make LAB=5)" % os.path.relpath(path), pytrace=False)
-    return types.SimpleNamespace(**paths)
 
 
 def _tree_image(tools, root, big_size, mib):

@@ -203,5 +203,5 @@ void sweep(uint32_t log_blocks, uint64_t seed, uint64_t count) {
 
 void crash_sweep(const std::string&) {
     sweep(48, 42, 120);
-    sweep(26, 7, 80);  // the smallest journal mount accepts here: a commit every op or two
+    sweep(27, 7, 80);  // the smallest journal mount accepts here: a commit every op or two
 }

@@ -32,8 +32,8 @@ void test_volume() {
     CHECK(slurp("/kept") == "kept");
     FAILS(format(1024, 64, 64), Error::Busy);
     OK(unmount());
-    FAILS(format(1024, 64, 25), Error::InvalidArgument);  // a journal too small for the reserves
-    OK(format(1024, 64, 26));
+    FAILS(format(1024, 64, 26), Error::InvalidArgument);  // a journal too small for the reserves
+    OK(format(1024, 64, 27));
     OK(mount());
     OK(unmount());
     union {

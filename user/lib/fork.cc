@@ -6,6 +6,9 @@
 #include "lib/libos.h"
 #include "lib/upcall.h"
 #include "lib/windows.h"
+#if LAB >= 5
+#include "lib/fs/fd.h"
+#endif
 
 namespace {
 
@@ -177,6 +180,9 @@ void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
 
 int64_t fork() {
     set_fault_handler(14, copy_on_write);  // before the child exists: it inherits the routing
+#if LAB >= 5
+    exofs::share_files_for_fork();  // the child's copy of the fd table counts in each open file
+#endif
     int64_t child = sys_domain_create();
     if (child == 0) upcalls_child_started();
     if (child <= 0) return child;  // 0: in the child

@@ -5,6 +5,9 @@
 #include <cstdarg>
 #if LAB >= 4
 #include "lib/upcall.h"
+#if LAB >= 5
+#include "lib/fs/fs.h"
+#endif
 #endif
 
 int main();
@@ -19,6 +22,9 @@ extern "C" [[noreturn]] void libos_main() {
 }
 
 extern "C" void exit() {
+#if LAB >= 5
+    exofs::close_all_at_exit();
+#endif
     (void)sys_domain_destroy(0);
     // Not reached: destroying oneself does not return.  If a kernel bug
     // let it return, die loudly (invalid opcode) rather than run on.

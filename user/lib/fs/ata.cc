@@ -25,6 +25,7 @@
 // (the file system's lock): the drive takes one command at a time.
 #include "lib/fs/disk.h"
 #include "lib/fs/ports.h"
+#include "lib/syscall.h"
 
 namespace {
 
@@ -177,5 +178,14 @@ Result<void> write(uint64_t lba, uint32_t count, const void* buf) {
 }
 
 void cut_power_after(uint64_t sectors) { writes_left = sectors; }
+
+bool powered() { return writes_left != 0; }
+
+Result<void> claim_ports() {
+    int64_t r = sys_io_grant(0, kData, 8);  // the command block, 0x1F0-0x1F7
+    if (r >= 0) r = sys_io_grant(0, kControl, 1);
+    if (r < 0) return static_cast<Error>(-r);
+    return {};
+}
 
 }  // namespace disk

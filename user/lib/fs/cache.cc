@@ -5,6 +5,9 @@
 #include "lib/fs/disk.h"
 
 namespace exofs::cache {
+
+bool detail::holding = false;
+
 namespace {
 
 constexpr uint32_t kBucketMask = kBuckets - 1;

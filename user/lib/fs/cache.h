@@ -33,16 +33,27 @@ enum class Fill {
     None,   // the caller overwrites all of it: contents undefined
 };
 
+namespace detail {
+extern bool holding;  // this domain holds the lock (private memory: per domain)
+}
+
 // Takes the region's lock, yielding while another domain holds it, and
 // starts a new epoch.
 inline void lock() {
     Shared* s = shared();
     while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0) region_yield();
+    detail::holding = true;
     s->epoch++;
 }
 
 // Releases the lock.
-inline void unlock() { __atomic_store_n(&shared()->lock, 0, __ATOMIC_RELEASE); }
+inline void unlock() {
+    detail::holding = false;
+    __atomic_store_n(&shared()->lock, 0, __ATOMIC_RELEASE);
+}
+
+// Whether this domain holds the lock: it is inside an operation.
+inline bool held_here() { return detail::holding; }
 
 // Empties the cache (every slot free, index empty).  Only at mount, with
 // no transaction running.

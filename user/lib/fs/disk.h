@@ -31,6 +31,16 @@ Result<void> write(uint64_t lba, uint32_t count, const void* buf);
 // returns success, as a cache would, but nothing reaches the medium), as
 // if the power had failed there.  A write command cut in the middle leaves
 // its first sectors written and the rest not.
+// cut_power_after(~0) turns the power back on.
 void cut_power_after(uint64_t sectors);
+
+// Whether writes still reach the medium (false once the power is cut).
+bool powered();
+
+// Asks the kernel for the disk's ports (io_grant to this domain): granted
+// to init, which may grant any port, and to a domain whose creator held
+// them; a domain that holds them already may ask again.  Errors: those of
+// io_grant (AccessDenied for a domain that may not have them).
+Result<void> claim_ports();
 
 }  // namespace disk

@@ -272,6 +272,10 @@ Result<void> close_all() {
     return {};
 }
 
+void close_all_at_exit() {
+    if (!cache::held_here()) (void)close_all();
+}
+
 Result<void> chdir(const char* path) {
     Op op;
     TRY(op.check());

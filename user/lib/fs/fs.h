@@ -31,7 +31,7 @@ namespace exofs {
 
 // Writes an empty file system on the whole disk: nblocks blocks (at most
 // the disk's), ninodes inodes (rounded up to whole blocks), a journal of
-// log_blocks blocks: at least 25 + the bitmap's blocks (one per 128 MiB),
+// log_blocks blocks: at least 26 + the bitmap's blocks (one per 128 MiB),
 // so that the largest operation fits (ops.h: op_reserve), and at most
 // kLogMax + 1 (more would not be used).  The volume must not be mounted.
 // Errors: InvalidArgument for a layout that does not fit; Busy if
@@ -113,6 +113,12 @@ Result<int> dup2(int fd, int to);
 // open files of a domain that ends without closing stay counted, and the
 // shared table (kOpenFiles) fills.  Errors: IoError.
 Result<void> close_all();
+
+// What the libOS's exit() calls: close_all, unless this domain is ending
+// inside an operation (a panic with the region's lock held), when closing
+// would wait for itself forever; then nothing is done, and the lock stays
+// held (every other domain that uses the file system then waits).
+void close_all_at_exit();
 
 // ---- names ----
 

@@ -147,6 +147,18 @@ Result<void> inode_truncate(uint32_t inum, uint64_t size) {
     if (size > kMaxFileBlocks * kBlockSize) return Error::TooBig;
     uint64_t keep = (size + kBlockSize - 1) / kBlockSize;
     Inode* ip = TRY(inode_get(inum));
+    // The kept part of the new last block: its bytes past the new end must
+    // read as zeros if the file grows again, so they are zeroed now.
+    if (size < ip->size && size % kBlockSize != 0) {
+        uint32_t last = TRY(bmap(ip, size / kBlockSize, Holes::Keep));
+        if (last != 0) {
+            uint8_t* data = TRY(cache::get(last));
+            zero_bytes(data + size % kBlockSize, kBlockSize - size % kBlockSize);
+            cache::mark_dirty(data);
+        }
+        cache::next_epoch();
+        ip = TRY(inode_get(inum));
+    }
     for (uint64_t i = keep; i < kDirect; i++) {
         if (ip->direct[i] == 0) continue;
         TRY(block_free(ip->direct[i]));

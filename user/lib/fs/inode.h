@@ -72,12 +72,14 @@ Result<uint64_t> inode_write(uint32_t inum, uint64_t off, const void* buf, uint6
 constexpr uint32_t write_reserve(uint32_t blocks) { return 2 * blocks + 5; }
 
 // Sets inode inum's size, freeing every block (and indirect block) past
-// the new end; growing leaves a hole.  Reserve: trunc_reserve.  Renews
+// the new end and zeroing the rest of a partly kept last block; growing
+// leaves a hole.  Reserve: trunc_reserve.  Renews
 // the epoch.  Errors: TooBig; Corrupt; IoError.
 Result<void> inode_truncate(uint32_t inum, uint64_t size);
 
-// The journal reserve of inode_truncate: the inode, the partly kept
-// indirect, double-indirect and second-level blocks, and every bitmap block.
-inline uint32_t trunc_reserve(const SuperBlock& sb) { return sb.bitmap_blocks + 4; }
+// The journal reserve of inode_truncate: the inode, the partly kept data
+// block, indirect, double-indirect and second-level blocks, and every
+// bitmap block.
+inline uint32_t trunc_reserve(const SuperBlock& sb) { return sb.bitmap_blocks + 5; }
 
 }  // namespace exofs
