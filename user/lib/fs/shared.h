@@ -20,7 +20,7 @@ namespace exofs {
 inline constexpr uint32_t kSlots = 512;           // cache blocks: 2 MiB
 inline constexpr uint32_t kBuckets = 1024;        // hash chains, a power of two
 inline constexpr uint32_t kOpenFiles = 128;       // open files, all domains together
-inline constexpr uint64_t kRegionMagic = 0x5245474f'46584500ull;  // "\0EXFOGER"
+inline constexpr uint64_t kRegionMagic = 0x5245474f46584500ull;  // "\0EXFOGER"
 
 // One cache slot's bookkeeping; its data is block_data(i).
 struct CacheSlot {
