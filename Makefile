@@ -103,7 +103,7 @@ ifeq ($(shell test $(LAB) -ge 3 && echo y),y)
 # User code sees kernel/abi and the shared freestanding part of kernel/lib,
 # nothing else of the kernel: USER_INCLUDE holds links to exactly those.
 USER_INCLUDE := $(BUILD)/user/include
-USER_SHARED_HEADERS := format.h string.h result.h panic.h
+USER_SHARED_HEADERS := format.h string.h result.h panic.h elf.h
 USER_CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mcmodel=small -Iuser -I$(USER_INCLUDE)
 USER_LIB_CXX := $(call in_lab,$(wildcard user/lib/*.cc user/lib/*/*.cc))
 USER_BIN_CXX := $(call in_lab,$(wildcard user/bin/*.cc))

@@ -31,6 +31,7 @@ enum class Error : int64_t {
     IoError = 18,         // the disk reported an error
     Corrupt = 19,         // the disk holds something the format forbids
     TooBig = 20,          // past the largest file or the end of the disk
+    BrokenPipe = 21,      // a write to a pipe whose read end is closed everywhere
 };
 
 // The name of an error, e.g. "NoMemory"; "Error(<n>)" style names are not
@@ -57,6 +58,7 @@ constexpr const char* error_name(Error e) {
         case Error::IoError: return "IoError";
         case Error::Corrupt: return "Corrupt";
         case Error::TooBig: return "TooBig";
+        case Error::BrokenPipe: return "BrokenPipe";
     }
     return "unknown error";
 }

@@ -6,24 +6,40 @@
 #if LAB >= 4
 #include "lib/upcall.h"
 #if LAB >= 5
-#include "lib/fs/fs.h"
+#include "lib/io.h"
+#include "lib/spawn.h"
 #endif
 #endif
 
-int main();
+// A program defines `int main()` or `int main(int argc, char** argv)`: both
+// are the same symbol, and one that takes no arguments ignores them.
+int main(int argc, char** argv);
 
-// crt0's call: set up the libOS, run the program, end the domain.
-extern "C" [[noreturn]] void libos_main() {
+// crt0's call, with the stack pointer the domain started with: set up the
+// libOS, run the program, end the domain.  A program the kernel started
+// has nothing on its stack (sp == USTACK_TOP): no arguments.  One spawn
+// started has argc, then argv, at sp (lib/spawn.h).
+extern "C" [[noreturn]] void libos_main(uint64_t* sp) {
+    static char* no_args[1] = {nullptr};
+    int argc = 0;
+    char** argv = no_args;
+    if (reinterpret_cast<uint64_t>(sp) < USTACK_TOP) {
+        argc = static_cast<int>(sp[0]);
+        argv = reinterpret_cast<char**>(sp + 1);
+    }
+#if LAB >= 5
+    spawn_inherit();
+#endif
 #if LAB >= 4
     if (int64_t r = upcalls_init(); r < 0) panic("libos: no upcall entry: %s", result_name(r));
 #endif
-    (void)main();
+    (void)main(argc, argv);
     exit();
 }
 
 extern "C" void exit() {
 #if LAB >= 5
-    exofs::close_all_at_exit();
+    io::close_all_at_exit();
 #endif
     (void)sys_domain_destroy(0);
     // Not reached: destroying oneself does not return.  If a kernel bug

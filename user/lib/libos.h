@@ -9,7 +9,8 @@
 //   errors           result_name(r): "BadAddress" for -BadAddress, "ok" for r >= 0
 //   the ABI          Error, the memory layout, the map perm bits
 //
-// A program defines `int main()`; crt0 calls it and then exit().  The value
+// A program defines `int main()` or, from lab 5, `int main(int argc, char**
+// argv)` (spawn passes arguments); crt0 calls it and then exit().  The value
 // main returns is ignored: a domain has no exit status.
 #pragma once
 

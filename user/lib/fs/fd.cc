@@ -16,11 +16,13 @@ Files* detail::current_files = &own_files;
 
 void set_files(Files* f) { detail::current_files = f; }
 
-void share_files_for_fork() {
+void share_files_for_fork() { share_files(*files()); }
+
+void share_files(const Files& f) {
     if (!attached()) return;
     cache::lock();
     for (int fd = 0; fd < kMaxFds; fd++) {
-        if (files()->fd[fd] != 0) shared()->files[files()->fd[fd] - 1].refs++;
+        if (f.fd[fd] != 0) shared()->files[f.fd[fd] - 1].refs++;
     }
     cache::unlock();
 }

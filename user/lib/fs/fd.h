@@ -42,6 +42,10 @@ void set_files(Files* f);
 // of Files).  Takes the lock.
 void share_files_for_fork();
 
+// Counts every open fd of `f` (another domain's Files about to be given
+// to a child by spawn) once more in its open file's refs.  Takes the lock.
+void share_files(const Files& f);
+
 // ---- for fs.cc, under the lock ----
 
 // The open file fd names.  Errors: BadDescriptor.

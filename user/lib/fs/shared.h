@@ -33,8 +33,29 @@ struct CacheSlot {
 };
 static_assert(sizeof(CacheSlot) == 16);
 
-// What an open file is: an inode now; pipes and the console come later.
-enum class FileKind : uint32_t { None = 0, Inode = 1 };
+// What an open file is: an inode, the console, or one end of a pipe
+// (inum: the pipe's index in Shared::pipes).  lib/io.h dispatches on it.
+enum class FileKind : uint32_t { None = 0, Inode = 1, Console = 2, PipeRead = 3, PipeWrite = 4 };
+
+inline constexpr uint32_t kPipes = 16;           // pipes, all domains together
+inline constexpr uint32_t kPipeBytes = 4096 - 32; // a pipe's ring
+
+// One pipe (lib/pipe.h): a ring of kPipeBytes in the shared region.  The
+// reader and writer ends are open files (files[rd_file], files[wr_file]);
+// the ring is free again when both have lost their last ref.  head and
+// tail count bytes ever read and written (tail - head is what is in it).
+struct PipeRing {
+    uint32_t used;
+    uint32_t rd_file, wr_file;
+    uint16_t reader, writer;  // the domain that last read / wrote: who to yield to
+    uint64_t head, tail;
+    uint8_t data[kPipeBytes];
+};
+static_assert(sizeof(PipeRing) == 4096);
+
+// The names spawn gave the domains it made (for ps): names[id].
+inline constexpr uint32_t kNameDomains = 64;
+inline constexpr uint32_t kNameLen = 24;
 
 // OpenFile::mode's bit for a directory, so that read and write need not
 // look at the inode to refuse one.
@@ -67,6 +88,8 @@ struct Shared {
     int16_t buckets[kBuckets];
     CacheSlot slots[kSlots];
     OpenFile files[kOpenFiles];
+    char names[kNameDomains][kNameLen];  // spawn's program names by domain id
+    PipeRing pipes[kPipes];
 };
 
 inline constexpr uint64_t kPage = 4096;

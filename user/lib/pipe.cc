@@ -1,0 +1,147 @@
+// exolab: lab 5
+// user/lib/pipe.cc: pipes (see pipe.h).
+#include "lib/pipe.h"
+
+#include "abi/domain.h"
+#include "lib/fs/fd.h"
+#include "lib/fs/fs.h"
+#include "lib/fs/ops.h"
+#include "lib/syscall.h"
+
+namespace io {
+namespace {
+
+using exofs::FileKind;
+using exofs::kPipeBytes;
+using exofs::PipeRing;
+
+PipeRing& ring(uint32_t index) { return exofs::shared()->pipes[index]; }
+
+// Whether open file `file` is still pipe `index`'s end of `kind` with an
+// fd naming it somewhere.  An end whose refs fell to 0 may have been
+// reused by another open file since, hence the kind and index checks;
+// while the pipe is in use no other pipe has its index.
+bool end_open(uint32_t file, FileKind kind, uint32_t index) {
+    const exofs::OpenFile& f = exofs::shared()->files[file];
+    return f.refs != 0 && f.kind == kind && f.inum == index;
+}
+
+// Gives the CPU away while waiting for domain `other` (0: unknown): to it
+// directly when the kernel allows (an ancestor or a descendant), else to
+// the root scheduler.
+void wait_for(uint16_t other) {
+    if (other != 0 && other != static_cast<uint64_t>(sys_self()) && sys_yield(other) >= 0) return;
+    (void)sys_yield(YIELD_ANY);
+}
+
+// The pipe end fd names, if it is of `kind`.  Under the lock.
+Result<uint32_t> end_of(int fd, FileKind kind) {
+    exofs::OpenFile* f = TRY(exofs::fd_get(fd));
+    if (f->kind != kind) return Error::BadDescriptor;
+    return f->inum;
+}
+
+}  // namespace
+
+Result<void> pipe(int fds[2]) {
+    exofs::Op op;
+    TRY(op.check());
+    uint32_t index = exofs::kPipes;
+    for (uint32_t i = 0; i < exofs::kPipes; i++) {
+        if (!ring(i).used) {
+            index = i;
+            break;
+        }
+    }
+    if (index == exofs::kPipes) return Error::NoMemory;
+    // Both ends' fds and open files are found before either is installed.
+    exofs::FdSlot rd = TRY(exofs::fd_reserve());
+    exofs::shared()->files[rd.file].refs = 1;  // held while the second is found
+    exofs::files()->fd[rd.fd] = static_cast<uint16_t>(rd.file + 1);
+    Result<exofs::FdSlot> wr = exofs::fd_reserve();
+    exofs::files()->fd[rd.fd] = 0;
+    exofs::shared()->files[rd.file].refs = 0;
+    if (!wr) return wr.error();
+    PipeRing& p = ring(index);
+    p.used = 1;
+    p.rd_file = rd.file;
+    p.wr_file = wr.value().file;
+    p.reader = p.writer = 0;
+    p.head = p.tail = 0;
+    exofs::fd_install(rd, FileKind::PipeRead, index, exofs::kRead);
+    exofs::fd_install(wr.value(), FileKind::PipeWrite, index, exofs::kWrite);
+    fds[0] = rd.fd;
+    fds[1] = wr.value().fd;
+    return {};
+}
+
+Result<uint64_t> pipe_read(int fd, void* buf, uint64_t n) {
+    auto* out = static_cast<uint8_t*>(buf);
+    for (;;) {
+        uint16_t other;
+        {
+            exofs::Op op;
+            TRY(op.check());
+            uint32_t index = TRY(end_of(fd, FileKind::PipeRead));
+            PipeRing& p = ring(index);
+            p.reader = static_cast<uint16_t>(sys_self());
+            uint64_t avail = p.tail - p.head;
+            if (avail > 0 || n == 0) {
+                uint64_t take = n < avail ? n : avail;
+                for (uint64_t done = 0; done < take;) {
+                    uint64_t at = (p.head + done) % kPipeBytes;
+                    uint64_t len = take - done < kPipeBytes - at ? take - done : kPipeBytes - at;
+                    exofs::copy_bytes(out + done, p.data + at, len);
+                    done += len;
+                }
+                p.head += take;
+                return take;
+            }
+            if (!end_open(p.wr_file, FileKind::PipeWrite, index)) return 0;  // EOF
+            other = p.writer;
+        }
+        wait_for(other);
+    }
+}
+
+Result<uint64_t> pipe_write(int fd, const void* buf, uint64_t n) {
+    const auto* in = static_cast<const uint8_t*>(buf);
+    uint64_t done = 0;
+    while (done < n) {
+        uint16_t other;
+        {
+            exofs::Op op;
+            TRY(op.check());
+            uint32_t index = TRY(end_of(fd, FileKind::PipeWrite));
+            PipeRing& p = ring(index);
+            p.writer = static_cast<uint16_t>(sys_self());
+            if (!end_open(p.rd_file, FileKind::PipeRead, index)) {
+                if (done == 0) return Error::BrokenPipe;
+                return done;
+            }
+            uint64_t room = kPipeBytes - (p.tail - p.head);
+            uint64_t put = n - done < room ? n - done : room;
+            for (uint64_t i = 0; i < put;) {
+                uint64_t at = (p.tail + i) % kPipeBytes;
+                uint64_t len = put - i < kPipeBytes - at ? put - i : kPipeBytes - at;
+                exofs::copy_bytes(p.data + at, in + done + i, len);
+                i += len;
+            }
+            p.tail += put;
+            done += put;
+            if (done == n) break;
+            other = p.reader;
+        }
+        wait_for(other);
+    }
+    return done;
+}
+
+void pipe_release(uint32_t index) {
+    PipeRing& p = ring(index);
+    if (!end_open(p.rd_file, FileKind::PipeRead, index) && !end_open(p.wr_file, FileKind::PipeWrite, index)) {
+        p.used = 0;
+    }
+}
+
+}  // namespace io

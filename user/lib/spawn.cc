@@ -1,0 +1,285 @@
+// exolab: lab 5
+// user/lib/spawn.cc: load a program from exofs into a new child (see spawn.h).
+#include "lib/spawn.h"
+
+#include "abi/domain.h"
+#include "abi/uarea.h"
+#include "lib/elf.h"
+#include "lib/fs/fs.h"
+#include "lib/fs/ops.h"
+#include "lib/fs/region.h"
+#include "lib/libos.h"
+#include "lib/upcall.h"
+#include "lib/windows.h"
+
+namespace {
+
+// A page of this domain's for filling a child's frames, out of everyone's
+// way (fork's scratch page is the next one up).
+constexpr uint64_t kScratch = 0x00007EFFFD000000;
+constexpr uint64_t kStackPages = 4;
+constexpr uint64_t kStackBottom = USTACK_TOP - kStackPages * PAGE_SIZE;
+// A program's segments lie in [USER_BASE, kProgramTop): below the file
+// system's region and everything else the libOS maps at fixed addresses
+// (the kernel's loader allows up to the stack; a libOS child needs more).
+constexpr uint64_t kProgramTop = exofs::kFsRegion;
+constexpr uint64_t kMaxSegments = 16;
+
+// A program's headers, read from its file.
+struct Program {
+    elf::Header h;
+    elf::ProgramHeader segments[kMaxSegments];
+    uint64_t size;  // of the file
+};
+
+// Sets *why and returns InvalidArgument.
+Error reject(const char** why, const char* text) {
+    *why = text;
+    return Error::InvalidArgument;
+}
+
+// A system call's result as a Result.
+Result<uint64_t> checked(int64_t r) {
+    if (r < 0) return static_cast<Error>(-r);
+    return static_cast<uint64_t>(r);
+}
+
+uint64_t round_down(uint64_t x) { return x & ~uint64_t(PAGE_SIZE - 1); }
+uint64_t round_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~uint64_t(PAGE_SIZE - 1); }
+
+// Checks one PT_LOAD segment by the kernel loader's rules (but below
+// kProgramTop).  Errors: InvalidArgument with *why.
+Result<void> check_segment(const elf::ProgramHeader& s, uint64_t size, const char** why) {
+    if (s.filesz > s.memsz) return reject(why, "segment file size exceeds its memory size");
+    if (s.offset > size || s.filesz > size - s.offset) return reject(why, "segment data beyond the end of the file");
+    if (s.vaddr < USER_BASE || s.memsz > kProgramTop - USER_BASE || s.vaddr > kProgramTop - s.memsz) {
+        return reject(why, "segment outside user program space");
+    }
+    if (s.vaddr % PAGE_SIZE != s.offset % PAGE_SIZE) return reject(why, "segment misaligned in the file");
+    if ((s.flags & elf::kSegmentWrite) && (s.flags & elf::kSegmentExecute)) {
+        return reject(why, "segment both writable and executable");
+    }
+    return {};
+}
+
+// Reads and checks the program open at fd: the header, the program header
+// table, each segment, no two sharing a page, the entry point in an
+// executable one.  Errors: InvalidArgument with *why; IoError.
+Result<void> read_program(int fd, Program& p, const char** why) {
+    p.size = TRY(exofs::fstat(fd)).size;
+    if (p.size < sizeof(elf::Header)) return reject(why, "file smaller than an ELF header");
+    if (TRY(exofs::pread(fd, &p.h, sizeof p.h, 0)) != sizeof p.h) return Error::IoError;
+    const elf::Header& h = p.h;
+    if (memcmp(h.ident, "\x7f" "ELF", 4) != 0) return reject(why, "not an ELF file (bad magic)");
+    if (h.ident[4] != elf::kClass64) return reject(why, "not a 64-bit ELF file");
+    if (h.ident[5] != elf::kDataLittleEndian) return reject(why, "not little-endian");
+    if (h.type != elf::kTypeExecutable) return reject(why, "not an executable (ET_EXEC)");
+    if (h.machine != elf::kMachineX86_64) return reject(why, "not an x86-64 program");
+    if (h.phentsize != sizeof(elf::ProgramHeader)) return reject(why, "unexpected program header size");
+    if (h.phnum == 0 || h.phnum > kMaxSegments) return reject(why, "no program headers, or too many");
+    uint64_t table = uint64_t(h.phnum) * sizeof(elf::ProgramHeader);
+    if (h.phoff > p.size || table > p.size - h.phoff) return reject(why, "program header table beyond the end of the file");
+    if (h.phoff % alignof(elf::ProgramHeader) != 0) return reject(why, "misaligned program header table");
+    if (TRY(exofs::pread(fd, p.segments, table, h.phoff)) != table) return Error::IoError;
+    bool entry_ok = false;
+    for (uint64_t i = 0; i < h.phnum; i++) {
+        const elf::ProgramHeader& s = p.segments[i];
+        if (s.type != elf::kSegmentLoad || s.memsz == 0) continue;
+        TRY(check_segment(s, p.size, why));
+        for (uint64_t j = 0; j < i; j++) {
+            const elf::ProgramHeader& t = p.segments[j];
+            if (t.type != elf::kSegmentLoad || t.memsz == 0) continue;
+            if (round_down(s.vaddr) < round_up(t.vaddr + t.memsz) && round_down(t.vaddr) < round_up(s.vaddr + s.memsz)) {
+                return reject(why, "two segments share a page");
+            }
+        }
+        if ((s.flags & elf::kSegmentExecute) && h.entry >= s.vaddr && h.entry < s.vaddr + s.memsz) entry_ok = true;
+    }
+    if (!entry_ok) return reject(why, "entry point not in an executable segment");
+    return {};
+}
+
+// A fresh zeroed frame of this domain's, mapped writable at kScratch.
+Result<uint64_t> scratch_frame() {
+    uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
+    if (Result<uint64_t> r = checked(sys_map(0, kScratch, pfn, PERM_W)); !r) {
+        (void)sys_frame_free(pfn);
+        return r.error();
+    }
+    return pfn;
+}
+
+// Unmaps kScratch and gives frame pfn to child `dom` at va with perm;
+// this domain gives up owning it (it is freed with the child).  On an
+// error the frame is freed.
+Result<void> give_frame(uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm) {
+    (void)sys_unmap(0, kScratch);
+    Result<uint64_t> r = checked(sys_map(dom, va, pfn, perm));
+    (void)sys_frame_free(pfn);
+    if (!r) return r.error();
+    return {};
+}
+
+// Maps segment s of the program at fd into dom: a frame per page, the
+// file's bytes read in, zeros elsewhere.
+Result<void> load_segment(uint64_t dom, int fd, const elf::ProgramHeader& s) {
+    uint64_t perm = 0;
+    if (s.flags & elf::kSegmentWrite) perm |= PERM_W;
+    if (s.flags & elf::kSegmentExecute) perm |= PERM_X;
+    for (uint64_t page = round_down(s.vaddr); page < s.vaddr + s.memsz; page += PAGE_SIZE) {
+        uint64_t pfn = TRY(scratch_frame());
+        uint64_t from = page > s.vaddr ? page : s.vaddr;
+        uint64_t to = page + PAGE_SIZE < s.vaddr + s.filesz ? page + PAGE_SIZE : s.vaddr + s.filesz;
+        if (from < to) {
+            Result<uint64_t> got =
+                exofs::pread(fd, reinterpret_cast<void*>(kScratch + (from - page)), to - from, s.offset + (from - s.vaddr));
+            if (!got || got.value() != to - from) {
+                (void)give_frame(0, kScratch, pfn, 0);  // unmaps and frees it
+                return got ? Error::IoError : got.error();
+            }
+        }
+        TRY(give_frame(dom, page, pfn, perm));
+    }
+    return {};
+}
+
+// Counts argv and checks it against kMaxArgs and kMaxArgBytes.
+Result<int> count_args(const char* const* argv) {
+    int argc = 0;
+    uint64_t bytes = 0;
+    for (; argv != nullptr && argv[argc] != nullptr; argc++) {
+        if (argc == kMaxArgs) return Error::InvalidArgument;
+        bytes += strlen(argv[argc]) + 1;
+        if (bytes > kMaxArgBytes) return Error::InvalidArgument;
+    }
+    return argc;
+}
+
+// Maps dom's stack, its top page holding argc and argv (spawn.h's
+// picture).  Returns the child's rsp.
+Result<uint64_t> build_stack(uint64_t dom, const char* const* argv, int argc) {
+    for (uint64_t va = kStackBottom; va < USTACK_TOP - PAGE_SIZE; va += PAGE_SIZE) {
+        uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
+        TRY(give_frame(dom, va, pfn, PERM_W));
+    }
+    uint64_t pfn = TRY(scratch_frame());
+    auto* page = reinterpret_cast<uint8_t*>(kScratch);
+    const uint64_t page_va = USTACK_TOP - PAGE_SIZE;
+    uint64_t strings = PAGE_SIZE, addresses[kMaxArgs];
+    for (int i = 0; i < argc; i++) {
+        uint64_t len = strlen(argv[i]) + 1;
+        strings -= len;
+        memcpy(page + strings, argv[i], len);
+        addresses[i] = page_va + strings;
+    }
+    uint64_t words = 1 + uint64_t(argc) + 1 + 1 + 2;  // argc, argv, NULL, envp NULL, AT_NULL
+    uint64_t sp = (strings - words * 8) & ~uint64_t(15);
+    auto* w = reinterpret_cast<uint64_t*>(page + sp);
+    w[0] = static_cast<uint64_t>(argc);
+    for (int i = 0; i < argc; i++) w[1 + i] = addresses[i];  // the rest is the frame's zeros
+    TRY(give_frame(dom, page_va, pfn, PERM_W));
+    return page_va + sp;
+}
+
+// The fd table spawn gives the child (spawn.h).
+Result<void> child_files(const int* fds, exofs::Files& out) {
+    memset(&out, 0, sizeof out);
+    if (!exofs::attached()) return {};
+    const exofs::Files& mine = *exofs::files();
+    out.cwd = mine.cwd;
+    if (fds == nullptr) {
+        memcpy(out.fd, mine.fd, sizeof out.fd);
+        return {};
+    }
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] == -1) continue;
+        if (fds[i] < 0 || fds[i] >= exofs::kMaxFds || mine.fd[fds[i]] == 0) return Error::BadDescriptor;
+        out.fd[i] = mine.fd[fds[i]];
+    }
+    return {};
+}
+
+// Builds child dom from the checked program at fd.
+Result<void> build_child(uint64_t dom, int fd, const Program& p, const char* const* argv, int argc,
+                         const exofs::Files& files) {
+    for (uint64_t i = 0; i < p.h.phnum; i++) {
+        if (p.segments[i].type == elf::kSegmentLoad && p.segments[i].memsz != 0) TRY(load_segment(dom, fd, p.segments[i]));
+    }
+    UserContext context{};
+    context.rsp = TRY(build_stack(dom, argv, argc));
+    context.rip = p.h.entry;
+    context.rflags = 0x202;  // IF
+    TRY(checked(sys_domain_set_context(dom, &context)));
+    if (exofs::attached()) TRY(exofs::region_share_with(dom));
+    uint64_t pfn = TRY(scratch_frame());
+    auto* inherited = reinterpret_cast<Inherited*>(kScratch);
+    inherited->magic = kInheritMagic;
+    memcpy(&inherited->files, &files, sizeof files);
+    return give_frame(dom, kInheritPage, pfn, PERM_W);
+}
+
+// Records dom's program name (the last component of path) for ps.
+void record_name(uint64_t dom, const char* path) {
+    if (!exofs::attached() || dom >= exofs::kNameDomains) return;
+    const char* name = path;
+    for (const char* c = path; *c; c++) {
+        if (*c == '/') name = c + 1;
+    }
+    exofs::Op op;
+    char* slot = exofs::shared()->names[dom];
+    uint64_t n = strlen(name) < exofs::kNameLen - 1 ? strlen(name) : exofs::kNameLen - 1;
+    memcpy(slot, name, n);
+    slot[n] = '\0';
+}
+
+// Closes fd when it goes out of scope.
+struct FdCloser {
+    int fd;
+    ~FdCloser() { (void)exofs::close(fd); }
+};
+
+}  // namespace
+
+Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds, const char** why) {
+    const char* ignored;
+    if (why == nullptr) why = &ignored;
+    *why = "";
+    if (path == nullptr || path[0] == '\0') return Error::NotFound;
+    int argc = TRY(count_args(argv));
+    exofs::Files files;
+    TRY(child_files(fds, files));  // before the program is open: its fd is not the child's
+    char full[256];
+    bool bare = true;
+    for (const char* c = path; *c; c++) bare = bare && *c != '/';
+    if (bare && snprintf(full, sizeof full, "/bin/%s", path) >= static_cast<int>(sizeof full)) return Error::NameTooLong;
+    int fd = TRY(exofs::open(bare ? full : path, exofs::kRead));
+    FdCloser closer{fd};
+    if (TRY(exofs::fstat(fd)).type != exofs::InodeType::File) return Error::IsDirectory;
+    static Program program;  // 960 bytes: not on a 16 KiB stack
+    TRY(read_program(fd, program, why));
+    uint64_t dom = TRY(checked(sys_domain_create()));
+    if (dom == 0) exit();  // not reached: the child runs the context build_child sets
+    if (Result<void> r = build_child(dom, fd, program, argv, argc, files); !r) {
+        (void)sys_domain_destroy(dom);
+        *why = error_name(r.error());
+        return r.error();
+    }
+    record_name(dom, path);
+    exofs::share_files(files);
+    if (Result<uint64_t> r = checked(sys_domain_set_runnable(dom, 1)); !r) {
+        (void)sys_domain_destroy(dom);  // its fds stay counted: a leak, not a crash
+        return r.error();
+    }
+    return dom;
+}
+
+void spawn_inherit() {
+    if (!(lookup_pte(kInheritPage) & kPtePresent)) return;
+    const auto* inherited = reinterpret_cast<const Inherited*>(kInheritPage);
+    if (inherited->magic != kInheritMagic) return;
+    uarea()->fault_vectors = 0;  // the creator's routing: this program sets its own handlers
+    if ((lookup_pte(exofs::kFsRegion) & kPtePresent) && exofs::mount()) {
+        memcpy(exofs::files(), &inherited->files, sizeof(exofs::Files));
+    }
+    (void)sys_unmap(0, kInheritPage);
+}
