@@ -1,6 +1,8 @@
 # exolab: every entry point of the kit (DESIGN §2).
 #
 #   make qemu            build and boot the exokernel, serial console on this terminal
+#                        (lab 5: to the shell, on the persistent disk build/labN-solM/disk.img;
+#                        make fresh-disk makes a new one)
 #   make qemu-nox        the same, never opening a window
 #   make qemu-gdb        boot stopped, with a GDB stub; then `make gdb` in another terminal
 #                        (RUN=name with any qemu target: boot with run=name)
@@ -59,6 +61,20 @@ comma := ,
 QEMU_CPU := $(or $(shell sed -n 's/^QEMU_CPU = "\([^"]*\)"$$/\1/p' grade/qemu.py),\
 	$(error exolab: no QEMU_CPU = "..." line in grade/qemu.py))
 QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# From lab 5 a plain `make qemu` boots the finished system: run=init, with
+# the persistent disk $(BUILD)/disk.img attached (made by `make disk` the
+# first time, then kept, so files persist across boots; `make fresh-disk`
+# makes a new one from the programs just built).  RUN=name boots name with
+# no disk unless DISK=file says one.
+FS_IMAGE := $(BUILD)/disk.img
+QEMU_DISK :=
+ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
+ifeq ($(RUN),)
+RUN := init
+DISK ?= $(FS_IMAGE)
+QEMU_DISK := $(FS_IMAGE)
+endif
+endif
 QEMU_FLAGS := $(QEMU_MACHINE) $(if $(RUN),-smbios "type=11$(comma)value=run=$(RUN)") \
 	$(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
 QEMU_NOX := -display none -serial mon:stdio
@@ -203,6 +219,22 @@ $(HOST_TOOLS): | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCXX $@")
 	$(Q)$(CXX) $(HOST_CXXFLAGS) $(filter %.cc,$^) -o $@
+
+# The disk of `make qemu`: every user program, stripped of debug
+# information, in /bin of a 32 MiB exofs image.  disk.img is made only when
+# missing (it holds what the user wrote); `make fresh-disk` replaces it.
+DISK_ROOT := $(BUILD)/disk-root
+$(DISK_ROOT)/.made: $(USER_BINS)
+	@$(if $(Q),echo "  STAGE   $(DISK_ROOT)/bin")
+	$(Q)rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin && cp $(USER_BINS) $(DISK_ROOT)/bin/ && \
+		strip --strip-debug $(DISK_ROOT)/bin/* && touch $@
+$(FS_IMAGE): | $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
+	@$(if $(Q),echo "  MKFS    $@")
+	$(Q)$(BUILD)/tools/mkfs $@.tmp 32 $(DISK_ROOT) >/dev/null && mv $@.tmp $@
+disk: $(DISK_ROOT)/.made $(FS_IMAGE)
+fresh-disk: $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
+	$(Q)rm -f $(FS_IMAGE) && $(MAKE) --no-print-directory disk && echo "exolab: a fresh $(FS_IMAGE)"
+.PHONY: disk fresh-disk
 endif
 all: $(HOST_TOOLS)
 
@@ -266,18 +298,18 @@ $(ISO): $(KERNEL) $(ISO_GRUB_CFG) $(ISO_MODULES)
 		|| { cat $$tmp/grub-mkrescue.log; exit 1; }; } && \
 	mv $$tmp/grub-mkrescue.log $(BUILD)/grub-mkrescue.log && mv $$tmp/exolab.iso $@
 
-qemu: $(ISO)
+qemu: $(ISO) $(QEMU_DISK)
 	@echo "exolab: booting $(ISO) (Ctrl-A X quits QEMU)"
 	@$(QEMU) $(QEMU_FLAGS) $(QEMU_WINDOW); $(QEMU_STATUS)
 
-qemu-nox: $(ISO)
+qemu-nox: $(ISO) $(QEMU_DISK)
 	@echo "exolab: booting $(ISO) (Ctrl-A X quits QEMU)"
 	@$(QEMU) $(QEMU_FLAGS) $(QEMU_NOX); $(QEMU_STATUS)
 
 # The port is free when chosen and recorded in build/gdb-target with the
 # kernel's path, where .gdbinit reads both; build/gdb-kernel.elf links to that
 # kernel for .vscode/launch.json, which must name an existing program.
-qemu-gdb: $(ISO) | deps
+qemu-gdb: $(ISO) $(QEMU_DISK) | deps
 	@port=$$($(PYTHON) -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	printf 'port %s\nkernel %s\n' $$port $(KERNEL) > build/gdb-target; \
 	ln -sfn $(CURDIR)/$(KERNEL) build/gdb-kernel.elf; \

@@ -37,7 +37,7 @@ static_assert(sizeof(CacheSlot) == 16);
 // (inum: the pipe's index in Shared::pipes).  lib/io.h dispatches on it.
 enum class FileKind : uint32_t { None = 0, Inode = 1, Console = 2, PipeRead = 3, PipeWrite = 4 };
 
-inline constexpr uint32_t kPipes = 16;           // pipes, all domains together
+inline constexpr uint32_t kPipes = 32;           // pipes, all domains together
 inline constexpr uint32_t kPipeBytes = 4096 - 32; // a pipe's ring
 
 // One pipe (lib/pipe.h): a ring of kPipeBytes in the shared region.  The
