@@ -1,0 +1,209 @@
+# exolab: lab 5
+"""Lab 5 (spawn, fds, pipes, the shell): the finished system, driven at its
+prompt.
+
+Each test boots run=init with a disk made by tools/mkfs from a directory
+holding every built user program in /bin (stripped, as `make disk` does),
+plus the malformed ELF files of tools/mkbadelf; init mounts it and spawns
+/bin/sh on the console, and the test types at "exolab$ "."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from lab5 import assert_fsck_clean, disk_args, fresh_image, tools  # noqa: F401 (tools: a fixture)
+from qemu import Outcome
+
+PROMPT = r"exolab\$ "
+# What the kernel prints when a domain starts or ends: interleaved with the
+# programs' output on the one console, and left out of what a command printed.
+KERNEL_LINE = re.compile(r"^domain \d+ (\([^)\n]*\) (started|exited|killed.*)|destroyed by domain .*)$")
+BADELF = ["magic", "class", "machine", "kernelseg", "windowseg", "wrapseg", "filesz", "pasteof", "phnum", "phoff"]
+
+
+@pytest.fixture(scope="session")
+def programs(build_dir, tmp_path_factory):
+    """A directory whose bin/ holds every built user program, stripped."""
+    root = tmp_path_factory.mktemp("disk-root")
+    bin_dir = root / "bin"
+    bin_dir.mkdir()
+    src = os.path.join(build_dir, "user", "bin")
+    for name in sorted(os.listdir(src)):
+        path = os.path.join(src, name)
+        if os.path.isfile(path) and "." not in name:
+            shutil.copy(path, bin_dir / name)
+    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "primespipe", "ps", "forever"):
+        if not (bin_dir / name).exists():
+            pytest.fail("no %s among the built programs: build it first (make LAB=5)" % name, pytrace=False)
+    # The malformed files are left as mkbadelf wrote them (strip refuses them).
+    subprocess.run(["strip", "--strip-debug"] + [str(p) for p in bin_dir.iterdir() if not p.name.startswith("badelf_")],
+                   check=True)
+    return str(root)
+
+
+class Shell:
+    """The shell of one boot: run(line) types a line and returns what the
+    commands printed (kernel lines left out) as a list of lines."""
+
+    def __init__(self, machine, image, name=None):
+        self.m = machine(cmdline="run=init", extra_args=disk_args(image), name=name)
+        self.m.expect(PROMPT, timeout=30)
+
+    def run(self, line, timeout=30):
+        self.m.send(line + "\r")
+        text = self.m.expect(r"(?s)(.*?)" + PROMPT, timeout=timeout).group(1)
+        lines = text.split("\n")
+        assert lines[0] == line, "the shell must echo what is typed: typed %r, saw %r" % (line, lines[0])
+        return [x for x in lines[1:-1] if not KERNEL_LINE.match(x)] + ([lines[-1]] if lines[-1] else [])
+
+    def exit(self):
+        """Types exit; init then syncs and the machine ends."""
+        self.m.send("exit\r")
+        self.m.expect(r"init: the shell exited; the file system is synced\n", timeout=30)
+        assert self.m.wait_exit(timeout=30) == Outcome.EXIT, "after the shell exits the machine must end cleanly"
+        assert "kernel panic" not in self.m.output and "kernel fault" not in self.m.output, self.m.output
+
+
+def boot(machine, tools, programs, tmp_path, name="disk.img", boot_name=None):
+    image = fresh_image(tools, tmp_path / name, 16, programs)
+    return Shell(machine, image, boot_name), image
+
+
+@pytest.mark.points(3)
+def test_spawn(machine, tools, programs, tmp_path):
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("echo spawned from /bin") == ["spawned from /bin"]
+    assert sh.run("/bin/echo by its path") == ["by its path"]
+    assert sh.run("nosuch") == ["sh: nosuch: command not found"], "a missing program has a clear message"
+    assert sh.run("bin") == ["sh: bin: command not found"]
+    assert sh.run("/bin") == ["sh: /bin: is a directory"]
+    assert sh.run("echo still here") == ["still here"]
+    sh.exit()
+    assert "killed" not in sh.m.output, sh.m.output
+    assert_fsck_clean(tools, image, "a shell session")
+
+
+@pytest.mark.points(3)
+def test_spawn_refuses_malformed_programs(machine, tools, programs, tmp_path):
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    for kind in BADELF:
+        out = sh.run("badelf_" + kind)
+        assert len(out) == 1 and out[0].startswith("sh: badelf_%s: not a program: " % kind), (
+            "spawn must refuse a malformed ELF (%s) with a clear reason, as the kernel's loader does: %r" % (kind, out))
+    assert sh.run("echo survived") == ["survived"]
+    sh.exit()
+    assert "killed" not in sh.m.output and "fault" not in sh.m.output, sh.m.output
+
+
+@pytest.mark.points(3)
+def test_spawn_with_arguments(machine, tools, programs, tmp_path):
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    assert sh.run("args one 'two words' \"\" x\\ y") == [
+        "args: argc=5 [args] [one] [two words] [] [x y] argv[argc]=null", "args: stack aligned"]
+    assert sh.run("args") == ["args: argc=1 [args] argv[argc]=null", "args: stack aligned"]
+    long_args = " ".join("a%d" % i for i in range(30))
+    assert sh.run("echo " + long_args) == [long_args]
+    assert sh.run("echo " + long_args + " a30 a31") == ["sh: too many words in one command"]
+    sh.exit()
+
+
+@pytest.mark.points(4)
+def test_fd_sharing_across_fork_and_spawn(machine, tools, programs, tmp_path):
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("fdshare") == ["fdshare: parent,child,spawned,|inherited,end"], (
+        "one open file (one offset) shared by a forked child, a spawned program given it as fd 1 and "
+        "one spawned with the whole fd table")
+    sh.exit()
+    assert_fsck_clean(tools, image, "fdshare")
+
+
+@pytest.mark.points(4)
+def test_pipe_megabyte_then_eof(machine, tools, programs, tmp_path):
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    assert sh.run("pipetest", timeout=120) == [
+        "pipetest: 1048576 bytes intact, then EOF",
+        "pipetest: write with no reader: BrokenPipe",
+        "pipetest: more than 256 reads",
+    ]
+    sh.exit()
+
+
+@pytest.mark.points(5)
+def test_shell_script_at_the_prompt(machine, tools, programs, tmp_path):
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("mkdir /work; cd /work; echo alpha > notes; echo beta >> notes; echo gamma >> notes") == []
+    assert sh.run("cat notes") == ["alpha", "beta", "gamma"]
+    assert sh.run("cat < notes | grep mm | wc") == ["1 1 6"]
+    assert sh.run("cat notes | grep a | grep e | cat | wc") == ["1 1 5"]
+    assert sh.run("grep a < notes > found; wc found") == ["3 3 17 found"]
+    assert sh.run("echo 'echo from a script' > s; echo 'ls | wc' >> s; echo 'cat < nothere' >> s; sh s") == [
+        "from a script", "3 3 14", "sh: nothere: no such file or directory"]
+    assert sorted(sh.run("ls /work")) == ["found", "notes", "s"]
+    assert sorted(sh.run("mv found lost; rm s; ls")) == ["lost", "notes"]
+    assert sh.run("cat nothere") == ["cat: nothere: no such file or directory"]
+    assert sh.run("cat notes |") == ["sh: '|' with no command after it"]
+    sh.exit()
+    assert_fsck_clean(tools, image, "the shell session")
+
+
+@pytest.mark.points(4)
+def test_primespipe(machine, tools, programs, tmp_path):
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    primes = [n for n in range(2, 101) if all(n % d for d in range(2, n))]
+    assert sh.run("primespipe 100", timeout=120) == ["prime %d" % p for p in primes], (
+        "a sieve of 25 spawned filters joined by pipes")
+    sh.exit()
+
+
+@pytest.mark.points(4)
+def test_file_written_from_the_shell_survives_a_reboot(machine, tools, programs, tmp_path):
+    sh, image = boot(machine, tools, programs, tmp_path, boot_name="first-boot")
+    assert sh.run("echo these bytes outlive the machine > keep; mkdir d; echo x > d/y") == []
+    sh.exit()
+    assert_fsck_clean(tools, image, "the first boot")
+    again = Shell(machine, image, "second-boot")
+    assert again.run("cat keep") == ["these bytes outlive the machine"]
+    assert again.run("ls d") == ["y"]
+    again.exit()
+
+
+def ps_rows(lines):
+    """ps's rows as {id: (parent, state, name)}."""
+    assert lines and lines[0].split() == ["ID", "PARENT", "STATE", "FRAMES", "RUNS", "TICKS", "NAME"], lines
+    rows = {}
+    for line in lines[1:]:
+        f = line.split()
+        rows[int(f[0])] = (int(f[1]), f[2], f[6])
+    return rows
+
+
+@pytest.mark.points(3)
+def test_ps(machine, tools, programs, tmp_path):
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    rows = ps_rows(sh.run("ps"))
+    by_name = {name: (i, parent, state) for i, (parent, state, name) in rows.items()}
+    assert set(by_name) == {"init", "sh", "ps"}, rows
+    assert by_name["init"][1] == 0 and by_name["sh"][1] == by_name["init"][0] and by_name["ps"][1] == by_name["sh"][0]
+    assert by_name["ps"][2] == "running", "ps runs while it reads the table: %r" % rows
+    sh.exit()
+
+
+@pytest.mark.points(3)
+def test_kill(machine, tools, programs, tmp_path):
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    started = sh.run("forever &")
+    assert len(started) == 1 and re.fullmatch(r"\[\d+\]", started[0]), started
+    job = int(started[0][1:-1])
+    rows = ps_rows(sh.run("ps"))
+    assert rows.get(job, (0, "", ""))[2] == "forever", rows
+    assert sh.run("kill %d" % job) == []
+    rows = ps_rows(sh.run("ps"))
+    assert "forever" not in [name for _parent, _state, name in rows.values()], (
+        "killed, yet still in the domain table: %r" % rows)
+    assert sh.run("kill %d" % job) == ["sh: kill: %d: NoSuchDomain" % job]
+    assert sh.run("kill 1") == ["sh: kill: 1: AccessDenied"], "init is not the shell's to kill"
+    assert sh.run("echo alive") == ["alive"]
+    sh.exit()
