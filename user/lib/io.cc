@@ -18,6 +18,9 @@ using exofs::FileKind;
 // sys_cputs takes at most 64 KiB at a time.
 constexpr uint64_t kCputsMax = 65536;
 
+// Whether fds 0, 1 and 2 are standard here (open_console or inherited).
+bool standard_fds;
+
 // Reads at least one console byte (waiting for it, yielding between
 // polls) and then whatever else is waiting, up to n.
 uint64_t console_read(void* buf, uint64_t n) {
@@ -114,8 +117,11 @@ Result<void> open_console() {
     exofs::fd_install(slot, FileKind::Console, 0, exofs::kRead | exofs::kWrite);
     exofs::fd_attach(1, 0);
     exofs::fd_attach(2, 0);
+    standard_fds = true;
     return {};
 }
+
+void use_standard_fds() { standard_fds = true; }
 
 void close_all_at_exit() {
     if (!exofs::attached() || exofs::cache::held_here()) return;
@@ -125,8 +131,8 @@ void close_all_at_exit() {
 }
 
 void write_stdout(const char* bytes, uint64_t n) {
-    if (exofs::attached() && !exofs::cache::held_here() && exofs::files()->fd[1] != 0) {
-        (void)write(1, bytes, n);  // a broken pipe or a full disk: the output is lost, as in Unix
+    if (standard_fds && exofs::attached() && !exofs::cache::held_here()) {
+        if (exofs::files()->fd[1] != 0) (void)write(1, bytes, n);  // an error loses the output, as in Unix
         return;
     }
     (void)sys_cputs(bytes, n);

@@ -55,14 +55,21 @@ Result<exofs::FileKind> kind(int fd);
 // mounted); NoMemory; Busy if fd 0, 1 or 2 is open already.
 Result<void> open_console();
 
+// Says that fds 0, 1 and 2 are this domain's standard input, output and
+// error (spawn_inherit calls it in a spawned child; open_console implies
+// it): printf then writes to fd 1.  A program the kernel started that
+// opens files without this keeps printing to the console, whatever fd 1 is.
+void use_standard_fds();
+
 // Closes every fd of this domain, through close (pipes released), unless
 // the domain ends inside a file-system operation (see
 // exofs::close_all_at_exit).  The libOS's exit calls it.
 void close_all_at_exit();
 
-// printf's output: to fd 1 when this domain has it open and is not inside
-// a file-system operation (an error there loses the output, as in Unix),
-// else straight to the console (sys_cputs).
+// printf's output: to fd 1 when this domain's fds are standard
+// (use_standard_fds) and it is not inside a file-system operation (fd 1
+// closed, or an error, loses the output, as in Unix), else straight to the
+// console (sys_cputs).
 void write_stdout(const char* bytes, uint64_t n);
 
 }  // namespace io

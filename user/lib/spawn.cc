@@ -8,6 +8,7 @@
 #include "lib/fs/fs.h"
 #include "lib/fs/ops.h"
 #include "lib/fs/region.h"
+#include "lib/io.h"
 #include "lib/libos.h"
 #include "lib/upcall.h"
 #include "lib/windows.h"
@@ -280,6 +281,7 @@ void spawn_inherit() {
     uarea()->fault_vectors = 0;  // the creator's routing: this program sets its own handlers
     if ((lookup_pte(exofs::kFsRegion) & kPtePresent) && exofs::mount()) {
         memcpy(exofs::files(), &inherited->files, sizeof(exofs::Files));
+        io::use_standard_fds();
     }
     (void)sys_unmap(0, kInheritPage);
 }
