@@ -18,9 +18,12 @@ from lab5 import assert_fsck_clean, disk_args, fresh_image, tools  # noqa: F401 
 from qemu import Outcome
 
 PROMPT = r"exolab\$ "
-# What the kernel prints when a domain starts or ends: interleaved with the
-# programs' output on the one console, and left out of what a command printed.
-KERNEL_LINE = re.compile(r"^domain \d+ (\([^)\n]*\) (started|exited|killed.*)|destroyed by domain .*)$")
+# What the kernel prints about domains (started, exited, killed, destroyed,
+# preempted with upcalls masked): interleaved with the programs' output on
+# the one console, even inside a line the shell is echoing, and left out of
+# what a command printed.
+KERNEL_LINE = re.compile(r"domain \d+ (\([^)\n]*\) (started|exited|killed[^\n]*|preempted: [^\n]*)"
+                         r"|destroyed by domain [^\n]*)\n")
 BADELF = ["magic", "class", "machine", "kernelseg", "windowseg", "wrapseg", "filesz", "pasteof", "phnum", "phoff"]
 
 
@@ -54,10 +57,10 @@ class Shell:
 
     def run(self, line, timeout=30):
         self.m.send(line + "\r")
-        text = self.m.expect(r"(?s)(.*?)" + PROMPT, timeout=timeout).group(1)
+        text = KERNEL_LINE.sub("", self.m.expect(r"(?s)(.*?)" + PROMPT, timeout=timeout).group(1))
         lines = text.split("\n")
         assert lines[0] == line, "the shell must echo what is typed: typed %r, saw %r" % (line, lines[0])
-        return [x for x in lines[1:-1] if not KERNEL_LINE.match(x)] + ([lines[-1]] if lines[-1] else [])
+        return lines[1:-1] + ([lines[-1]] if lines[-1] else [])
 
     def exit(self):
         """Types exit; init then syncs and the machine ends."""
