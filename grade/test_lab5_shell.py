@@ -38,7 +38,7 @@ def programs(build_dir, tmp_path_factory):
         path = os.path.join(src, name)
         if os.path.isfile(path) and "." not in name:
             shutil.copy(path, bin_dir / name)
-    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "primespipe", "ps", "forever"):
+    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "primespipe", "ps", "forever", "spawncheck"):
         if not (bin_dir / name).exists():
             pytest.fail("no %s among the built programs: build it first (make LAB=5)" % name, pytrace=False)
     # The malformed files are left as mkbadelf wrote them (strip refuses them).
@@ -84,6 +84,20 @@ def test_spawn(machine, tools, programs, tmp_path):
     assert sh.run("bin") == ["sh: bin: command not found"]
     assert sh.run("/bin") == ["sh: /bin: is a directory"]
     assert sh.run("echo still here") == ["still here"]
+    out = [x for x in sh.run("spawncheck") if x != "-"]
+    assert out == [
+        "spawncheck: missing program: NotFound",
+        "spawncheck: a directory: IsDirectory",
+        "spawncheck: empty path: NotFound",
+        "spawncheck: 65 arguments: InvalidArgument",
+        "spawncheck: 3074 bytes of arguments: InvalidArgument",
+        "spawncheck: a closed fd: BadDescriptor",
+        "spawncheck: an fd out of range: BadDescriptor",
+        "spawncheck: badelf_wrapseg: InvalidArgument (segment outside user program space)",
+        "spawncheck: fds after the refusals: as before",
+        "spawncheck: after 10 spawns: frames conserved (0)",
+        "spawncheck: fds after the spawns: as before",
+    ], "spawn's refusals leave nothing behind, and a spawned child's frames are freed with it"
     sh.exit()
     assert "killed" not in sh.m.output, sh.m.output
     assert_fsck_clean(tools, image, "a shell session")
