@@ -161,6 +161,11 @@ def test_shell_script_at_the_prompt(machine, tools, programs, tmp_path):
     assert sorted(sh.run("ls /work")) == ["found", "notes", "s"]
     assert sorted(sh.run("mv found lost; rm s; ls")) == ["lost", "notes"]
     assert sh.run("cat nothere") == ["cat: nothere: no such file or directory"]
+    long = sh.run("touch empty; mkdir sub; ls -l")
+    fields = {x.split()[-1]: x.split() for x in long}
+    assert set(fields) == {"empty", "lost", "notes", "sub"}, long
+    assert fields["empty"][0] == "-" and fields["empty"][3] == "0" and fields["notes"][3] == "17", long
+    assert fields["sub"][0] == "d" and fields["sub"][1] == "2", "ls -l: type, links, inode, size, name: %r" % long
     assert sh.run("cat notes |") == ["sh: '|' with no command after it"]
     sh.exit()
     assert_fsck_clean(tools, image, "the shell session")
