@@ -21,8 +21,11 @@ constexpr uint64_t kCputsMax = 65536;
 // Whether fds 0, 1 and 2 are standard here (open_console or inherited).
 bool standard_fds;
 
-// Reads at least one console byte (waiting for it, yielding between
-// polls) and then whatever else is waiting, up to n.
+// Reads at least one console byte (waiting for it) and then whatever else
+// is waiting, up to n.  No interrupt says a byte arrived, so the wait
+// polls; between polls the CPU idles until the next interrupt (the clock:
+// at most a tick) rather than bouncing through the root scheduler, so a
+// machine sitting at the prompt leaves its host CPU alone.
 uint64_t console_read(void* buf, uint64_t n) {
     auto* out = static_cast<char*>(buf);
     uint64_t got = 0;
@@ -33,7 +36,7 @@ uint64_t console_read(void* buf, uint64_t n) {
             continue;
         }
         if (got > 0) break;
-        (void)sys_yield(YIELD_ANY);
+        (void)sys_yield(YIELD_SELF);
     }
     return got;
 }
