@@ -16,6 +16,7 @@
 
 namespace {
 
+// Writes text to fd, or panics.
 void put(int fd, const char* text) {
     if (!io::write(fd, text, strlen(text))) panic("fdshare: write to fd %d failed", fd);
 }

@@ -15,6 +15,7 @@ namespace {
 constexpr uint64_t kTotal = 1048576;
 uint8_t chunk[3001];
 
+// The byte at offset i of the stream (not periodic in the ring's size).
 uint8_t pattern(uint64_t i) { return static_cast<uint8_t>((i * 7 + i / 4093) & 0xff); }
 
 }  // namespace

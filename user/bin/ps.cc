@@ -8,6 +8,7 @@
 
 namespace {
 
+// The word ps prints for a domain state.
 const char* state_name(DomainState s) {
     switch (s) {
     case DomainState::Stopped: return "stopped";

@@ -13,6 +13,7 @@
 
 namespace {
 
+// What a spawn that must fail returned: its error's name.
 const char* outcome(Result<uint64_t> r) { return r ? "started!" : error_name(r.error()); }
 
 // Open fds of this domain.

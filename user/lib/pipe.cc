@@ -15,6 +15,7 @@ using exofs::FileKind;
 using exofs::kPipeBytes;
 using exofs::PipeRing;
 
+// Pipe `index` in the shared region.
 PipeRing& ring(uint32_t index) { return exofs::shared()->pipes[index]; }
 
 // Whether open file `file` is still pipe `index`'s end of `kind` with an

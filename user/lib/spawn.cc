@@ -45,6 +45,7 @@ Result<uint64_t> checked(int64_t r) {
     return static_cast<uint64_t>(r);
 }
 
+// x rounded down and up to a page boundary.
 uint64_t round_down(uint64_t x) { return x & ~uint64_t(PAGE_SIZE - 1); }
 uint64_t round_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~uint64_t(PAGE_SIZE - 1); }
 
