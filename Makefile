@@ -68,14 +68,15 @@ QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -devic
 # no disk unless DISK=file says one.
 FS_IMAGE := $(BUILD)/disk.img
 QEMU_DISK :=
+QEMU_RUN := $(RUN)
 ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
 ifeq ($(RUN),)
-RUN := init
+QEMU_RUN := init
 DISK ?= $(FS_IMAGE)
 QEMU_DISK := $(FS_IMAGE)
 endif
 endif
-QEMU_FLAGS := $(QEMU_MACHINE) $(if $(RUN),-smbios "type=11$(comma)value=run=$(RUN)") \
+QEMU_FLAGS := $(QEMU_MACHINE) $(if $(QEMU_RUN),-smbios "type=11$(comma)value=run=$(QEMU_RUN)") \
 	$(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
 QEMU_NOX := -display none -serial mon:stdio
 QEMU_WINDOW := $(if $(DISPLAY),-serial mon:stdio,$(QEMU_NOX))
