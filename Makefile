@@ -67,6 +67,11 @@ QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -devic
 # makes a new one from the programs just built).  RUN=name boots name with
 # no disk unless DISK=file says one.
 FS_IMAGE := $(BUILD)/disk.img
+# make bench's disk (lab 5: bench_spawn spawns from it), made afresh each time.
+BENCH_DISK :=
+ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
+BENCH_DISK := $(BUILD)/bench-disk.img
+endif
 QEMU_DISK :=
 QEMU_RUN := $(RUN)
 ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
@@ -172,10 +177,11 @@ $(BADELF_BINS): $(BUILD)/user/bin/badelf_%: $(BUILD)/user/bin/hello tools/mkbade
 
 # Each benchmark boots headless under -icount shift=0 (guest rdtsc counts
 # instructions, so figures repeat) and prints its `BENCH <name> <ticks>` lines.
-bench: $(ISO)
+bench: $(ISO) $(BENCH_DISK)
 	@for program in $(BENCH_PROGRAMS); do \
 		log=$(BUILD)/bench-$$program.log; \
 		timeout 300 $(QEMU) $(QEMU_MACHINE) -display none -serial stdio -monitor none -icount shift=0 \
+			$(if $(BENCH_DISK),-drive file=$(BENCH_DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
 			-smbios type=11,value=run=$$program < /dev/null > $$log 2>&1; st=$$?; \
 		tr -d '\r' < $$log | grep '^BENCH '; \
 		[ $$st -eq 33 ] || { echo "exolab: $$program did not finish (QEMU status $$st); serial log: $$log"; exit 1; }; \
@@ -232,6 +238,8 @@ $(DISK_ROOT)/.made: $(USER_BINS)
 $(FS_IMAGE): | $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
 	@$(if $(Q),echo "  MKFS    $@")
 	$(Q)$(BUILD)/tools/mkfs $@.tmp 32 $(DISK_ROOT) >/dev/null && mv $@.tmp $@
+$(BENCH_DISK): $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
+	$(Q)$(BUILD)/tools/mkfs $@ 32 $(DISK_ROOT) >/dev/null
 disk: $(DISK_ROOT)/.made $(FS_IMAGE)
 fresh-disk: $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
 	$(Q)rm -f $(FS_IMAGE) && $(MAKE) --no-print-directory disk && echo "exolab: a fresh $(FS_IMAGE)"
