@@ -67,7 +67,7 @@ QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -devic
 # makes a new one from the programs just built).  RUN=name boots name with
 # no disk unless DISK=file says one.
 FS_IMAGE := $(BUILD)/disk.img
-# make bench's disk (lab 5: bench_spawn spawns from it), made afresh each time.
+# make bench's disk (lab 5: bench_spawn spawns from it, reading only), remade when the programs change.
 BENCH_DISK :=
 ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
 BENCH_DISK := $(BUILD)/bench-disk.img
