@@ -109,9 +109,12 @@ def test_fs_crash_consistency(machine, tools, tmp_path, seed):
 
 
 # fsunit's tree: /dir with file0 .. file69 (file<k> is k + 1 bytes: /dir
-# spans two blocks) and a file whose name is kNameMax (59) bytes long.
+# spans two blocks) and a file whose name is kNameMax (59) bytes long; /huge
+# with HUGE empty files, 601 blocks of entries: more than the cache's 512
+# slots.
 LONGEST_NAME = "a_name_of_fifty_nine_bytes_exactly_which_is_kNameMax_bytess"
 FSUNIT_CHECKS = ["alloc", "bmap", "lookup", "journal"]
+HUGE = 64 * 601 - 2
 _fsunit = {}
 
 
@@ -122,7 +125,10 @@ def fsunit_results(machine, tools, tmp_path):
         for k in range(70):
             (tree / "dir" / ("file%d" % k)).write_bytes(b"x" * (k + 1))
         (tree / "dir" / LONGEST_NAME).write_bytes(b"hi\n")
-        image = fresh_image(tools, tmp_path / "fsunit.img", tree=tree)
+        (tree / "huge").mkdir()
+        for k in range(HUGE):
+            (tree / "huge" / ("f%d" % k)).touch()
+        image = fresh_image(tools, tmp_path / "fsunit.img", mib=32, tree=tree, inodes=HUGE + 200)
         run = run_domains(machine, "fsunit", extra_args=disk_args(image))
         for line in run.lines("fsunit"):
             name, _, verdict = line.partition(": ")

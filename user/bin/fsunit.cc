@@ -3,7 +3,8 @@
 //
 // Run as init on an image tools/mkfs made from a tree with /dir holding
 // file0 .. file69 (file<k> is k + 1 bytes long) and a file whose name is 59
-// bytes long.  Mounts, then checks, each on its own and without a commit:
+// bytes long, and /huge holding f0 .. f38461 (601 blocks of entries, more
+// than the cache has slots).  Mounts, then checks, each on its own and without a commit:
 //
 //   alloc    block_alloc and block_free on the cached bitmap (Exercise 3)
 //   bmap     the block map of a new inode at every level (Exercise 4)
@@ -170,6 +171,21 @@ bool check_lookup() {
     EXPECT(strlen(longest) == kNameMax && MUST_OK(dir_lookup(dir.inum, name_of(longest))).inum != 0);
     DirHit file = MUST_OK(dir_lookup(dir.inum, name_of("file1")));
     EXPECT(error_of(dir_lookup(file.inum, name_of("x"))) == Error::NotDirectory);
+    // A free entry (inum 0) still holds its old name, and names nothing.
+    DirHit three = MUST_OK(dir_lookup(dir.inum, name_of("file3")));
+    Inode* dp = MUST_OK(inode_get(dir.inum));
+    auto* entries = reinterpret_cast<DirEntry*>(MUST_OK(cache::get(dp->direct[three.offset / kBlockSize])));
+    DirEntry& freed = entries[three.offset % kBlockSize / sizeof(DirEntry)];
+    freed.inum = 0;
+    Result<DirHit> gone = dir_lookup(dir.inum, name_of("file3"));
+    freed.inum = three.inum;
+    EXPECT(error_of(gone) == Error::NotFound);
+    // A directory of more blocks than the cache has slots, all of it
+    // scanned for a name it does not hold.
+    DirHit huge = MUST_OK(dir_lookup(kRootInode, name_of("huge")));
+    EXPECT(MUST_OK(inode_get(huge.inum))->size > uint64_t(kSlots) * kBlockSize);
+    EXPECT(error_of(dir_lookup(huge.inum, name_of("nowhere"))) == Error::NotFound);
+    EXPECT(MUST_OK(dir_lookup(huge.inum, name_of("f38461"))).inum != 0);
     // Past the directory's size nothing is an entry, and a hole in a
     // directory is corruption.
     Inode* ip = MUST_OK(inode_get(dir.inum));
@@ -245,8 +261,10 @@ struct Check {
     bool (*run)();
 };
 
+// The journal first: it needs no other exercise, and a panic in a later
+// check (a cache assertion) ends the program.
 constexpr Check kChecks[] = {
-    {"alloc", check_alloc}, {"bmap", check_bmap}, {"lookup", check_lookup}, {"journal", check_journal}};
+    {"journal", check_journal}, {"alloc", check_alloc}, {"bmap", check_bmap}, {"lookup", check_lookup}};
 
 }  // namespace
 

@@ -84,6 +84,7 @@ Result<uint32_t> inode_alloc(InodeType type) {
     for (uint32_t k = 0; k < n; k++) {
         uint32_t inum = start + k < n ? start + k : start + k - n;
         if (inum <= kRootInode) continue;
+        if (inum % kInodesPerBlock == 0 || k == 0) cache::next_epoch();  // a long scan pins one block at a time
         Inode* ip = TRY(inode_get(inum));
         if (ip->type != InodeType::Free) continue;
         zero_bytes(ip, sizeof *ip);
