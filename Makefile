@@ -223,11 +223,11 @@ abi:
 # kernel/abi and the shared headers of kernel/lib.  Only in trees that have
 # the file system (lab 5 on).
 ifneq ($(wildcard user/lib/fs/fs.h),)
-FS_HOST := build/fs-host
+FS_HOST := $(BUILD)/fs-host
 FS_HOST_LIB := $(filter-out user/lib/fs/region.cc user/lib/fs/ata.cc,$(wildcard user/lib/fs/*.cc)) tools/fs-host/host_disk.cc \
 	tools/fs-host/host_region.cc
 FS_HOST_TESTS := $(filter-out tools/fs-host/fs_bench.cc $(FS_HOST_LIB),$(wildcard tools/fs-host/*.cc))
-FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -Iuser -I$(FS_HOST)/include
+FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -DLAB=$(LAB) -DSOL=$(SOL) -Iuser -I$(FS_HOST)/include
 fs_host_objs = $(patsubst %.cc,$(FS_HOST)/%.o,$(1))
 .PHONY: fs-host-test fs-host-bench
 $(FS_HOST)/include/.made: Makefile
