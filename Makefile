@@ -298,7 +298,10 @@ WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 # that does not build still gets its score: grade/build_failed.py prints
 # the compiler's errors and 0 points, and writes them to the results file
 # if PYTEST_ARGS names one (--results FILE); make grade then fails.
-GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n $(WORKERS) $(if $(TEST),-k '$(TEST)')
+# --dist loadgroup: the checks of one boot (xdist_group, lab 5's fsops and
+# fsunit) go to one worker, which boots once.
+GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n $(WORKERS) --dist loadgroup \
+	$(if $(TEST),-k '$(TEST)')
 grade: | deps
 	@mkdir -p $(BUILD)
 	@{ $(MAKE) --no-print-directory $(ISO) $(HOST_TOOLS) 2>&1; echo $$? > $(BUILD)/build.status; } | tee $(BUILD)/build.log
@@ -308,7 +311,8 @@ grade: | deps
 
 test: $(ISO) $(HOST_TOOLS) | deps
 	$(Q)tools/check-includes
-	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n $(WORKERS) $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n $(WORKERS) \
+		--dist loadgroup $(PYTEST_ARGS)
 
 # compile_commands.json, for clangd and editors: every C++ file of this LAB
 # with the flags it is built with, kernel code with CXXFLAGS and, from lab 3,
