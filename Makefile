@@ -67,10 +67,12 @@ QEMU_MACHINE := -m 128M -cpu $(QEMU_CPU) -no-reboot -cdrom $(ISO) -boot d -devic
 # makes a new one from the programs just built).  RUN=name boots name with
 # no disk unless DISK=file says one.
 FS_IMAGE := $(BUILD)/disk.img
-# make bench's disk (lab 5: bench_spawn spawns from it, reading only), remade when the programs change.
-BENCH_DISK :=
+# The staging folder of `make disk` (every program in /bin): make bench's
+# disks hold it too, for bench_spawn (lab 5).
+DISK_ROOT := $(BUILD)/disk-root
+BENCH_ROOT :=
 ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
-BENCH_DISK := $(BUILD)/bench-disk.img
+BENCH_ROOT := $(DISK_ROOT)/.made
 endif
 QEMU_DISK :=
 QEMU_RUN := $(RUN)
@@ -177,11 +179,14 @@ $(BADELF_BINS): $(BUILD)/user/bin/badelf_%: $(BUILD)/user/bin/hello tools/mkbade
 
 # Each benchmark boots headless under -icount shift=0 (guest rdtsc counts
 # instructions, so figures repeat) and prints its `BENCH <name> <ticks>` lines.
-bench: $(ISO) $(BENCH_DISK)
+# From lab 5 each boots with a fresh 32 MiB exofs image as its disk, holding
+# every program in /bin (bench_spawn spawns from it).
+bench: all $(BENCH_ROOT)
 	@for program in $(BENCH_PROGRAMS); do \
 		log=$(BUILD)/bench-$$program.log; \
+		$(if $(HOST_TOOLS),$(BUILD)/tools/mkfs $(BUILD)/bench.img 32 $(DISK_ROOT) > /dev/null || exit 1;) \
 		timeout 300 $(QEMU) $(QEMU_MACHINE) -display none -serial stdio -monitor none -icount shift=0 \
-			$(if $(BENCH_DISK),-drive file=$(BENCH_DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
+			$(if $(HOST_TOOLS),-drive file=$(BUILD)/bench.img$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
 			-smbios type=11,value=run=$$program < /dev/null > $$log 2>&1; st=$$?; \
 		tr -d '\r' < $$log | grep '^BENCH '; \
 		[ $$st -eq 33 ] || { echo "exolab: $$program did not finish (QEMU status $$st); serial log: $$log"; exit 1; }; \
@@ -230,7 +235,6 @@ $(HOST_TOOLS): | deps
 # The disk of `make qemu`: every user program, stripped of debug
 # information, in /bin of a 32 MiB exofs image.  disk.img is made only when
 # missing (it holds what the user wrote); `make fresh-disk` replaces it.
-DISK_ROOT := $(BUILD)/disk-root
 $(DISK_ROOT)/.made: $(USER_BINS)
 	@$(if $(Q),echo "  STAGE   $(DISK_ROOT)/bin")
 	$(Q)rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin && cp $(USER_BINS) $(DISK_ROOT)/bin/ && \
@@ -238,8 +242,6 @@ $(DISK_ROOT)/.made: $(USER_BINS)
 $(FS_IMAGE): | $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
 	@$(if $(Q),echo "  MKFS    $@")
 	$(Q)$(BUILD)/tools/mkfs $@.tmp 32 $(DISK_ROOT) >/dev/null && mv $@.tmp $@
-$(BENCH_DISK): $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
-	$(Q)$(BUILD)/tools/mkfs $@ 32 $(DISK_ROOT) >/dev/null
 disk: $(DISK_ROOT)/.made $(FS_IMAGE)
 fresh-disk: $(DISK_ROOT)/.made $(BUILD)/tools/mkfs
 	$(Q)rm -f $(FS_IMAGE) && $(MAKE) --no-print-directory disk && echo "exolab: a fresh $(FS_IMAGE)"
@@ -261,11 +263,11 @@ abi:
 # kernel/abi and the shared headers of kernel/lib.  Only in trees that have
 # the file system (lab 5 on).
 ifneq ($(wildcard user/lib/fs/fs.h),)
-FS_HOST := build/fs-host
+FS_HOST := $(BUILD)/fs-host
 FS_HOST_LIB := $(filter-out user/lib/fs/region.cc user/lib/fs/ata.cc,$(wildcard user/lib/fs/*.cc)) tools/fs-host/host_disk.cc \
 	tools/fs-host/host_region.cc
 FS_HOST_TESTS := $(filter-out tools/fs-host/fs_bench.cc $(FS_HOST_LIB),$(wildcard tools/fs-host/*.cc))
-FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -Iuser -I$(FS_HOST)/include
+FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -DLAB=$(LAB) -DSOL=$(SOL) -Iuser -I$(FS_HOST)/include
 fs_host_objs = $(patsubst %.cc,$(FS_HOST)/%.o,$(1))
 .PHONY: fs-host-test fs-host-bench
 $(FS_HOST)/include/.made: Makefile
@@ -336,7 +338,10 @@ WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 # that does not build still gets its score: grade/build_failed.py prints
 # the compiler's errors and 0 points, and writes them to the results file
 # if PYTEST_ARGS names one (--results FILE); make grade then fails.
-GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n $(WORKERS) $(if $(TEST),-k '$(TEST)')
+# --dist loadgroup: the checks of one boot (xdist_group, lab 5's fsops and
+# fsunit) go to one worker, which boots once.
+GRADE_ARGS := -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=$(LAB) -n $(WORKERS) --dist loadgroup \
+	$(if $(TEST),-k '$(TEST)')
 grade: | deps
 	@mkdir -p $(BUILD)
 	@{ $(MAKE) --no-print-directory $(ISO) $(HOST_TOOLS) 2>&1; echo $$? > $(BUILD)/build.status; } | tee $(BUILD)/build.log
@@ -346,7 +351,8 @@ grade: | deps
 
 test: $(ISO) $(HOST_TOOLS) | deps
 	$(Q)tools/check-includes
-	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n $(WORKERS) $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -c grade/pytest.ini --rootdir=. grade --build-dir=$(BUILD) --lab=1-$(LAB) -n $(WORKERS) \
+		--dist loadgroup $(PYTEST_ARGS)
 
 # compile_commands.json, for clangd and editors: every C++ file of this LAB
 # with the flags it is built with, kernel code with CXXFLAGS and, from lab 3,

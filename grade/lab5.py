@@ -25,10 +25,12 @@ def tools(build_dir):
     return types.SimpleNamespace(**paths)
 
 
-def fresh_image(tools, path, mib=16, tree=None):
+def fresh_image(tools, path, mib=16, tree=None, inodes=None):
     """Makes an exofs image of `mib` MiB at path with tools/mkfs (copying the
-    host directory `tree` in, if given); returns the path as a string."""
-    status, out = run_tool(tools.mkfs, path, mib, *([tree] if tree else []))
+    host directory `tree` in, if given; `inodes` inodes if given); returns
+    the path as a string."""
+    options = ["--inodes", inodes] if inodes else []
+    status, out = run_tool(tools.mkfs, *options, path, mib, *([tree] if tree else []), timeout=60)
     assert status == 0, "mkfs %s %d exited with %d:\n%s" % (path, mib, status, out)
     return str(path)
 

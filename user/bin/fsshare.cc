@@ -5,7 +5,7 @@
 // inherited fd, and init sees the bytes at once through a fresh open (no
 // sync: the cache is shared) and finds its own fd's offset moved (the
 // open file is shared).  Then both domains append kRecords records each to
-// one log, at once, preempted by the clock (run it with hz=1000): the
+// one log, at once, preempted by the clock (run it with hz=5000, as its test does): the
 // region's lock must keep every record whole.  init checks the log and
 // syncs; tools/fsck checks the disk.
 #include "lib/fork.h"

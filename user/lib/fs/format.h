@@ -35,10 +35,12 @@
 // its own ".", and the ".." of each subdirectory.
 //
 // The journal (DESIGN §3.5): the file system changes the disk only through
-// transactions.  A commit writes each changed block to the log, then the
-// commit record (one sector, so it is written whole or not at all) naming
-// their home blocks, then each block to its home, then a commit record with
-// count 0.  At mount, a record with count > 0 is replayed (idempotent).
+// transactions.  The commit record is one sector, so it is written whole or
+// not at all.  A record with count > 0 says: logged block i holds the new
+// contents of disk block home[i], for each i < count, and they are
+// committed.  At mount such a record is replayed (each logged block copied
+// home, which may be done again after a crash), then a record of count 0
+// is written.  Count 0: nothing to replay.
 #pragma once
 
 #include <cstdint>

@@ -28,7 +28,8 @@ Result<uint32_t> block_alloc(bool zeroed = true);
 // block or already free.
 Result<void> block_free(uint32_t b);
 
-// Allocates a free inode of `type`, zeroed, nlink 0.  Errors: NoSpace.
+// Allocates a free inode of `type`, zeroed, nlink 0.  Renews the epoch.
+// Errors: NoSpace.
 Result<uint32_t> inode_alloc(InodeType type);
 
 // Marks inode inum free (its blocks must be freed already).

@@ -27,11 +27,12 @@ Result<void> begin_op(uint32_t reserve);
 // cache, dirty, and the next commit writes it again).
 Result<void> commit();
 
-// The write ordering that makes a transaction atomic: writes block data[i]
-// (a kBlockSize buffer) to log block i, then the commit record naming
-// home[0..count), then each block to its home, then a record of count 0.
-// A crash before the record lands leaves the old state, after it the new
-// one (mount replays the log).  count <= the log's capacity.
+// Writes block data[i] (a kBlockSize buffer) to disk block home[i] for
+// every i < count (count <= the log's capacity), atomically: if the power
+// fails at any sector write during the call, the disk after replay holds
+// either every home block as it was or every one as data[i]; once it
+// returns, every home block is data[i] and the log holds nothing to
+// replay.  Errors: IoError (nothing is known then but atomicity).
 Result<void> write_transaction(const SuperBlock& sb, uint32_t count, const uint32_t* home,
                                const uint8_t* const* data);
 

@@ -1,0 +1,283 @@
+// exolab: lab 5
+// user/bin/fsunit.cc: exofs's internals one at a time, for Exercises 3-6.
+//
+// Run as init on an image tools/mkfs made from a tree with /dir holding
+// file0 .. file69 (file<k> is k + 1 bytes long) and a file whose name is 59
+// bytes long, and /huge holding f0 .. f38461 (601 blocks of entries, more
+// than the cache has slots).  Mounts, then checks, each on its own and without a commit:
+//
+//   alloc    block_alloc and block_free on the cached bitmap (Exercise 3)
+//   bmap     the block map of a new inode at every level (Exercise 4)
+//   lookup   dir_lookup in /dir, which spans two blocks (Exercise 5)
+//   journal  write_transaction with the power cut at every sector, each
+//            time followed by the provided replay (Exercise 6)
+//
+// and prints "fsunit: <check>: ok" or "fsunit: <check>: FAILED <why>".
+#include "lib/fs/cache.h"
+#include "lib/fs/dir.h"
+#include "lib/fs/disk.h"
+#include "lib/fs/fs.h"
+#include "lib/fs/inode.h"
+#include "lib/fs/journal.h"
+#include "lib/fs/ops.h"
+#include "lib/fs/shared.h"
+#include "lib/libos.h"
+
+namespace {
+
+using namespace exofs;
+
+char why[160];
+
+#define EXPECT(cond)                                                               \
+    do {                                                                           \
+        if (!(cond)) {                                                             \
+            snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond);            \
+            return false;                                                          \
+        }                                                                          \
+    } while (0)
+
+#define MUST_OK(expr)                                                                                  \
+    ({                                                                                                 \
+        auto r_ = (expr);                                                                              \
+        if (!r_.ok()) {                                                                                \
+            snprintf(why, sizeof(why), "line %d: %s: %s", __LINE__, #expr, error_name(r_.error()));   \
+            return false;                                                                              \
+        }                                                                                              \
+        r_.value();                                                                                    \
+    })
+
+template <typename T>
+Error error_of(Result<T> r) {
+    return r.ok() ? Error(0) : r.error();
+}
+
+const SuperBlock& sb() { return shared()->sb; }
+bool in_data(uint32_t b) { return b >= sb().data_start && b < sb().nblocks; }
+
+// Whether block b's bit is set in the cached bitmap.
+bool bit_set(uint32_t b) {
+    Result<uint8_t*> bits = cache::get(sb().bitmap_start + b / (kBlockSize * 8));
+    return bits.ok() && (bits.value()[b % (kBlockSize * 8) / 8] >> (b % 8) & 1);
+}
+
+// On a bitmap (its first block, `bits`, in the cache) with every bit set:
+// NoSpace; with a padding bit past the disk clear: still no block; with
+// the superblock's bit clear: Corrupt, not the superblock.
+bool check_full_bitmap(uint8_t* bits) {
+    memset(bits, 0xFF, kBlockSize);
+    EXPECT(error_of(block_alloc(true)) == Error::NoSpace);
+    uint32_t padding = sb().nblocks;  // the first bit past the disk
+    if (padding < kBlockSize * 8) {
+        bits[padding / 8] &= static_cast<uint8_t>(~(1u << padding % 8));
+        EXPECT(!block_alloc(true).ok());
+        bits[padding / 8] |= static_cast<uint8_t>(1u << padding % 8);
+    }
+    bits[kSuperBlock / 8] &= static_cast<uint8_t>(~(1u << kSuperBlock % 8));
+    EXPECT(error_of(block_alloc(true)) == Error::Corrupt);
+    return true;
+}
+
+bool check_alloc() {
+    Op op;
+    MUST_OK(op.check());
+    uint32_t got[6];
+    for (uint32_t& b : got) {
+        b = MUST_OK(block_alloc(true));
+        EXPECT(in_data(b) && bit_set(b));
+    }
+    for (int i = 0; i < 6; i++) {
+        for (int j = 0; j < i; j++) EXPECT(got[i] != got[j]);
+    }
+    uint8_t* data = MUST_OK(cache::get(got[2]));
+    EXPECT(data[0] == 0 && data[kBlockSize - 1] == 0);  // zeroed
+    memset(data, 0xEE, kBlockSize);
+    MUST_OK(block_free(got[2]));
+    EXPECT(!bit_set(got[2]));
+    EXPECT(error_of(block_free(got[2])) == Error::Corrupt);           // a double free
+    EXPECT(error_of(block_free(kSuperBlock)) == Error::Corrupt);      // not a data block
+    EXPECT(error_of(block_free(sb().nblocks)) == Error::Corrupt);     // past the disk
+    uint32_t again = MUST_OK(block_alloc(true));
+    data = MUST_OK(cache::get(again));
+    EXPECT(bit_set(again) && data[0] == 0 && data[100] == 0);
+    uint8_t* bits = MUST_OK(cache::get(sb().bitmap_start));
+    static uint8_t saved[kBlockSize];
+    memcpy(saved, bits, kBlockSize);
+    bool full_ok = check_full_bitmap(bits);
+    memcpy(bits, saved, kBlockSize);
+    return full_ok;
+}
+
+bool check_bmap() {
+    Op op;
+    MUST_OK(op.check());
+    uint32_t inum = MUST_OK(inode_alloc(InodeType::File));
+    Inode* ip = MUST_OK(inode_get(inum));
+    EXPECT(MUST_OK(bmap(ip, 0, Holes::Keep)) == 0);
+    const uint64_t last = kMaxFileBlocks - 1;
+    const uint64_t fbs[] = {0, 11, 12, 1035, 1036, 1036 + 1023, 1036 + 1024, last};
+    uint32_t got[8];
+    for (int i = 0; i < 8; i++) {
+        ip = MUST_OK(inode_get(inum));
+        got[i] = MUST_OK(bmap(ip, fbs[i], Holes::Fill));
+        EXPECT(in_data(got[i]) && bit_set(got[i]));
+        for (int j = 0; j < i; j++) EXPECT(got[i] != got[j]);
+        ip = MUST_OK(inode_get(inum));
+        EXPECT(MUST_OK(bmap(ip, fbs[i], Holes::Keep)) == got[i]);  // found again, not made again
+        cache::next_epoch();
+    }
+    ip = MUST_OK(inode_get(inum));
+    EXPECT(ip->direct[0] == got[0] && ip->direct[11] == got[1] && ip->direct[5] == 0);
+    EXPECT(MUST_OK(bmap(ip, 13, Holes::Keep)) == 0 && MUST_OK(bmap(ip, 1037, Holes::Keep)) == 0);
+    uint32_t indirect = ip->indirect, dbl = ip->double_indirect;
+    EXPECT(in_data(indirect) && in_data(dbl));
+    auto* a = reinterpret_cast<uint32_t*>(MUST_OK(cache::get(indirect)));
+    EXPECT(a[0] == got[2] && a[1023] == got[3] && a[1] == 0 && a[500] == 0);
+    auto* d = reinterpret_cast<uint32_t*>(MUST_OK(cache::get(dbl)));
+    uint32_t second0 = d[0], second1 = d[1], second_last = d[1023];
+    EXPECT(in_data(second0) && in_data(second1) && in_data(second_last) && d[2] == 0);
+    EXPECT(reinterpret_cast<uint32_t*>(MUST_OK(cache::get(second0)))[0] == got[4]);
+    EXPECT(reinterpret_cast<uint32_t*>(MUST_OK(cache::get(second0)))[1023] == got[5]);
+    EXPECT(reinterpret_cast<uint32_t*>(MUST_OK(cache::get(second1)))[0] == got[6]);
+    EXPECT(reinterpret_cast<uint32_t*>(MUST_OK(cache::get(second_last)))[1023] == got[7]);
+    ip = MUST_OK(inode_get(inum));
+    EXPECT(error_of(bmap(ip, kMaxFileBlocks, Holes::Fill)) == Error::TooBig);
+    EXPECT(error_of(bmap(ip, ~uint64_t{0} / 2, Holes::Keep)) == Error::TooBig);
+    return true;
+}
+
+Name name_of(const char* s) { return Name{s, static_cast<uint32_t>(strlen(s))}; }
+
+bool check_lookup() {
+    Op op;
+    MUST_OK(op.check());
+    DirHit dir = MUST_OK(dir_lookup(kRootInode, name_of("dir")));
+    EXPECT(MUST_OK(inode_get(dir.inum))->type == InodeType::Directory);
+    const int present[] = {0, 5, 57, 61, 62, 69};  // 64 entries per block: ".", "..", then these
+    for (int k : present) {
+        char name[16];
+        snprintf(name, sizeof(name), "file%d", k);
+        DirHit hit = MUST_OK(dir_lookup(dir.inum, name_of(name)));
+        EXPECT(MUST_OK(inode_get(hit.inum))->size == uint64_t(k) + 1);
+        EXPECT(hit.offset % sizeof(DirEntry) == 0);
+    }
+    const char* const missing_names[] = {"file", "file570", "file70", "fil", "dir"};
+    for (const char* missing : missing_names) {
+        EXPECT(error_of(dir_lookup(dir.inum, name_of(missing))) == Error::NotFound);
+    }
+    EXPECT(MUST_OK(dir_lookup(dir.inum, name_of("."))).inum == dir.inum);
+    EXPECT(MUST_OK(dir_lookup(dir.inum, name_of(".."))).inum == kRootInode);
+    const char* longest = "a_name_of_fifty_nine_bytes_exactly_which_is_kNameMax_bytess";
+    EXPECT(strlen(longest) == kNameMax && MUST_OK(dir_lookup(dir.inum, name_of(longest))).inum != 0);
+    DirHit file = MUST_OK(dir_lookup(dir.inum, name_of("file1")));
+    EXPECT(error_of(dir_lookup(file.inum, name_of("x"))) == Error::NotDirectory);
+    // A free entry (inum 0) still holds its old name, and names nothing.
+    DirHit three = MUST_OK(dir_lookup(dir.inum, name_of("file3")));
+    Inode* dp = MUST_OK(inode_get(dir.inum));
+    auto* entries = reinterpret_cast<DirEntry*>(MUST_OK(cache::get(dp->direct[three.offset / kBlockSize])));
+    DirEntry& freed = entries[three.offset % kBlockSize / sizeof(DirEntry)];
+    freed.inum = 0;
+    Result<DirHit> gone = dir_lookup(dir.inum, name_of("file3"));
+    freed.inum = three.inum;
+    EXPECT(error_of(gone) == Error::NotFound);
+    // A directory of more blocks than the cache has slots, all of it
+    // scanned for a name it does not hold.
+    DirHit huge = MUST_OK(dir_lookup(kRootInode, name_of("huge")));
+    EXPECT(MUST_OK(inode_get(huge.inum))->size > uint64_t(kSlots) * kBlockSize);
+    EXPECT(error_of(dir_lookup(huge.inum, name_of("nowhere"))) == Error::NotFound);
+    EXPECT(MUST_OK(dir_lookup(huge.inum, name_of("f38461"))).inum != 0);
+    // Past the directory's size nothing is an entry, and a hole in a
+    // directory is corruption.
+    Inode* ip = MUST_OK(inode_get(dir.inum));
+    uint64_t size = ip->size;
+    EXPECT(size % kBlockSize != 0 && size > kBlockSize);
+    auto* tail = reinterpret_cast<DirEntry*>(MUST_OK(cache::get(ip->direct[1])) + size % kBlockSize);
+    DirEntry saved = *tail;
+    tail->inum = file.inum;
+    memcpy(tail->name, "ghost", 6);
+    Result<DirHit> ghost = dir_lookup(dir.inum, name_of("ghost"));
+    *tail = saved;
+    EXPECT(error_of(ghost) == Error::NotFound);
+    ip = MUST_OK(inode_get(dir.inum));
+    uint32_t second = ip->direct[1];
+    ip->direct[1] = 0;
+    Result<DirHit> hole = dir_lookup(dir.inum, name_of("file69"));
+    ip = MUST_OK(inode_get(dir.inum));
+    ip->direct[1] = second;
+    EXPECT(error_of(hole) == Error::Corrupt);
+    return true;
+}
+
+// Reads disk block b into buf (kBlockSize bytes).
+bool read_block(uint32_t b, uint8_t* buf) { return disk::read(uint64_t(b) * kSectorsPerBlock, kSectorsPerBlock, buf).ok(); }
+
+bool check_journal() {
+    constexpr uint32_t kCount = 3;
+    static uint8_t fresh[kCount][kBlockSize], scratch[kBlockSize], back[kBlockSize];
+    static const uint8_t zeros[kBlockSize] = {};
+    uint32_t home[kCount] = {sb().nblocks - 1, sb().nblocks - 7, sb().nblocks - 3};  // free on a new image
+    const uint8_t* data[kCount];
+    for (uint32_t i = 0; i < kCount; i++) {
+        memset(fresh[i], 0x41 + int(i), kBlockSize);
+        data[i] = fresh[i];
+    }
+    int old_states = 0, new_states = 0;
+    // The transaction writes at most 2 * 3 blocks and 2 records: 50 sectors.
+    for (uint64_t cut = 0; cut <= 52; cut++) {
+        for (uint32_t i = 0; i < kCount; i++) {
+            EXPECT(disk::write(uint64_t(home[i]) * kSectorsPerBlock, kSectorsPerBlock, zeros).ok());
+        }
+        disk::cut_power_after(cut);
+        Result<void> written = journal::write_transaction(sb(), kCount, home, data);
+        bool cut_short = !disk::powered();
+        disk::cut_power_after(~uint64_t{0});
+        if (!cut_short) MUST_OK(written);
+        MUST_OK(journal::replay(sb(), scratch));
+        int olds = 0, news = 0;
+        for (uint32_t i = 0; i < kCount; i++) {
+            EXPECT(read_block(home[i], back));
+            olds += memcmp(back, zeros, kBlockSize) == 0;
+            news += memcmp(back, fresh[i], kBlockSize) == 0;
+        }
+        if (olds != int(kCount) && news != int(kCount)) {
+            snprintf(why, sizeof(why), "power cut after %lu sectors: after replay %d of 3 blocks old, %d new", cut,
+                     olds, news);
+            return false;
+        }
+        if (!cut_short && news != int(kCount)) {
+            snprintf(why, sizeof(why), "a transaction that returned is not on the disk (%lu sectors allowed)", cut);
+            return false;
+        }
+        (olds == int(kCount) ? old_states : new_states)++;
+        EXPECT(disk::read(uint64_t(sb().log_start) * kSectorsPerBlock, 1, scratch).ok());
+        EXPECT(reinterpret_cast<CommitRecord*>(scratch)->count == 0);  // replayed and cleared
+    }
+    EXPECT(old_states > 0 && new_states > 0);
+    return true;
+}
+
+struct Check {
+    const char* name;
+    bool (*run)();
+};
+
+// The journal first: it needs no other exercise, and a panic in a later
+// check (a cache assertion) ends the program.
+constexpr Check kChecks[] = {
+    {"journal", check_journal}, {"alloc", check_alloc}, {"bmap", check_bmap}, {"lookup", check_lookup}};
+
+}  // namespace
+
+int main() {
+    if (Result<void> r = disk::claim_ports(); !r.ok()) panic("claim_ports: %s", error_name(r.error()));
+    if (Result<void> r = mount(); !r.ok()) panic("mount: %s", error_name(r.error()));
+    for (const Check& c : kChecks) {
+        why[0] = '\0';
+        if (c.run()) {
+            printf("fsunit: %s: ok\n", c.name);
+        } else {
+            printf("fsunit: %s: FAILED %s\n", c.name, why);
+        }
+    }
+    return 0;
+}
