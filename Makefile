@@ -179,12 +179,13 @@ $(BADELF_BINS): $(BUILD)/user/bin/badelf_%: $(BUILD)/user/bin/hello tools/mkbade
 
 # Each benchmark boots headless under -icount shift=0 (guest rdtsc counts
 # instructions, so figures repeat) and prints its `BENCH <name> <ticks>` lines.
-# From lab 5 each boots with a fresh 32 MiB exofs image as its disk, holding
-# every program in /bin (bench_spawn spawns from it).
+# From lab 5 each boots with a fresh 16 MiB exofs image as its disk: empty,
+# but for bench_spawn every program in /bin (it spawns from there).
 bench: all $(BENCH_ROOT)
 	@for program in $(BENCH_PROGRAMS); do \
 		log=$(BUILD)/bench-$$program.log; \
-		$(if $(HOST_TOOLS),$(BUILD)/tools/mkfs $(BUILD)/bench.img 32 $(DISK_ROOT) > /dev/null || exit 1;) \
+		$(if $(HOST_TOOLS),tree=; [ $$program = bench_spawn ] && tree=$(DISK_ROOT); \
+			$(BUILD)/tools/mkfs $(BUILD)/bench.img 16 $$tree > /dev/null || exit 1;) \
 		timeout 300 $(QEMU) $(QEMU_MACHINE) -display none -serial stdio -monitor none -icount shift=0 \
 			$(if $(HOST_TOOLS),-drive file=$(BUILD)/bench.img$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk) \
 			-smbios type=11,value=run=$$program < /dev/null > $$log 2>&1; st=$$?; \
