@@ -5,6 +5,8 @@ The kernel knows no disk: init may grant any I/O port with io_grant, and a
 domain that holds the IDE ports drives the disk from user mode with the
 libOS's ATA PIO driver (DESIGN §3.5)."""
 
+import re
+
 import pytest
 
 from lab4 import run_domains
@@ -51,13 +53,21 @@ def test_port_without_grant_kills(machine):
 @pytest.mark.points(6)
 def test_disk_driver(machine, tmp_path):
     image = patterned_image(tmp_path / "disk.img", 8192)
-    run = run_domains(machine, "diskrw", extra_args=disk_args(image))
+    # QEMU's trace of every ATA command shows whether each write is followed
+    # by FLUSH CACHE EXT (0xEA) before the driver says it is done.
+    run = run_domains(machine, "diskrw", extra_args=disk_args(image) + ("-trace", "ide_exec_cmd"))
     assert run.lines("diskrw") == [
         "8192 sectors",
         "read ok",
         "wrote 100",
         "past the end InvalidArgument, zero sectors InvalidArgument, 257 sectors InvalidArgument",
     ], "diskrw printed:\n" + run.output
+    commands = re.findall(r"^ide_exec_cmd .*; cmd (0x[0-9a-f]+)$", run.output, re.M)
+    writes = [i for i, c in enumerate(commands) if c == "0x34"]
+    assert writes, "diskrw's write issued no WRITE SECTORS EXT (0x34); commands: %s" % commands
+    unflushed = [i for i in writes if commands[i + 1:i + 2] != ["0xea"]]
+    assert not unflushed, ("a write must reach the medium, not the drive's cache, before disk::write returns: "
+                           "FLUSH CACHE EXT (0xea) must follow WRITE SECTORS EXT (0x34); commands: %s" % commands)
     written = [sector_text(image, n) for n in range(99, 109)]
     assert written == ["sector 99"] + ["written %d" % n for n in range(100, 108)] + ["sector 108"], (
         "after diskrw the image's sectors 99-108 hold %r: each write must reach the disk, and only "

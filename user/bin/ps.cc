@@ -23,15 +23,15 @@ const char* state_name(DomainState s) {
 
 int main() {
     printf("%4s %6s %-9s %6s %8s %6s %s\n", "ID", "PARENT", "STATE", "FRAMES", "RUNS", "TICKS", "NAME");
-    for (uint64_t id = 1; id < MAX_DOMAINS; id++) {
-        const volatile DomainInfo& d = domain_table()[id];
+    for (uint64_t dom = 1; dom < MAX_DOMAINS; dom++) {
+        const volatile DomainInfo& d = domain_table()[dom];
         if (d.state == DomainState::Free) continue;
         char name[exofs::kNameLen] = "-";
         if (exofs::attached()) {
             exofs::Op op;
-            if (exofs::shared()->names[id][0] != '\0') memcpy(name, exofs::shared()->names[id], exofs::kNameLen);
+            if (exofs::shared()->names[dom][0] != '\0') memcpy(name, exofs::shared()->names[dom], exofs::kNameLen);
         }
-        printf("%4lu %6u %-9s %6lu %8lu %6lu %s\n", id, static_cast<unsigned>(d.parent), state_name(d.state), d.frames,
+        printf("%4lu %6u %-9s %6lu %8lu %6lu %s\n", dom, static_cast<unsigned>(d.parent), state_name(d.state), d.frames,
                d.runs, d.ticks, name);
     }
     return 0;

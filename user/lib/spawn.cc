@@ -58,9 +58,8 @@ Result<void> check_segment(const elf::ProgramHeader& s, uint64_t size, const cha
         return reject(why, "segment outside user program space");
     }
     if (s.vaddr % PAGE_SIZE != s.offset % PAGE_SIZE) return reject(why, "segment misaligned in the file");
-    if ((s.flags & elf::kSegmentWrite) && (s.flags & elf::kSegmentExecute)) {
-        return reject(why, "segment both writable and executable");
-    }
+    bool writable_code = (s.flags & elf::kSegmentWrite) && (s.flags & elf::kSegmentExecute);
+    if (writable_code) return reject(why, "segment both writable and executable");
     return {};
 }
 
@@ -130,7 +129,7 @@ Result<void> load_segment(uint64_t dom, int fd, const elf::ProgramHeader& s) {
     if (s.flags & elf::kSegmentExecute) perm |= PERM_X;
     for (uint64_t page = round_down(s.vaddr); page < s.vaddr + s.memsz; page += PAGE_SIZE) {
         uint64_t pfn = TRY(scratch_frame());
-        uint64_t from = page > s.vaddr ? page : s.vaddr;
+        uint64_t from = s.vaddr < page ? page : s.vaddr;  // the file's bytes within this page
         uint64_t to = page + PAGE_SIZE < s.vaddr + s.filesz ? page + PAGE_SIZE : s.vaddr + s.filesz;
         if (from < to) {
             Result<uint64_t> got =

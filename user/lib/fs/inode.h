@@ -21,7 +21,8 @@ namespace exofs {
 // Allocates a free data block: marks it in the bitmap and puts it in the
 // cache, dirty, never read from the disk: zeroed, or (zeroed false, for a
 // caller that overwrites all of it at once) as the slot left it.
-// Errors: NoSpace.
+// Errors: NoSpace; Corrupt when the bitmap says a block outside the data
+// region is free (damage: such a block is never handed out); IoError.
 Result<uint32_t> block_alloc(bool zeroed = true);
 
 // Frees data block b in the bitmap.  Errors: Corrupt if b is not a data
@@ -54,7 +55,7 @@ enum class Holes {
 // The disk block of file block fb of *ip, 0 for a hole (Holes::Keep);
 // otherwise holes on the way are filled with new blocks (ip and the
 // indirect blocks are marked dirty).  Errors: TooBig past kMaxFileBlocks;
-// NoSpace; Corrupt.
+// NoSpace; Corrupt; IoError.
 Result<uint32_t> bmap(Inode* ip, uint64_t fb, Holes holes);
 
 // Reads up to n bytes at off of inode inum into buf, stopping at the end
