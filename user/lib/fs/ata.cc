@@ -56,9 +56,20 @@ Result<uint8_t> wait_not_busy() {
     return Error::IoError;
 }
 
+// Waits until the drive can take a command: not busy.  ERR or DF left by
+// an earlier command that failed do not matter, since a new command clears
+// them; so a failed transfer does not make every later one fail.  Errors:
+// IoError when the drive never stops being busy.
+Result<void> wait_for_command() {
+    for (uint64_t i = 0; i < kPatience; i++) {
+        if (!(inb(kStatus) & kBusy)) return {};
+    }
+    return Error::IoError;
+}
+
 // Issues an LBA48 command for `count` (1..65536) sectors from `lba`.
 Result<void> issue(uint8_t command, uint64_t lba, uint32_t count) {
-    TRY(wait_not_busy());
+    TRY(wait_for_command());
     outb(kControl, kNoInterrupts);
     outb(kDriveSelect, kMasterLba);
     outb(kSectorCount, uint8_t(count >> 8));
