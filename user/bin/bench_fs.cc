@@ -21,15 +21,6 @@ constexpr uint64_t kRounds = 1000;
 
 alignas(4096) char page[4096];
 
-template <typename T>
-T must(Result<T> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-    return r.value();
-}
-void must(Result<void> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-}
-
 // Prints "BENCH <name> <ticks>": the mean of kRounds calls of `step`.
 template <typename F>
 void measure(const char* name, F step) {
@@ -42,24 +33,24 @@ void measure(const char* name, F step) {
 }  // namespace
 
 int main() {
-    must(disk::claim_ports(), "claim_ports");
-    must(mount(), "mount");
-    int fd = must(open("/bench", kCreate | kRead | kWrite), "open");
+    MUST(disk::claim_ports());
+    MUST(mount());
+    int fd = MUST(open("/bench", kCreate | kRead | kWrite));
     memset(page, 'x', sizeof(page));
-    must(write(fd, page, sizeof(page)), "write");
+    MUST(write(fd, page, sizeof(page)));
     measure("fs_write_4k", [fd](uint64_t i) {
         page[0] = static_cast<char>(i);
-        if (must(pwrite(fd, page, sizeof(page), 0), "pwrite") != sizeof(page)) panic("short pwrite");
+        if (MUST(pwrite(fd, page, sizeof(page), 0)) != sizeof(page)) panic("short pwrite");
     });
     measure("fs_read_4k", [fd](uint64_t) {
-        if (must(pread(fd, page, sizeof(page), 0), "pread") != sizeof(page)) panic("short pread");
+        if (MUST(pread(fd, page, sizeof(page), 0)) != sizeof(page)) panic("short pread");
     });
     measure("fs_create_write_unlink", [](uint64_t) {
-        int f = must(open("/tmpfile", kCreate | kWrite | kExclusive), "create");
-        must(write(f, "sixteen bytes!!\n", 16), "write");
-        must(close(f), "close");
-        must(unlink("/tmpfile"), "unlink");
+        int f = MUST(open("/tmpfile", kCreate | kWrite | kExclusive));
+        MUST(write(f, "sixteen bytes!!\n", 16));
+        MUST(close(f));
+        MUST(unlink("/tmpfile"));
     });
-    must(close(fd), "close");
+    MUST(close(fd));
     return 0;
 }

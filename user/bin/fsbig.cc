@@ -19,25 +19,16 @@ uint8_t piece[70001];
 
 uint8_t byte_at(uint64_t off) { return static_cast<uint8_t>((off * 7 + off / 4093) % 251); }
 
-template <typename T>
-T must(Result<T> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-    return r.value();
-}
-void must(Result<void> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-}
-
 // The number of free blocks on the disk, counted in the bitmap blocks read
 // straight from the disk (call it after a sync).
 uint64_t free_blocks() {
     SuperBlock sb;
     static uint8_t block[kBlockSize];
-    must(disk::read(uint64_t{kSuperBlock} * kSectorsPerBlock, kSectorsPerBlock, block), "read superblock");
+    MUST(disk::read(uint64_t{kSuperBlock} * kSectorsPerBlock, kSectorsPerBlock, block));
     memcpy(&sb, block, sizeof(sb));
     uint64_t used = 0;
     for (uint32_t b = 0; b < sb.bitmap_blocks; b++) {
-        must(disk::read(uint64_t(sb.bitmap_start + b) * kSectorsPerBlock, kSectorsPerBlock, block), "read bitmap");
+        MUST(disk::read(uint64_t(sb.bitmap_start + b) * kSectorsPerBlock, kSectorsPerBlock, block));
         for (uint32_t i = 0; i < kBlockSize; i++) {
             for (uint8_t bits = block[i]; bits != 0; bits &= bits - 1) used++;
         }
@@ -48,21 +39,21 @@ uint64_t free_blocks() {
 }  // namespace
 
 int main() {
-    must(disk::claim_ports(), "claim_ports");
-    must(mount(), "mount");
+    MUST(disk::claim_ports());
+    MUST(mount());
     uint64_t free_before = free_blocks();
-    int fd = must(open("/big", kCreate | kRead | kWrite), "open");
+    int fd = MUST(open("/big", kCreate | kRead | kWrite));
     for (uint64_t off = 0, n; off < kSize; off += n) {
         n = kSize - off < sizeof(piece) ? kSize - off : sizeof(piece) - (off % 3);
         for (uint64_t i = 0; i < n; i++) piece[i] = byte_at(off + i);
-        if (must(write(fd, piece, n), "write") != n) panic("short write at %lu", off);
+        if (MUST(write(fd, piece, n)) != n) panic("short write at %lu", off);
     }
-    must(sync(), "sync");
-    printf("fsbig: wrote %lu bytes, size %lu\n", kSize, must(fstat(fd), "fstat").size);
+    MUST(sync());
+    printf("fsbig: wrote %lu bytes, size %lu\n", kSize, MUST(fstat(fd)).size);
     uint64_t bad = kSize;
     for (uint64_t off = 0, n; off < kSize; off += n) {
         n = kSize - off < 40961 ? kSize - off : 40961;
-        if (must(pread(fd, piece, n, off), "pread") != n) panic("short read at %lu", off);
+        if (MUST(pread(fd, piece, n, off)) != n) panic("short read at %lu", off);
         for (uint64_t i = 0; i < n && bad == kSize; i++) {
             if (piece[i] != byte_at(off + i)) bad = off + i;
         }
@@ -78,20 +69,20 @@ int main() {
     uint64_t data = (kSize + kBlockSize - 1) / kBlockSize;
     printf("fsbig: blocks used %s\n", used == data + 3 ? "data + 3 map blocks" : "unexpected");
     if (used != data + 3) printf("fsbig: used %lu blocks for %lu data blocks\n", used, data);
-    must(ftruncate(fd, 10000), "ftruncate");
-    must(sync(), "sync");
+    MUST(ftruncate(fd, 10000));
+    MUST(sync());
     uint64_t kept = free_before - free_blocks();
     printf("fsbig: after truncating to 10000 bytes, blocks used %lu\n", kept);
-    must(ftruncate(fd, kSize), "ftruncate up");
+    MUST(ftruncate(fd, kSize));
     uint64_t zeros = 0;
     for (uint64_t off = 10000; off < kSize; off += 65536) {
         uint8_t b = 1;
-        if (must(pread(fd, &b, 1, off), "pread") == 1 && b == 0) zeros++;
+        if (MUST(pread(fd, &b, 1, off)) == 1 && b == 0) zeros++;
     }
     printf("fsbig: grown back, the hole reads as zeros: %s\n", zeros == (kSize - 10000 + 65535) / 65536 ? "yes" : "no");
-    must(close(fd), "close");
-    must(unlink("/big"), "unlink");
-    must(sync(), "sync");
+    MUST(close(fd));
+    MUST(unlink("/big"));
+    MUST(sync());
     printf("fsbig: after unlink, blocks used %lu\n", free_before - free_blocks());
     return 0;
 }

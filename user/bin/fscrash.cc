@@ -37,15 +37,6 @@ struct Op {
 Op ops[kRounds * 5];
 int nops = 0;
 
-template <typename T>
-T must(Result<T> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-    return r.value();
-}
-void must(Result<void> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-}
-
 uint64_t size_of(int file) { return 1000 + uint64_t(file) * 7919 % 20000; }
 uint8_t byte_of(int cycle, int file, uint64_t i) { return static_cast<uint8_t>((cycle * 131 + file * 31 + i) % 251); }
 
@@ -90,10 +81,10 @@ void path_of(char* out, int cycle, const char* name, int file) { snprintf(out, 4
 int prepare(int cycle) {
     char path[40];
     snprintf(path, sizeof(path), "/c%d", cycle);
-    must(mkdir(path), "mkdir");
+    MUST(mkdir(path));
     snprintf(path, sizeof(path), "/c%d/log", cycle);
-    int log = must(open(path, kCreate | kWrite | kAppend), "log");
-    must(sync(), "sync");
+    int log = MUST(open(path, kCreate | kWrite | kAppend));
+    MUST(sync());
     return log;
 }
 
@@ -108,28 +99,28 @@ int run(int cycle, int log) {
         const Op& op = ops[i];
         path_of(path, cycle, "f", op.file);
         switch (op.kind) {
-        case OpKind::Create: must(close(must(open(path, kCreate | kWrite), "create")), "close"); break;
+        case OpKind::Create: MUST(close(MUST(open(path, kCreate | kWrite)))); break;
         case OpKind::Write: {
-            int fd = must(open(path, kWrite), "open");
+            int fd = MUST(open(path, kWrite));
             for (uint64_t b = 0; b < size_of(op.file); b++) data[b] = byte_of(cycle, op.file, b);
-            must(write(fd, data, size_of(op.file)), "write");
-            must(close(fd), "close");
+            MUST(write(fd, data, size_of(op.file)));
+            MUST(close(fd));
             break;
         }
         case OpKind::Rename:
             path_of(other, cycle, "g", op.file);
-            must(rename(path, other), "rename");
+            MUST(rename(path, other));
             break;
         case OpKind::Unlink:
             if (op.file % 3 == 2) path_of(path, cycle, "g", op.file);  // renamed a round later
-            must(unlink(path), "unlink");
+            MUST(unlink(path));
             break;
         case OpKind::Append: {
             char record[kLogRecord + 1];
             snprintf(record, sizeof(record), "round %04d .....................\n", op.file);
-            must(write(log, record, kLogRecord), "append");
+            MUST(write(log, record, kLogRecord));
             if (op.file % 2 == 1) {
-                must(sync(), "sync");
+                MUST(sync());
                 if (disk::powered()) durable = i + 1;
             }
             break;
@@ -137,8 +128,8 @@ int run(int cycle, int log) {
         }
         if (!disk::powered()) return durable;
     }
-    must(close(log), "close log");
-    must(sync(), "sync");
+    MUST(close(log));
+    MUST(sync());
     return disk::powered() ? nops : durable;
 }
 
@@ -154,10 +145,10 @@ bool file_is(int cycle, int x, uint8_t s) {
     if (!st.ok() || st.value().size != (s == 1 ? 0 : size_of(x))) return false;
     if (s == 1) return true;
     static uint8_t back[21000];
-    int fd = must(open(path, kRead), "open");
-    bool same = must(read(fd, back, sizeof(back)), "read") == size_of(x);
+    int fd = MUST(open(path, kRead));
+    bool same = MUST(read(fd, back, sizeof(back))) == size_of(x);
     for (uint64_t i = 0; same && i < size_of(x); i++) same = back[i] == byte_of(cycle, x, i);
-    must(close(fd), "close");
+    MUST(close(fd));
     return same;
 }
 
@@ -169,7 +160,7 @@ bool matches(int cycle, int done) {
     }
     char path[40];
     snprintf(path, sizeof(path), "/c%d/log", cycle);
-    return must(stat(path), "stat log").size == uint64_t(m.records) * kLogRecord;
+    return MUST(stat(path)).size == uint64_t(m.records) * kLogRecord;
 }
 
 // Removes the cycle's directory and all in it, so that the disk never
@@ -177,17 +168,17 @@ bool matches(int cycle, int done) {
 void clean_up(int cycle) {
     char path[40];
     snprintf(path, sizeof(path), "/c%d", cycle);
-    int dir = must(open(path, kRead), "open dir");
+    int dir = MUST(open(path, kRead));
     DirEntry e;
-    while (must(readdir(dir, &e), "readdir")) {
+    while (MUST(readdir(dir, &e))) {
         if (strcmp(e.name, ".") == 0 || strcmp(e.name, "..") == 0) continue;
         char file[80];
         snprintf(file, sizeof(file), "/c%d/%s", cycle, e.name);
-        must(unlink(file), "unlink");
+        MUST(unlink(file));
     }
-    must(close(dir), "close dir");
-    must(rmdir(path), "rmdir");
-    must(sync(), "sync");
+    MUST(close(dir));
+    MUST(rmdir(path));
+    MUST(sync());
 }
 
 // What a reboot does to memory: the shared region and this domain's fds
@@ -205,9 +196,9 @@ uint64_t next_random(uint64_t& state) {
 }  // namespace
 
 int main() {
-    must(disk::claim_ports(), "claim_ports");
+    MUST(disk::claim_ports());
     static char sector[kSectorSize];
-    must(disk::read(0, 1, sector), "read sector 0");
+    MUST(disk::read(0, 1, sector));
     uint64_t seed = 0, cuts = 0;
     const char* s = sector;
     if (strncmp(s, "seed=", 5) != 0) panic("sector 0 holds no \"seed=<s> cuts=<k>\"");
@@ -215,7 +206,7 @@ int main() {
     if (strncmp(s, " cuts=", 6) != 0) panic("sector 0 holds no \"seed=<s> cuts=<k>\"");
     for (s += 6; *s >= '0' && *s <= '9'; s++) cuts = cuts * 10 + uint64_t(*s - '0');
     plan();
-    must(mount(), "mount");
+    MUST(mount());
     uint64_t random = seed;
     for (int cycle = 0; cycle < int(cuts); cycle++) {
         uint64_t cut = 1 + next_random(random) % 2000;  // the workload writes about 2,000
@@ -225,7 +216,7 @@ int main() {
         bool crashed = !disk::powered();
         forget_memory();
         disk::cut_power_after(~uint64_t{0});
-        must(mount(), "mount after the power failure");
+        MUST(mount());
         int state = -1;
         for (int done = nops; done >= durable && state < 0; done--) {
             if (matches(cycle, done)) state = done;
@@ -239,7 +230,7 @@ int main() {
         }
         clean_up(cycle);
     }
-    must(sync(), "sync");
+    MUST(sync());
     printf("fscrash: done\n");
     return 0;
 }

@@ -20,37 +20,28 @@ using namespace exofs;
 constexpr int kRecords = 300;
 constexpr uint64_t kRecordSize = 24;
 
-template <typename T>
-T must(Result<T> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-    return r.value();
-}
-void must(Result<void> r, const char* what) {
-    if (!r.ok()) panic("%s: %s", what, error_name(r.error()));
-}
-
 // Appends kRecords records "<who> <n>", each padded to kRecordSize bytes.
 void append_records(char who) {
-    int fd = must(open("/log", kWrite | kAppend), "open log");
+    int fd = MUST(open("/log", kWrite | kAppend));
     for (int n = 0; n < kRecords; n++) {
         char record[kRecordSize + 1];
         snprintf(record, sizeof(record), "%c %04d ......................", who, n);
         record[kRecordSize - 1] = '\n';
-        must(write(fd, record, kRecordSize), "append");
+        MUST(write(fd, record, kRecordSize));
         for (int spin = 0; spin < 20000; spin++) asm volatile("" ::: "memory");  // time for a preemption
     }
-    must(close(fd), "close log");
+    MUST(close(fd));
 }
 
 // Whether every record of the log is whole, and each writer's are in order;
 // `changes` counts where one writer's records follow the other's.
 bool log_intact(int& changes) {
-    int fd = must(open("/log", kRead), "open log");
+    int fd = MUST(open("/log", kRead));
     int next[2] = {0, 0}, last = -1;
     changes = 0;
     char record[kRecordSize];
     uint64_t n;
-    while ((n = must(read(fd, record, kRecordSize), "read log")) == kRecordSize) {
+    while ((n = MUST(read(fd, record, kRecordSize))) == kRecordSize) {
         int who = record[0] == 'p' ? 0 : record[0] == 'c' ? 1 : -1;
         int number = (record[2] - '0') * 1000 + (record[3] - '0') * 100 + (record[4] - '0') * 10 + (record[5] - '0');
         if (who < 0 || number != next[who] || record[kRecordSize - 1] != '\n') return false;
@@ -58,36 +49,36 @@ bool log_intact(int& changes) {
         changes += last >= 0 && who != last;
         last = who;
     }
-    must(close(fd), "close log");
+    MUST(close(fd));
     return n == 0 && next[0] == kRecords && next[1] == kRecords;
 }
 
 }  // namespace
 
 int main() {
-    must(disk::claim_ports(), "claim_ports");
-    must(mount(), "mount");
-    int fd = must(open("/shared", kCreate | kRead | kWrite), "open");
-    must(close(must(open("/log", kCreate | kWrite), "create log")), "close");
+    MUST(disk::claim_ports());
+    MUST(mount());
+    int fd = MUST(open("/shared", kCreate | kRead | kWrite));
+    MUST(close(MUST(open("/log", kCreate | kWrite))));
     int64_t child = fork();
     if (child < 0) panic("fork: %s", result_name(child));
     if (child == 0) {
-        must(write(fd, "written by the child", 20), "child write");
+        MUST(write(fd, "written by the child", 20));
         append_records('c');
         return 0;
     }
-    while (must(fstat(fd), "fstat").size == 0) (void)sys_yield(static_cast<uint64_t>(child));
+    while (MUST(fstat(fd)).size == 0) (void)sys_yield(static_cast<uint64_t>(child));
     char text[32] = {};
-    int fresh = must(open("/shared", kRead), "open again");
-    must(read(fresh, text, sizeof(text) - 1), "read");
+    int fresh = MUST(open("/shared", kRead));
+    MUST(read(fresh, text, sizeof(text) - 1));
     printf("fsshare: init reads \"%s\"\n", text);
-    printf("fsshare: init's offset after the child's write: %lu\n", must(seek(fd, 0, Whence::Cur), "seek"));
+    printf("fsshare: init's offset after the child's write: %lu\n", MUST(seek(fd, 0, Whence::Cur)));
     append_records('p');
     (void)wait(static_cast<uint64_t>(child));
     int changes = 0;
     bool intact = log_intact(changes);
     printf("fsshare: log of %d records from each domain: %s\n", kRecords, intact ? "intact" : "torn");
     printf("fsshare: the writers took turns %s (%d)\n", changes >= 4 ? "several times" : "fewer than 4 times", changes);
-    must(sync(), "sync");
+    MUST(sync());
     return 0;
 }
