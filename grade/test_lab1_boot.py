@@ -344,12 +344,20 @@ def test_monitor_examine(machine, kernel_elf):
     nm = subprocess.run(["nm", kernel_elf], capture_output=True, text=True, check=True).stdout
     sym = {name: int(addr, 16) for addr, _, name in (line.split() for line in nm.splitlines())}
     m, _ = boot_to_prompt(machine)
-    for address, count in ((sym["text_start"], 2), (sym["rodata_end"] - 8, 1)):
+    # any alignment: an odd address inside .rodata is read as it stands
+    for address, count in ((sym["text_start"], 2), (sym["rodata_end"] - 8, 1), (sym["rodata_start"] + 3, 2)):
         out = m.command("x %x %x" % (address, count))
         want = ["%016x: %016x" % (address + 8 * i, struct.unpack("<Q", elf_bytes(kernel_elf, address + 8 * i, 8))[0])
                 for i in range(count)]
         assert out.splitlines() == want, "x %x %x should print the image's bytes:\n%s\ngot:\n%s" % (
             address, count, "\n".join(want), out)
+    # .bss belongs to the data section; its bytes are not in the file, so
+    # only the addresses of the lines are checked
+    first = sym["bss_end"] - 16
+    out = m.command("x %x 2" % first)
+    assert [line.split(":")[0] for line in out.splitlines()] == ["%016x" % first, "%016x" % (first + 8)], \
+        "x %x 2 lies inside .bss (the data section runs to bss_end) and must print two lines, got:\n%s" % (
+            first, out)
     refused = {
         "x %x 2" % (sym["rodata_end"] - 8): "it runs 8 bytes past the end of .rodata",
         "x %x" % sym["bss_end"]: "it is past .bss (the stack's guard page; unmapped from lab 2 on)",
