@@ -162,9 +162,11 @@ def test_backtrace_corrupt_chain(machine):
     m.expect(r"run=badframes: done")
     cases = dict(re.findall(r"^badframes (\w+):\n(.*?)(?=^badframes )", m.output, re.M | re.S))
     counts = {case: len(parse_frames(text)) for case, text in cases.items()}
-    assert counts.get("loop") == 64, \
-        "a frame whose saved rbp is itself: the walk should stop after kMaxFrames (64) frames, printed %s" % (
-            counts.get("loop"))
+    # A frame whose saved rbp is itself: a walk may stop once the chain does
+    # not move up the stack, or at kMaxFrames; it may not go on past that.
+    assert counts.get("loop") is not None and 1 <= counts["loop"] <= 64, \
+        "a frame whose saved rbp is itself: the walk should print that frame, then stop " \
+        "(at the latest after kMaxFrames, 64), printed %s" % counts.get("loop")
     assert counts.get("misaligned") == 1, \
         "a frame whose saved rbp is misaligned: one frame, then stop; printed %s" % counts.get("misaligned")
     assert counts.get("low") == 0, \
