@@ -176,6 +176,34 @@ def test_testbss(machine):
     assert run.lines("testbss")[-1:] == ["ok"], "testbss printed:\n" + run.printed
 
 
+@pytest.mark.points(4)
+def test_syscall_numbers(machine):
+    run = run_program(machine, "sysargs")
+    assert_exited(run, "sysargs")
+    got = [line for line in run.lines("sysargs") if line.startswith("number ")]
+    expected = ["number 16, past the table: NotImplemented", "number 255: NotImplemented",
+                "number -1: NotImplemented",
+                "number 2^32 + self's: NotImplemented",    # rax is 64 bits: no truncation to a call
+                "number 2^63 + self's: NotImplemented", "number -2^32 + self's: NotImplemented",
+                "number self's: ok"]
+    assert got == expected, "system calls by number (the dispatch table):\n" + run.printed
+
+
+@pytest.mark.points(4)
+def test_syscall_arguments(machine):
+    run = run_program(machine, "sysargs")
+    assert_exited(run, "sysargs")
+    got = [line for line in run.lines("sysargs") if not line.startswith("number ")]
+    expected = ["argument 1 (dom) names no domain: NoSuchDomain", "argument 2 (va) unaligned: InvalidArgument",
+                "argument 3 (pfn) past the frame table: InvalidArgument",
+                "argument 4 (perm) an unknown bit: InvalidArgument",   # r10, not rcx (the return rip)
+                "argument 4 (perm) read-only: ok", "argument 4 (perm) writable: ok",
+                "argument 4 (perm) gives the rights asked for: yes",
+                "cputs of this line", "argument cputs of a line: ok",
+                "argument cputs of a kernel address: BadAddress"]
+    assert got == expected, "each argument from its register:\n" + run.printed
+
+
 # -- exceptions in user mode kill the domain, not the kernel ----------------
 
 @pytest.mark.points(5)
