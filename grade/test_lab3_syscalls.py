@@ -204,6 +204,30 @@ def test_syscall_arguments(machine):
     assert got == expected, "each argument from its register:\n" + run.printed
 
 
+@pytest.mark.points(5)
+def test_domain_table(machine):
+    # Exercise 13 alone: the kernel fills the table, destroys part of it and
+    # checks ids, entries and the tree, with no program loaded.
+    m = machine(cmdline="run=domaintable")
+    m.expect(r"run=domaintable: done", timeout=30)
+    assert m.wait_exit() == Outcome.EXIT
+    verdict = re.search(r"^check domaintable: (ok|FAILED)$", m.output, re.M)
+    assert verdict, "the kernel printed no 'check domaintable:' line:\n" + m.output[-600:]
+    assert verdict.group(1) == "ok", "check domaintable failed:\n" + "\n".join(
+        re.findall(r"^  check failed at .*$", m.output, re.M))
+
+
+@pytest.mark.points(3)
+def test_domain_info(machine):
+    run = run_program(machine, "domaininfo")
+    assert_exited(run, "domaininfo")
+    lines = run.lines("domaininfo")
+    runs = re.fullmatch(r"id 1, parent 0, state 3, runs (\d+)", lines[0]) if lines else None   # 3: Running
+    assert runs and int(runs.group(1)) >= 1, "domain 1's id, parent, state and runs:\n" + run.printed
+    expected = ["root_pfn is its own page table", "frames agrees with the frame table", "%d other slots free" % (64 - 2)]
+    assert lines[1:] == expected, "domain 1's exported entry:\n" + run.printed
+
+
 # -- exceptions in user mode kill the domain, not the kernel ----------------
 
 @pytest.mark.points(5)
