@@ -395,6 +395,29 @@ def test_mapkernel(machine):
     assert not wrong, "sys_map outside [USER_BASE, USER_TOP) must fail with InvalidArgument:\n" + "\n".join(wrong)
 
 
+MAPCOMMIT_REFUSALS = [
+    ("map over it, unknown perm bit", "InvalidArgument"), ("map over it into no domain", "NoSuchDomain"),
+    ("map over it, a frame past the table", "InvalidArgument"), ("map over it, the kernel's frame", "AccessDenied"),
+    ("map at it plus 8", "InvalidArgument"), ("map far away, unknown perm bit", "InvalidArgument"),
+    ("map far away, a frame past the table", "InvalidArgument"), ("map far away into no domain", "NoSuchDomain"),
+    ("map at the null page", "InvalidArgument"), ("map at USER_TOP", "InvalidArgument"),
+    ("map over UVPT", "InvalidArgument"), ("map in the kernel half", "InvalidArgument"),
+    ("unmap it plus 8", "InvalidArgument"), ("unmap it in no domain", "NoSuchDomain"),
+    ("unmap far away", "NotMapped"), ("unmap UVPT", "InvalidArgument"), ("unmap UFRAMES", "InvalidArgument"),
+    ("unmap the kernel half", "InvalidArgument"),
+]
+
+
+@pytest.mark.points(6)
+def test_map_validates_then_commits(machine):
+    # Exercise 14: each refused map or unmap leaves the mapping already at
+    # the page, and the domain's page tables, exactly as they were.
+    run = run_program(machine, "mapcommit")
+    assert_exited(run, "mapcommit")
+    expected = ["%s: %s, nothing changed" % r for r in MAPCOMMIT_REFUSALS] + ["page tables: as many as before"]
+    assert run.lines("mapcommit") == expected, "refused calls of map and unmap:\n" + run.printed
+
+
 # -- frames and the exported windows ------------------------------------------
 
 @pytest.mark.points(5)

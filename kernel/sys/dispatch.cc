@@ -99,12 +99,11 @@ template <typename... Params>
 Result<int64_t> dispatch(uint64_t number, domain::Domain& self, const TrapFrame& frame) {
 #if SOL >= 3
     switch (number) {
-#define SYSCALL(number, name, params, names, doc, errors) \
-    case number: return unpack_and_call(sys_##name, self, frame);
-#include "abi/syscalls.def"
+#define SYSCALL(n, fn, params, names, doc, errors) case n: return unpack_and_call(sys_##fn, self, frame);
+#include "abi/syscalls.def"  // one case per call
 #undef SYSCALL
+    default: return Error::NotImplemented;
     }
-    return Error::NotImplemented;
 #else
     // LAB 3: Exercise 11. The dispatch table: call number n of
     // abi/syscalls.def runs sys_<name> through unpack_and_call; any other
