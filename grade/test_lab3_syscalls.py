@@ -228,6 +228,17 @@ def test_domain_info(machine):
     assert lines[1:] == expected, "domain 1's exported entry:\n" + run.printed
 
 
+@pytest.mark.points(5)
+def test_first_context(machine):
+    # Exercise 15: the user stack and the context a program starts from.
+    run = run_program(machine, "firstcontext")
+    assert_exited(run, "firstcontext")
+    expected = ["cs 0x23 ss 0x1b", "interrupts on, IOPL/TF/DF/NT/AC clear",
+                "rsp within the top page of the stack: yes", "top page: user rw nx", "bottom page: user rw nx",
+                "guard page: unmapped"]
+    assert run.lines("firstcontext") == expected, "the program's first context and stack:\n" + run.printed
+
+
 # -- exceptions in user mode kill the domain, not the kernel ----------------
 
 @pytest.mark.points(5)

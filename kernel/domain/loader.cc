@@ -168,6 +168,7 @@ Result<void> load(domain::Domain& d, const uint8_t* image, size_t size, const ch
             }
         }
     }
+#if SOL >= 3
     for (uint64_t va = kStackBottom; va < USTACK_TOP; va += kPageSize) {
         if (Result<uint8_t*> r = map_new_page(d, va, PageFlags::Writable | PageFlags::NoExecute); !r.ok()) {
             *reason = "no memory for the user stack";
@@ -180,6 +181,20 @@ Result<void> load(domain::Domain& d, const uint8_t* image, size_t size, const ch
     d.context.cs = gdt::kUserCode;
     d.context.ss = gdt::kUserData;
     d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
+#else
+    // LAB 3: Exercise 15. The program's stack and first context.  The
+    // stack is [kStackBottom, USTACK_TOP), frames of d's own, writable and
+    // never executable, with the unmapped guard page below it (check_segment
+    // keeps segments out of it); NoMemory fails the load with a reason.
+    // d.context is what run() resumes: the entry point, an empty stack
+    // (crt0: sp == USTACK_TOP means no arguments), the user selectors of
+    // gdt.h, interrupts enabled.  Threat: every bit of that frame reaches
+    // the CPU by iretq: a selector or an rflags bit the domain must not
+    // have (IOPL, TF, AC, DF, NT) is the domain's from its first
+    // instruction.
+    *reason = "NotImplemented";
+    return Error::NotImplemented;
+#endif
     return {};
 }
 
