@@ -36,7 +36,8 @@ KILLED_RE = (r"domain (?P<id>\d+) \((?P<program>[^)\n]+)\) killed: (?P<name>[^(\
 BADELF_KINDS = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkbadelf"), "--list"],
                               capture_output=True, text=True, check=True).stdout.split()
 BADELF_HEADER_KINDS = ["magic", "class", "machine", "phnum", "phoff"]    # loader.cc's check_header
-BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS]   # check_segment
+BADELF_PROGRAM_KINDS = ["sharedpage", "entry"]                          # check_layout
+BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS + BADELF_PROGRAM_KINDS]  # check_segment
 PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
 
 
@@ -536,6 +537,12 @@ def test_badelf_header(machine, kind):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("kind", BADELF_SEGMENT_KINDS)
 def test_badelf_segment(machine, kind):
+    assert_refused(machine, kind)
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("kind", BADELF_PROGRAM_KINDS)
+def test_badelf_program(machine, kind):
     assert_refused(machine, kind)
 
 
