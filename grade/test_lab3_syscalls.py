@@ -205,17 +205,30 @@ def test_syscall_arguments(machine):
     assert got == expected, "each argument from its register:\n" + run.printed
 
 
+def assert_kernel_check(machine, name):
+    """Boots run=<name>, a kernel self-check, and fails with its reasons
+    unless it prints "check <name>: ok"."""
+    m = machine(cmdline="run=" + name)
+    m.expect(r"run=%s: done" % name, timeout=30)
+    assert m.wait_exit() == Outcome.EXIT
+    verdict = re.search(r"^check %s: (ok|FAILED)$" % name, m.output, re.M)
+    assert verdict, "the kernel printed no 'check %s:' line:\n%s" % (name, m.output[-600:])
+    assert verdict.group(1) == "ok", "check %s failed:\n%s" % (
+        name, "\n".join(re.findall(r"^  check failed at .*$", m.output, re.M)))
+
+
 @pytest.mark.points(5)
 def test_domain_table(machine):
     # Exercise 13 alone: the kernel fills the table, destroys part of it and
     # checks ids, entries and the tree, with no program loaded.
-    m = machine(cmdline="run=domaintable")
-    m.expect(r"run=domaintable: done", timeout=30)
-    assert m.wait_exit() == Outcome.EXIT
-    verdict = re.search(r"^check domaintable: (ok|FAILED)$", m.output, re.M)
-    assert verdict, "the kernel printed no 'check domaintable:' line:\n" + m.output[-600:]
-    assert verdict.group(1) == "ok", "check domaintable failed:\n" + "\n".join(
-        re.findall(r"^  check failed at .*$", m.output, re.M))
+    assert_kernel_check(machine, "domaintable")
+
+
+@pytest.mark.points(5)
+def test_user_copies(machine):
+    # Exercises 1 and 18: copies across the edge of two pages whose frames
+    # are not neighbours, refused copies that touch nothing, ranges that wrap.
+    assert_kernel_check(machine, "usermem")
 
 
 @pytest.mark.points(3)

@@ -1,15 +1,20 @@
 // exolab: lab 3
 // kernel/selftest/domain_checks.cc: the domain table (see domain_checks.h).
-// Fills the table with a chain of domains (each the child of the one
-// before), checks ids, entries and the tree, destroys part of it, checks
-// that what is gone cannot be named any more and that its slot comes back
-// fresh, and that no frame was lost.
+// domaintable fills the table with a chain of domains (each the child of
+// the one before), checks ids, entries and the tree, destroys part of it,
+// checks that what is gone cannot be named any more and that its slot
+// comes back fresh, and that no frame was lost.  usermem gives a domain
+// four pages (two writable whose frames are not neighbours, one
+// read-only, one unmapped) and copies across their edges.
 #include "selftest/domain_checks.h"
 
+#include "abi/layout.h"
 #include "domain/domain.h"
 #include "lib/string.h"
 #include "mm/frames.h"
+#include "mm/paging.h"
 #include "selftest/check.h"
+#include "sys/usermem.h"
 
 namespace selftest {
 namespace {
@@ -82,7 +87,92 @@ Result<void> check_domain_table() {
     return {};
 }
 
+constexpr uint64_t kBase = 0x10000000;  // W (frame hi), W (frame lo), R, unmapped
+
+// A user-writable (or read-only) mapping of a fresh frame at `va` in `d`.
+Result<Pfn> give_page(domain::Domain& d, uint64_t va, bool writable) {
+    Pfn pfn = TRY(frames::alloc(FrameKind::User, d.id));
+    domain::info(d).frames++;
+    PageFlags rights = PageFlags::User | PageFlags::NoExecute | (writable ? PageFlags::Writable : PageFlags::None);
+    TRY(paging::map(d.root, VirtAddr(va), PhysAddr::from_pfn(pfn), rights, d.id));
+    return pfn;
+}
+
+uint8_t* bytes_of(Pfn pfn) { return PhysAddr::from_pfn(pfn).to_virt<uint8_t>(); }
+
+template <typename T>
+UserPtr<T> at(uint64_t va) {
+    return UserPtr<T>(va);
+}
+
+Result<void> check_user_copies(domain::Domain& d) {
+    Pfn first = TRY(give_page(d, kBase, true));
+    Pfn second = TRY(give_page(d, kBase + kPageSize, true));
+    Pfn third = TRY(give_page(d, kBase + 2 * kPageSize, false));
+    CHECK(second != first + 1 || third != second + 1, "three consecutive frames");
+    // The first page's frame must not be followed in memory by the second's.
+    if (second == first + 1) {
+        TRY(paging::map(d.root, VirtAddr(kBase + kPageSize), PhysAddr::from_pfn(third), PageFlags::User |
+                        PageFlags::Writable | PageFlags::NoExecute, d.id));
+        TRY(paging::map(d.root, VirtAddr(kBase + 2 * kPageSize), PhysAddr::from_pfn(second), PageFlags::User |
+                        PageFlags::NoExecute, d.id));
+        Pfn swap = second;
+        second = third;
+        third = swap;
+    }
+    for (size_t i = 0; i < kPageSize; i++) {
+        bytes_of(first)[i] = static_cast<uint8_t>('a' + i % 26);
+        bytes_of(second)[i] = static_cast<uint8_t>('A' + i % 26);
+    }
+    uint8_t got[16];
+    EXPECT_OK(usermem::copy_in(d, got, at<const uint8_t>(kBase + kPageSize - 8), sizeof(got)));
+    CHECK(memcmp(got, bytes_of(first) + kPageSize - 8, 8) == 0 && memcmp(got + 8, bytes_of(second), 8) == 0,
+          "copy_in across the edge of two pages read \"%.16s\": each page has its own frame", got);
+    const uint8_t put[16] = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'x', 'y', 'z', '!', '?', '.'};
+    EXPECT_OK(usermem::copy_out(d, at<uint8_t>(kBase + kPageSize - 8), put, sizeof(put)));
+    CHECK(memcmp(bytes_of(first) + kPageSize - 8, put, 8) == 0 && memcmp(bytes_of(second), put + 8, 8) == 0,
+          "copy_out across the edge of two pages wrote elsewhere");
+
+    uint8_t before[8];
+    memcpy(before, bytes_of(second) + kPageSize - 8, sizeof(before));
+    EXPECT_ERROR(usermem::copy_out(d, at<uint8_t>(kBase + 2 * kPageSize - 8), put, sizeof(put)), Error::BadAddress);
+    CHECK(memcmp(bytes_of(second) + kPageSize - 8, before, 8) == 0 && bytes_of(third)[0] == 0,
+          "a copy_out refused for its read-only end wrote its first half");
+    memset(got, '#', sizeof(got));
+    EXPECT_ERROR(usermem::copy_in(d, got, at<const uint8_t>(kBase + 3 * kPageSize - 8), sizeof(got)),
+                 Error::BadAddress);
+    CHECK(got[0] == '#', "a copy_in refused for its unmapped end copied its first half");
+    EXPECT_OK(usermem::copy_in(d, got, at<const uint8_t>(kBase + 3 * kPageSize - 8), 8));
+
+    EXPECT_OK(usermem::check(d, at<const uint8_t>(kBase), 0));
+    EXPECT_OK(usermem::check(d, at<const uint8_t>(kKernelBase), 0));  // empty: valid wherever it starts
+    EXPECT_OK(usermem::check(d, at<const uint8_t>(kBase), 3 * kPageSize));
+    EXPECT_ERROR(usermem::check(d, at<const uint8_t>(kBase), 3 * kPageSize + 1), Error::BadAddress);
+    EXPECT_ERROR(usermem::check(d, at<const uint8_t>(kKernelBase), 1), Error::BadAddress);
+    EXPECT_ERROR(usermem::check(d, at<const uint8_t>(kBase), 0 - kBase + 0x1000), Error::BadAddress);  // wraps
+    EXPECT_ERROR(usermem::check(d, at<const uint8_t>(~0ull - 7), 16), Error::BadAddress);               // wraps
+    uint64_t wrapped = 0;
+    EXPECT_ERROR(usermem::copy_in(d, &wrapped, at<const uint64_t>(~0ull - 3)), Error::BadAddress);
+    return {};
+}
+
+Result<void> check_usermem() {
+    size_t free_before = frames::free_count();
+    domain::Domain* d = EXPECT_OK(domain::create(0, "usermem"));
+    Result<void> r = check_user_copies(*d);
+    domain::destroy(*d);
+    TRY(r);
+    CHECK(frames::free_count() == free_before, "%lu frames free before, %lu after", free_before,
+          frames::free_count());
+    return {};
+}
+
 }  // namespace
+
+void usermem_check() {
+    Result<void> r = check_usermem();
+    kprintf("check usermem: %s\n", r.ok() ? "ok" : "FAILED");
+}
 
 void domain_table_check() {
     Result<void> r = check_domain_table();

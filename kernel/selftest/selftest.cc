@@ -66,6 +66,7 @@ const Test kTests[] = {
     {"kernel_reads_user_page", kernel_reads_user_page},
     {"kernel_runs_user_page", kernel_runs_user_page},
     {"domaintable", domain_table_check},
+    {"usermem", usermem_check},
 #endif
 };
 
