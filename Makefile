@@ -1,7 +1,7 @@
 # exolab: every entry point of the kit (DESIGN §2).
 #
 #   make qemu            build and boot the exokernel, serial console on this terminal
-#                        (lab 5: to the shell, on the persistent disk build/labN-solM/disk.img;
+#                        (lab 5: to the shell, on the persistent disk build/labN/disk.img;
 #                        make fresh-disk makes a new one)
 #   make qemu-nox        the same, never opening a window
 #   make qemu-gdb        boot stopped, with a GDB stub; then `make gdb` in another terminal
@@ -12,12 +12,21 @@
 #   make abi             regenerate handouts/abi.md from kernel/abi/
 #   make compile_commands.json, make clean
 #
-# LAB selects the lab the tree is built for and SOL how many labs' solutions
-# are compiled in (DESIGN §5): `make LAB=1 SOL=0 grade` is lab 1's skeleton.
+# LAB selects the lab the tree is built for (DESIGN §5), into build/labN.
 
 LAB ?= 5
+BUILD := build/lab$(LAB)
+DEFINES := -DLAB=$(LAB)
+# staff only: begin
+# (labs/stage.py drops this block from the lab branches, whose sources have no
+# solution fences left.)  SOL selects how many labs' solutions are compiled in:
+# `make LAB=1 SOL=0 grade` is lab 1's skeleton, built into build/lab1-sol0.
 SOL ?= $(LAB)
+DEFINES += -DSOL=$(SOL)
+ifneq ($(SOL),$(LAB))
 BUILD := build/lab$(LAB)-sol$(SOL)
+endif
+# staff only: end
 # V=1 shows every command.
 Q := $(if $(V),,@)
 
@@ -35,9 +44,9 @@ FREESTANDING_CXXFLAGS := -std=c++20 -O2 -g -ffreestanding -fno-exceptions -fno-r
 	-fno-use-cxa-atexit -mgeneral-regs-only -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -nostdlib \
-	-Wall -Wextra -Werror -DLAB=$(LAB) -DSOL=$(SOL)
+	-Wall -Wextra -Werror $(DEFINES)
 CXXFLAGS := $(FREESTANDING_CXXFLAGS) -mno-red-zone -mcmodel=kernel -Ikernel
-NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -ikernel/ -DLAB=$(LAB) -DSOL=$(SOL)
+NASMFLAGS := -f elf64 -g -F dwarf -w+all -Werror -ikernel/ $(DEFINES)
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,--no-warn-rwx-segments
 
 # A file that first appears in lab N says so on its first line
@@ -270,7 +279,7 @@ FS_HOST := $(BUILD)/fs-host
 FS_HOST_LIB := $(filter-out user/lib/fs/region.cc user/lib/fs/ata.cc,$(wildcard user/lib/fs/*.cc)) tools/fs-host/host_disk.cc \
 	tools/fs-host/host_region.cc
 FS_HOST_TESTS := $(filter-out tools/fs-host/fs_bench.cc $(FS_HOST_LIB),$(wildcard tools/fs-host/*.cc))
-FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -DLAB=$(LAB) -DSOL=$(SOL) -Iuser -I$(FS_HOST)/include
+FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror $(DEFINES) -Iuser -I$(FS_HOST)/include
 fs_host_objs = $(patsubst %.cc,$(FS_HOST)/%.o,$(1))
 .PHONY: fs-host-test fs-host-bench
 $(FS_HOST)/include/.made: Makefile
@@ -394,7 +403,8 @@ handin:
 	@git archive --format=tar.gz --prefix=lab$(LAB)/ -o $(HANDIN) HEAD
 	@echo "exolab: wrote $(HANDIN) from commit $$(git rev-parse --short HEAD); hand in that file"
 
-# Instructors only (labs/stage.py is in no published branch): make labs
+# staff only: begin
+# Instructors only: make labs
 # DEST=dir publishes the lab branches from HEAD's committed files (it refuses
 # uncommitted changes and scans what it wrote for leaks), make solutions
 # writes solutions/labN.patch (lab N alone) and labN-cumulative.patch, make
@@ -422,5 +432,6 @@ staging: | deps
 	$(PYTHON) -m pytest -c labs/pytest.ini --rootdir=. labs --basetemp=build/staging -n 2
 test: staging
 endif
+# staff only: end
 
 -include $(KERNEL_OBJS:.o=.d)

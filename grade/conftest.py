@@ -1,6 +1,6 @@
 """grade/conftest.py: the exolab grading plugin (DESIGN §6).
 
-  --build-dir DIR     which build to boot (the Makefile passes build/labN-solM)
+  --build-dir DIR     which build to boot (the Makefile passes build/labN)
   --lab N|A-B|all     grade lab N, labs A to B (make test: 1-LAB), or every lab
   --timeout-scale X   multiply every timeout (also EXOLAB_TIMEOUT_SCALE)
   --results FILE      also write a Gradescope-compatible results.json
@@ -32,7 +32,7 @@ LAB_FILE_RE = re.compile(r"test_lab(\d+)_")
 
 def pytest_addoption(parser):
     group = parser.getgroup("exolab")
-    group.addoption("--build-dir", default="build/lab1-sol1", help="the build to grade")
+    group.addoption("--build-dir", default="build/lab1", help="the build to grade")
     group.addoption("--lab", default="all", help="lab number N, range A-B, or 'all'")
     group.addoption("--timeout-scale", default=None,
                     help="multiply every timeout (slow machines); default $EXOLAB_TIMEOUT_SCALE, else 1")

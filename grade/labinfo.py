@@ -1,8 +1,7 @@
 """grade/labinfo.py: the labs of exolab, as listed in labs/labs.toml.
 
 labs/labs.toml is the one list of labs (DESIGN §5).  The grading harness
-(conftest.py) and the staging tool (labs/stage.py) both read it through
-load(), which checks its shape, so that a mistake there is reported once,
+(conftest.py) reads it through load(), which checks its shape, so that a mistake there is reported once,
 naming the file and the entry, instead of as a puzzling failure later.
 """
 
@@ -15,8 +14,8 @@ PATH = "labs/labs.toml"
 
 @dataclasses.dataclass(frozen=True)
 class Lab:
-    number: int          # N of LAB=N, SOL=N and grade/test_labN_*.py
-    branch: str          # the branch `make labs` publishes
+    number: int          # N of LAB=N and grade/test_labN_*.py
+    branch: str          # the lab's git branch
     title: str           # shown in scores
     handout: str         # path of the handout, from the repository's root
     exercises: tuple     # names of the test functions that grade this lab's exercises

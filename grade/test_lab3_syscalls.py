@@ -36,7 +36,8 @@ KILLED_RE = (r"domain (?P<id>\d+) \((?P<program>[^)\n]+)\) killed: (?P<name>[^(\
 BADELF_KINDS = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkbadelf"), "--list"],
                               capture_output=True, text=True, check=True).stdout.split()
 BADELF_HEADER_KINDS = ["magic", "class", "machine", "phnum", "phoff"]    # loader.cc's check_header
-BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS]   # check_segment
+BADELF_PROGRAM_KINDS = ["sharedpage", "entry"]                          # check_layout
+BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS + BADELF_PROGRAM_KINDS]  # check_segment
 PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
 
 
@@ -174,6 +175,82 @@ def test_testbss(machine):
     run = run_program(machine, "testbss")
     assert_exited(run, "testbss")
     assert run.lines("testbss")[-1:] == ["ok"], "testbss printed:\n" + run.printed
+
+
+@pytest.mark.points(4)
+def test_syscall_numbers(machine):
+    run = run_program(machine, "sysargs")
+    assert_exited(run, "sysargs")
+    got = [line for line in run.lines("sysargs") if line.startswith("number ")]
+    expected = ["number 16, past the table: NotImplemented", "number 255: NotImplemented",
+                "number -1: NotImplemented",
+                "number 2^32 + self's: NotImplemented",    # rax is 64 bits: no truncation to a call
+                "number 2^63 + self's: NotImplemented", "number -2^32 + self's: NotImplemented",
+                "number self's: ok"]
+    assert got == expected, "system calls by number (the dispatch table):\n" + run.printed
+
+
+@pytest.mark.points(4)
+def test_syscall_arguments(machine):
+    run = run_program(machine, "sysargs")
+    assert_exited(run, "sysargs")
+    got = [line for line in run.lines("sysargs") if not line.startswith("number ")]
+    expected = ["argument 1 (dom) names no domain: NoSuchDomain", "argument 2 (va) unaligned: InvalidArgument",
+                "argument 3 (pfn) past the frame table: InvalidArgument",
+                "argument 4 (perm) an unknown bit: InvalidArgument",   # r10, not rcx (the return rip)
+                "argument 4 (perm) read-only: ok", "argument 4 (perm) writable: ok",
+                "argument 4 (perm) gives the rights asked for: yes",
+                "cputs of this line", "argument cputs of a line: ok",
+                "argument cputs of a kernel address: BadAddress"]
+    assert got == expected, "each argument from its register:\n" + run.printed
+
+
+def assert_kernel_check(machine, name):
+    """Boots run=<name>, a kernel self-check, and fails with its reasons
+    unless it prints "check <name>: ok"."""
+    m = machine(cmdline="run=" + name)
+    m.expect(r"run=%s: done" % name, timeout=30)
+    assert m.wait_exit() == Outcome.EXIT
+    verdict = re.search(r"^check %s: (ok|FAILED)$" % name, m.output, re.M)
+    assert verdict, "the kernel printed no 'check %s:' line:\n%s" % (name, m.output[-600:])
+    assert verdict.group(1) == "ok", "check %s failed:\n%s" % (
+        name, "\n".join(re.findall(r"^  check failed at .*$", m.output, re.M)))
+
+
+@pytest.mark.points(5)
+def test_domain_table(machine):
+    # Exercise 13 alone: the kernel fills the table, destroys part of it and
+    # checks ids, entries and the tree, with no program loaded.
+    assert_kernel_check(machine, "domaintable")
+
+
+@pytest.mark.points(5)
+def test_user_copies(machine):
+    # Exercises 1 and 18: copies across the edge of two pages whose frames
+    # are not neighbours, refused copies that touch nothing, ranges that wrap.
+    assert_kernel_check(machine, "usermem")
+
+
+@pytest.mark.points(3)
+def test_domain_info(machine):
+    run = run_program(machine, "domaininfo")
+    assert_exited(run, "domaininfo")
+    lines = run.lines("domaininfo")
+    runs = re.fullmatch(r"id 1, parent 0, state 3, runs (\d+)", lines[0]) if lines else None   # 3: Running
+    assert runs and int(runs.group(1)) >= 1, "domain 1's id, parent, state and runs:\n" + run.printed
+    expected = ["root_pfn is its own page table", "frames agrees with the frame table", "%d other slots free" % (64 - 2)]
+    assert lines[1:] == expected, "domain 1's exported entry:\n" + run.printed
+
+
+@pytest.mark.points(5)
+def test_first_context(machine):
+    # Exercise 15: the user stack and the context a program starts from.
+    run = run_program(machine, "firstcontext")
+    assert_exited(run, "firstcontext")
+    expected = ["cs 0x23 ss 0x1b", "interrupts on, IOPL/TF/DF/NT/AC clear",
+                "rsp within the top page of the stack: yes", "top page: user rw nx", "bottom page: user rw nx",
+                "guard page: unmapped"]
+    assert run.lines("firstcontext") == expected, "the program's first context and stack:\n" + run.printed
 
 
 # -- exceptions in user mode kill the domain, not the kernel ----------------
@@ -343,6 +420,29 @@ def test_mapkernel(machine):
     assert not wrong, "sys_map outside [USER_BASE, USER_TOP) must fail with InvalidArgument:\n" + "\n".join(wrong)
 
 
+MAPCOMMIT_REFUSALS = [
+    ("map over it, unknown perm bit", "InvalidArgument"), ("map over it into no domain", "NoSuchDomain"),
+    ("map over it, a frame past the table", "InvalidArgument"), ("map over it, the kernel's frame", "AccessDenied"),
+    ("map at it plus 8", "InvalidArgument"), ("map far away, unknown perm bit", "InvalidArgument"),
+    ("map far away, a frame past the table", "InvalidArgument"), ("map far away into no domain", "NoSuchDomain"),
+    ("map at the null page", "InvalidArgument"), ("map at USER_TOP", "InvalidArgument"),
+    ("map over UVPT", "InvalidArgument"), ("map in the kernel half", "InvalidArgument"),
+    ("unmap it plus 8", "InvalidArgument"), ("unmap it in no domain", "NoSuchDomain"),
+    ("unmap far away", "NotMapped"), ("unmap UVPT", "InvalidArgument"), ("unmap UFRAMES", "InvalidArgument"),
+    ("unmap the kernel half", "InvalidArgument"),
+]
+
+
+@pytest.mark.points(6)
+def test_map_validates_then_commits(machine):
+    # Exercise 14: each refused map or unmap leaves the mapping already at
+    # the page, and the domain's page tables, exactly as they were.
+    run = run_program(machine, "mapcommit")
+    assert_exited(run, "mapcommit")
+    expected = ["%s: %s, nothing changed" % r for r in MAPCOMMIT_REFUSALS] + ["page tables: as many as before"]
+    assert run.lines("mapcommit") == expected, "refused calls of map and unmap:\n" + run.printed
+
+
 # -- frames and the exported windows ------------------------------------------
 
 @pytest.mark.points(5)
@@ -450,6 +550,12 @@ def test_badelf_header(machine, kind):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("kind", BADELF_SEGMENT_KINDS)
 def test_badelf_segment(machine, kind):
+    assert_refused(machine, kind)
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("kind", BADELF_PROGRAM_KINDS)
+def test_badelf_program(machine, kind):
     assert_refused(machine, kind)
 
 

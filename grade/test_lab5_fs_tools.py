@@ -8,7 +8,7 @@ way at a time, each of which it must name with its own `fsck: <what>:`
 line and exit status 1; images that are not exofs at all must give status
 2; and a few hundred images with random bytes in their metadata must never
 make it crash, hang or exit with anything but 0, 1 or 2.  The tools are
-built by `make` (LAB >= 5) into build/labN-solM/tools/."""
+built by `make` (LAB >= 5) into build/labN/tools/."""
 
 import os
 import random

@@ -33,7 +33,7 @@
 // boot information from EBX.
 extern "C" [[noreturn]] void kmain(uint32_t magic, uint64_t info_phys) {
     serial::init();
-    kprintf("exolab: x86-64 exokernel, lab %d%s\n", LAB, SOL < LAB ? " (skeleton)" : "");
+    kprintf("exolab: x86-64 exokernel, lab %d\n", LAB);
     const multiboot::BootInfo& boot = multiboot::parse(magic, info_phys);
     symbols::init(boot);
 #if LAB >= 2

@@ -39,20 +39,20 @@ def make_kit(path):
     tests), .gdbinit, a labs.toml for them, an empty ISO QEMU boots nothing from."""
     os.makedirs(path / "grade")
     os.makedirs(path / "labs")
-    os.makedirs(path / "build" / "lab1-sol1")
+    os.makedirs(path / "build" / "lab1")
     for name in GRADE_FILES:
         os.symlink(os.path.join(ROOT, "grade", name), path / "grade" / name)
     os.symlink(os.path.join(ROOT, ".gdbinit"), path / ".gdbinit")
     os.symlink(PLANTED, path / "grade" / "test_lab1_planted.py")
     (path / "labs" / "labs.toml").write_text(LABS_TOML)
-    (path / "build" / "lab1-sol1" / "exolab.iso").write_bytes(b"")
+    (path / "build" / "lab1" / "exolab.iso").write_bytes(b"")
     return path
 
 
 def grade_command(*args):
     """What `make grade` runs for the scratch kit, plus `args`."""
     return [sys.executable, "-m", "pytest", "-c", "grade/pytest.ini", "--rootdir=.", "grade",
-            "--build-dir=build/lab1-sol1", "--lab=1", *args]
+            "--build-dir=build/lab1", "--lab=1", *args]
 
 
 def grade(kit, *args, env=None):
@@ -103,7 +103,7 @@ def test_every_failure_shows_the_serial_tail(graded):
     outputs = {t["name"]: t["output"] for t in results["tests"]}
     boot = outputs["lab1: test_check_after_boot"]
     assert "planted check after a boot" in boot and "lines of serial output:" in boot, boot
-    assert "full log: build/grade/lab1-sol1/test_check_after_boot.log" in done.stdout, done.stdout
+    assert "full log: build/grade/lab1/test_check_after_boot.log" in done.stdout, done.stdout
     assert "lines of serial output:" in outputs["lab1: test_gdb_hangs"], outputs["lab1: test_gdb_hangs"]
 
 
@@ -134,7 +134,7 @@ def test_interrupted_run_says_incomplete(tmp_path, workers):
                                          "--results", "results.json"),
                            cwd=kit, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            start_new_session=True)
-    hanging = kit / "build" / "grade" / "lab1-sol1" / "hanging"
+    hanging = kit / "build" / "grade" / "lab1" / "hanging"
     deadline = time.monotonic() + 60
     while not hanging.exists() and time.monotonic() < deadline and run.poll() is None:
         time.sleep(0.1)

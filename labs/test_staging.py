@@ -20,8 +20,10 @@ labs.toml:
      applies, changes lab N's solution regions only (the result is the
      SOL=N tree of their solutions) and passes every test of labs 1..N.
 Besides: the fences lint clean, the history is one commit per lab, each
-branch holds its labs' files only, and each branch ships DESIGN.md with a
-section for every citation of it in that branch (design.py).
+branch holds its labs' files only and names no staff file, target or
+skeleton build (test_branch_names_no_staff_file), and each branch ships
+DESIGN.md with a section for every citation of it in that branch
+(design.py).
 """
 
 import os
@@ -100,6 +102,33 @@ def test_branch_holds_its_labs(published, labs, lab):
     fenced = [f for f in files if tree.fences.kind(f) == "fenced"
               and re.search(r"(?m)^\s*#\s*(el)?if.*\b(SOL|LAB)\b", show(f))]
     assert not fenced, "%s still has fences in %s" % (lab.branch, fenced)
+
+
+STAFF_TARGETS_RE = re.compile(r"(?m)^(labs|solutions|staging|autograder|grade-all)\s*:")
+SKELETON_TALK_RE = re.compile(r"\bSOL\b|lab(\d|N)-sol|\bstaff only\b|course tree|main tree")
+
+
+def test_branch_names_no_staff_file(published, source, labs, lab):
+    """Branch labN names nothing of the instructors' that it does not ship:
+    no staff file's path (labs/ but labs.toml, `exolab: staff` files), no
+    instructors' make target, no SOL and no skeleton build folder (its
+    sources have no solution fence left), no "course tree".  DESIGN.md is
+    the exception: it ships whole, the design of the kit and its staging
+    (DESIGN §5)."""
+    staff = sorted(path for path in tree.source_files(source)
+                   if tree.owner(path, tree.read_text(source, path), labs) is None)
+    assert "labs/stage.py" in staff and "handouts/instructors.md" in staff, staff
+    found = []
+    for path in words(published, "ls-tree", "-r", "--name-only", lab.branch):
+        if path == tree.DESIGN:
+            continue
+        text = git(published, "show", "%s:%s" % (lab.branch, path))
+        found += ["%s: names %s" % (path, name) for name in staff if name in text]
+        found += ["%s:%d: %r" % (path, text.count("\n", 0, m.start()) + 1, m.group(0))
+                  for m in SKELETON_TALK_RE.finditer(text)]
+        if path == tree.MAKEFILE:
+            found += ["Makefile: the instructors' target %r" % m.group(1) for m in STAFF_TARGETS_RE.finditer(text)]
+    assert not found, "%s names what only the instructors have:\n%s" % (lab.branch, "\n".join(found))
 
 
 def test_branch_ships_design(published, lab):

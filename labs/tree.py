@@ -8,7 +8,9 @@ Which lab a file first appears in (its owner), the first rule that applies:
   4. a handout that labs.toml names for lab N: lab N;
   5. anything else: lab 1.
 The tree of lab N holds the files whose owner is 1..N, with C and C++ files
-passed through unifdef, the Makefile's `LAB ?=` default set to N, and
+passed through unifdef, the Makefile's `LAB ?=` default set to N and its
+staff blocks (`# staff only: begin` .. `# staff only: end`: SOL, the build
+folders of skeletons, the instructors' targets) left out, and
 README.md rendered from labs/student-readme.md.  DESIGN.md has no marker,
 so every branch ships it whole (DESIGN §5); lint() insists on that.
 """
@@ -32,6 +34,9 @@ DESIGN = "DESIGN.md"
 README_TEMPLATE = "labs/student-readme.md"
 MAKEFILE = "Makefile"
 MAKEFILE_LAB_RE = re.compile(r"^LAB \?= \d+$", re.M)
+STAFF_BEGIN = "# staff only: begin"
+STAFF_END = "# staff only: end"
+STAFF_BLOCK_RE = re.compile(r"^# staff only: begin\n(?:.*\n)*?# staff only: end\n", re.M)
 TEST_RE = re.compile(r"^grade/test_lab(\d+)_[^/]*\.py$")
 MERGE_TEXT = """\
 Your work on the earlier labs is on your branch `$previous`.  Bring it in
@@ -112,8 +117,28 @@ def lint(root, labs):
         errors.append("%s does not exist: every branch ships it" % DESIGN)
     elif owner(DESIGN, read_text(root, DESIGN), labs) != 1:
         errors.append("%s: every branch ships it, so it can have no marker" % DESIGN)
-    if len(MAKEFILE_LAB_RE.findall(read_text(root, MAKEFILE))) != 1:
+    makefile = read_text(root, MAKEFILE)
+    if len(MAKEFILE_LAB_RE.findall(makefile)) != 1:
         errors.append("%s: expected exactly one line `LAB ?= N`" % MAKEFILE)
+    errors += staff_block_errors(makefile)
+    return errors
+
+
+def staff_block_errors(text):
+    """Messages for Makefile lines that would leave a staff block open or
+    close one that is not open (blocks do not nest)."""
+    errors, open_at = [], None
+    for number, line in enumerate(text.split("\n"), 1):
+        if line == STAFF_BEGIN:
+            if open_at:
+                errors.append("%s:%d: a staff block inside the one of line %d" % (MAKEFILE, number, open_at))
+            open_at = number
+        elif line == STAFF_END:
+            if not open_at:
+                errors.append("%s:%d: `%s` without `%s`" % (MAKEFILE, number, STAFF_END, STAFF_BEGIN))
+            open_at = None
+    if open_at:
+        errors.append("%s:%d: this staff block has no `%s`" % (MAKEFILE, open_at, STAFF_END))
     return errors
 
 
@@ -154,7 +179,7 @@ def _transform(root, labs, path, number, sol):
         return run.stdout
     text = read_text(root, path)
     if path == MAKEFILE:
-        return MAKEFILE_LAB_RE.sub("LAB ?= %d" % number, text).encode()
+        return STAFF_BLOCK_RE.sub("", MAKEFILE_LAB_RE.sub("LAB ?= %d" % number, text)).encode()
     if path == labinfo.PATH:
         return _labs_file_upto(text, number).encode()
     with open(os.path.join(root, path), "rb") as f:

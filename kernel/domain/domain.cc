@@ -37,6 +37,23 @@ Result<void> export_table() {
                        PageFlags::User | PageFlags::NoExecute, kFrameOwnerKernel);
 }
 
+// The unused slot of the table that create() fills next.
+// Errors: NoMemory (every slot is in use).
+Result<Domain*> free_slot() {
+#if SOL >= 3
+    for (uint16_t id = 1; id < MAX_DOMAINS; id++) {
+        if (table[id].id == 0) return &table[id];
+    }
+    return Error::NoMemory;
+#else
+    // LAB 3: Exercise 13. The slot with the smallest id that no domain
+    // holds (the first program is domain 1).  Slot 0 is never used: id 0
+    // means "self" in every system call.  Threat: once the table is full
+    // the answer is an error, never a live domain's slot.
+    return Error::NoMemory;
+#endif
+}
+
 // Makes the fresh, empty PML4 `root` a domain's address space: the kernel
 // half shared with the kernel's own space, and the windows.
 // Errors: NoMemory.
@@ -91,11 +108,7 @@ Result<void> init() {
 }
 
 Result<Domain*> create(uint16_t parent, const char* name) {
-    Domain* d = nullptr;
-    for (uint16_t id = 1; id < MAX_DOMAINS && d == nullptr; id++) {
-        if (table[id].id == 0) d = &table[id];
-    }
-    if (d == nullptr) return Error::NoMemory;
+    Domain* d = TRY(free_slot());
     uint16_t id = static_cast<uint16_t>(d - table);
     PhysAddr root = TRY(paging::new_table(id));
     if (Result<void> r = share_kernel_half(root); !r.ok()) {
@@ -122,11 +135,20 @@ Result<Domain*> create(uint16_t parent, const char* name) {
 #if LAB >= 5
     if (parent != 0) d->ports = table[parent].ports;
 #endif
+#if SOL >= 3
     exported[id] = DomainInfo{};
     exported[id].id = id;
     exported[id].parent = parent;
     exported[id].state = DomainState::Stopped;
     exported[id].root_pfn = root.pfn();
+#else
+    // LAB 3: Exercise 13 (the exported entry).  Every domain reads the
+    // table at UDOMAINS (abi/domain.h) to learn what exists without a
+    // system call: the new domain's entry describes it as it now is,
+    // and nothing of the slot's previous domain survives in it (its
+    // counters start from zero).
+    (void)parent;
+#endif
     return d;
 }
 
@@ -158,26 +180,54 @@ void destroy(Domain& d) {
 }
 
 Domain* find(uint64_t id) {
+#if SOL >= 3
     if (id == 0 || id >= MAX_DOMAINS || table[id].id == 0) return nullptr;
     return &table[id];
+#else
+    // LAB 3: Exercise 13 (see domain.h).  Threat: `id` is a whole 64-bit
+    // register a domain chose; the table has MAX_DOMAINS slots, some of
+    // them unused or left by a destroyed domain.
+    (void)id;
+    return nullptr;
+#endif
 }
 
 bool is_self_or_descendant(const Domain& d, const Domain& ancestor) {
+#if SOL >= 3
     for (uint16_t id = d.id; id != 0; id = exported[id].parent) {
         if (id == ancestor.id) return true;
     }
     return false;
+#else
+    // LAB 3: Exercise 13 (see domain.h): the answer follows the exported
+    // parent links.  Threat: this is the authority check of every call
+    // that names another domain; an answer of true for a sibling or an
+    // ancestor gives a domain power over what it did not create.
+    (void)d, (void)ancestor;
+    return false;
+#endif
 }
 
 DomainInfo& info(const Domain& d) { return exported[d.id]; }
 
 void run(Domain& d) {
+#if SOL >= 3
     if (running != nullptr && running != &d && exported[running->id].state == DomainState::Running) {
         exported[running->id].state = DomainState::Runnable;
     }
     if (running != &d) exported[d.id].runs++;
-    running = &d;
     if (exported[d.id].state != DomainState::Blocked) exported[d.id].state = DomainState::Running;
+#else
+    // LAB 3: Exercise 13 (the switch's bookkeeping, see domain.h).  Before
+    // `running` becomes d, the exported table says so: d is Running, and
+    // its runs count once per time it is given the CPU, not once per
+    // return to it; the domain that held the CPU before, if another and
+    // Running, is Runnable.  A Blocked domain stays Blocked (lab 4's root
+    // scheduler runs its handler while blocked).  Threat: schedulers (and
+    // ps) decide from these entries alone.
+    (void)d;
+#endif
+    running = &d;
     mmu::activate(d.root.value);
 #if LAB >= 5
     ioports::switch_to(d, d.ports.ranges[0].count != 0);

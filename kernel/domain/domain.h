@@ -57,7 +57,8 @@ Result<Domain*> create(uint16_t parent, const char* name);
 // gives the CPU to nobody: the caller decides what runs next.
 void destroy(Domain& d);
 
-// The domain with id `id`, or nullptr if there is none.
+// The live domain with id `id`, or nullptr if there is none (0 names none:
+// it means "self" in system calls, and slot 0 is never used).
 Domain* find(uint64_t id);
 
 namespace detail {

@@ -86,29 +86,52 @@ Result<void> check_segment(const elf::ProgramHeader& s, size_t size, const char*
 #endif
 }
 
-// Checks every segment, that no two share a page, and that the entry point
-// lies in an executable one.
+// Whether segment `s` is one the loader maps: PT_LOAD with a size.
+bool loadable(const elf::ProgramHeader& s) { return s.type == elf::kSegmentLoad && s.memsz != 0; }
+
+// Checks the loadable segments of a program together, each of them
+// already accepted by check_segment: no two of them share a page, and
+// the entry point lies in an executable one.
+// Errors: InvalidArgument, with *reason set (reject()).
+Result<void> check_layout(uint64_t entry, const elf::ProgramHeader* segments, size_t count, const char** reason) {
+#if SOL >= 3
+    bool entry_ok = false;
+    const elf::ProgramHeader* end = segments + count;
+    for (const elf::ProgramHeader* a = segments; a != end; a++) {
+        if (!loadable(*a)) continue;
+        uint64_t a_first = round_down(a->vaddr, kPageSize), a_end = round_up(a->vaddr + a->memsz, kPageSize);
+        for (const elf::ProgramHeader* b = segments; b != a; b++) {
+            if (!loadable(*b)) continue;
+            if (a_first < round_up(b->vaddr + b->memsz, kPageSize) && round_down(b->vaddr, kPageSize) < a_end) {
+                return reject(reason, "two segments share a page");
+            }
+        }
+        if ((a->flags & elf::kSegmentExecute) && entry >= a->vaddr && entry - a->vaddr < a->memsz) entry_ok = true;
+    }
+    if (!entry_ok) return reject(reason, "entry point not in an executable segment");
+    return {};
+#else
+    // LAB 3: Exercise 16. The rules no single segment can break alone:
+    // the pages of two loadable segments never meet (load_segment gives
+    // each page a fresh frame, and a second segment in the same page
+    // would replace the first one's frame), and `entry` lies inside an
+    // executable loadable segment.  Threat: the image is the attacker's;
+    // segments may come in any order and need not be page-aligned.
+    (void)entry, (void)segments, (void)count, (void)reason, (void)reject;
+    return Error::NotImplemented;
+#endif
+}
+
+// Checks the header, every loadable segment alone, then all of them
+// together.
 Result<void> check_program(const uint8_t* image, size_t size, const char** reason) {
     const elf::ProgramHeader* segments;
     TRY(check_header(image, size, &segments, reason));
     auto* h = reinterpret_cast<const elf::Header*>(image);
-    bool entry_ok = false;
     for (size_t i = 0; i < h->phnum; i++) {
-        const elf::ProgramHeader& s = segments[i];
-        if (s.type != elf::kSegmentLoad || s.memsz == 0) continue;
-        TRY(check_segment(s, size, reason));
-        for (size_t j = 0; j < i; j++) {
-            const elf::ProgramHeader& t = segments[j];
-            if (t.type != elf::kSegmentLoad || t.memsz == 0) continue;
-            if (round_down(s.vaddr, kPageSize) < round_up(t.vaddr + t.memsz, kPageSize) &&
-                round_down(t.vaddr, kPageSize) < round_up(s.vaddr + s.memsz, kPageSize)) {
-                return reject(reason, "two segments share a page");
-            }
-        }
-        if ((s.flags & elf::kSegmentExecute) && h->entry >= s.vaddr && h->entry < s.vaddr + s.memsz) entry_ok = true;
+        if (loadable(segments[i])) TRY(check_segment(segments[i], size, reason));
     }
-    if (!entry_ok) return reject(reason, "entry point not in an executable segment");
-    return {};
+    return check_layout(h->entry, segments, h->phnum, reason);
 }
 
 // Maps a fresh frame owned by `d` at user page `va` with `flags` and
@@ -161,13 +184,14 @@ Result<void> load(domain::Domain& d, const uint8_t* image, size_t size, const ch
     auto* h = reinterpret_cast<const elf::Header*>(image);
     auto* segments = reinterpret_cast<const elf::ProgramHeader*>(image + h->phoff);
     for (size_t i = 0; i < h->phnum; i++) {
-        if (segments[i].type == elf::kSegmentLoad && segments[i].memsz != 0) {
+        if (loadable(segments[i])) {
             if (Result<void> r = load_segment(d, image, segments[i]); !r.ok()) {
                 *reason = error_name(r.error());
                 return r.error();
             }
         }
     }
+#if SOL >= 3
     for (uint64_t va = kStackBottom; va < USTACK_TOP; va += kPageSize) {
         if (Result<uint8_t*> r = map_new_page(d, va, PageFlags::Writable | PageFlags::NoExecute); !r.ok()) {
             *reason = "no memory for the user stack";
@@ -180,6 +204,20 @@ Result<void> load(domain::Domain& d, const uint8_t* image, size_t size, const ch
     d.context.cs = gdt::kUserCode;
     d.context.ss = gdt::kUserData;
     d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
+#else
+    // LAB 3: Exercise 15. The program's stack and first context.  The
+    // stack is [kStackBottom, USTACK_TOP), frames of d's own, writable and
+    // never executable, with the unmapped guard page below it (check_segment
+    // keeps segments out of it); NoMemory fails the load with a reason.
+    // d.context is what run() resumes: the entry point, an empty stack
+    // (crt0: sp == USTACK_TOP means no arguments), the user selectors of
+    // gdt.h, interrupts enabled.  Threat: every bit of that frame reaches
+    // the CPU by iretq: a selector or an rflags bit the domain must not
+    // have (IOPL, TF, AC, DF, NT) is the domain's from its first
+    // instruction.
+    *reason = "NotImplemented";
+    return Error::NotImplemented;
+#endif
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include "selftest/trap_tests.h"
 #endif
 #if LAB >= 3
+#include "selftest/domain_checks.h"
 #include "selftest/protection_tests.h"
 #endif
 
@@ -65,6 +66,8 @@ const Test kTests[] = {
 #if LAB >= 3
     {"kernel_reads_user_page", kernel_reads_user_page},
     {"kernel_runs_user_page", kernel_runs_user_page},
+    {"domaintable", domain_table_check},
+    {"usermem", usermem_check},
 #endif
 };
 

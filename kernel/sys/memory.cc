@@ -73,10 +73,37 @@ Result<void> check_passed_on(domain::Domain& self, uint64_t va, uint64_t pfn, Pa
 }
 #endif
 
+// The authority map needs to install frame `pfn` at `va` in `target` with
+// rights `flags`, from `self`: check_frame_authority's rule, and from lab 4
+// also a mapping self already has (check_passed_on).
+// Errors: InvalidArgument (no such frame), AccessDenied.
+Result<void> check_map_authority(domain::Domain& self, domain::Domain& target, uint64_t va, uint64_t pfn,
+                                 PageFlags flags) {
+#if LAB >= 4
+    if (Result<void> owned = check_frame_authority(self, target, pfn); !owned.ok()) {
+        if (owned.error() != Error::AccessDenied) return owned.error();
+        TRY(check_passed_on(self, va, pfn, flags));
+    }
+    return {};
+#else
+    (void)va, (void)flags;
+    return check_frame_authority(self, target, pfn);
+#endif
+}
+
 }  // namespace
 
 Result<void> check_user_page(uint64_t va) {
+#if SOL >= 3
     if (va % kPageSize != 0 || va < kUserBase || va >= kUserTop) return Error::InvalidArgument;
+#else
+    // LAB 3: Exercise 14 (see syscall.h).  Threat: every address a
+    // domain may name is checked here before map or unmap touches its
+    // tables; the windows above USER_TOP and the kernel half are mapped
+    // in its tables too, and a user mapping there would replace them.
+    (void)va;
+    return Error::NotImplemented;
+#endif
 #if LAB >= 4
     if (va == UAREA) return Error::InvalidArgument;  // the u-area stays the kernel's frame
 #endif
@@ -105,9 +132,18 @@ Result<domain::Domain*> target_domain(domain::Domain& self, uint64_t id) {
 }  // namespace syscall
 
 Result<int64_t> syscall::sys_frame_alloc(domain::Domain& self, uint64_t want) {
+#if SOL >= 3
     Pfn pfn = TRY(frames::alloc(FrameKind::User, self.id, want));
     domain::info(self).frames++;
     return static_cast<int64_t>(pfn);
+#else
+    // LAB 3: Exercise 8 (with frame_free below): syscalls.def's contract
+    // of frame_alloc, on frames::alloc; the exported count of self's
+    // frames (DomainInfo::frames) stays true.  Threat: `want` is the
+    // caller's whole register, and a frame it names may be anybody's.
+    (void)self, (void)want;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
@@ -133,24 +169,38 @@ Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
 }
 
 Result<int64_t> syscall::sys_map(domain::Domain& self, uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm) {
-    domain::Domain* target = TRY(target_domain(self, dom));
+#if SOL >= 3
+    domain::Domain& target = *TRY(target_domain(self, dom));
     TRY(check_user_page(va));
     if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
-#if LAB >= 4
-    if (Result<void> owned = check_frame_authority(self, *target, pfn); !owned.ok()) {
-        if (owned.error() != Error::AccessDenied) return owned.error();
-        TRY(check_passed_on(self, va, pfn, flags_for(perm)));
-    }
-#else
-    TRY(check_frame_authority(self, *target, pfn));
-#endif
-    TRY(paging::map(target->root, VirtAddr(va), PhysAddr::from_pfn(pfn), flags_for(perm), target->id));
+    TRY(check_map_authority(self, target, va, pfn, flags_for(perm)));
+    TRY(paging::map(target.root, VirtAddr(va), PhysAddr::from_pfn(pfn), flags_for(perm), target.id));
     return 0;
+#else
+    // LAB 3: Exercise 14. syscalls.def's contract of map, with the
+    // helpers above (target_domain, check_user_page, check_map_authority,
+    // flags_for) and paging::map.  Validate everything, then commit (as
+    // seL4 splits every call): a call that fails has changed nothing, not
+    // the mapping already at va, not a page table.  Threat: every
+    // argument is the caller's choice, and a refused call that has
+    // already replaced a mapping or built a table is itself the exploit.
+    (void)self, (void)dom, (void)va, (void)pfn, (void)perm, (void)flags_for, (void)check_map_authority;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<int64_t> syscall::sys_unmap(domain::Domain& self, uint64_t dom, uint64_t va) {
-    domain::Domain* target = TRY(target_domain(self, dom));
+#if SOL >= 3
+    domain::Domain& target = *TRY(target_domain(self, dom));
     TRY(check_user_page(va));
-    TRY(paging::unmap(target->root, VirtAddr(va)));
+    TRY(paging::unmap(target.root, VirtAddr(va)));
     return 0;
+#else
+    // LAB 3: Exercise 14 (unmap): syscalls.def's contract, on
+    // paging::unmap, validated as map is.  Threat: the address is the
+    // caller's choice, and the windows and the kernel half are mapped in
+    // its tables too.
+    (void)self, (void)dom, (void)va;
+    return Error::NotImplemented;
+#endif
 }

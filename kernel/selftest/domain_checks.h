@@ -1,0 +1,13 @@
+// exolab: lab 3
+// kernel/selftest/domain_checks.h: lab 3's kernel self-checks (graded by
+// grade/test_lab3_syscalls.py), with no program loaded: run=domaintable
+// (create, find, is_self_or_descendant and the exported entries) and
+// run=usermem (check, copy_in and copy_out on a domain made for it).
+#pragma once
+
+namespace selftest {
+
+void domain_table_check();  // prints "check domaintable: ok" or why not
+void usermem_check();       // prints "check usermem: ok" or why not
+
+}  // namespace selftest

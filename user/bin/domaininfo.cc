@@ -1,0 +1,38 @@
+// exolab: lab 3
+// user/bin/domaininfo.cc: the domain's own entry of the exported table.
+//
+// Reads domain_table()[self] (UDOMAINS) while running: its id, parent,
+// state and runs, and whether its root_pfn and frames agree with the frame
+// table (UFRAMES).  All of it is kernel state a domain learns without a
+// system call.
+#include "abi/domain.h"
+#include "lib/libos.h"
+#include "lib/windows.h"
+
+namespace {
+
+// The frames the frame table says `id` owns as user frames.
+uint64_t user_frames_of(uint64_t id) {
+    uint64_t n = 0;
+    for (uint64_t pfn = 0; pfn < frame_table_entries(); pfn++) {
+        if (frame_table()[pfn].kind == FrameKind::User && frame_table()[pfn].owner == id) n++;
+    }
+    return n;
+}
+
+}  // namespace
+
+int main() {
+    uint64_t me = static_cast<uint64_t>(sys_self());
+    const volatile DomainInfo& mine = domain_table()[me];
+    printf("domaininfo: id %u, parent %u, state %u, runs %lu\n", mine.id, mine.parent,
+           static_cast<unsigned>(mine.state), mine.runs);
+    const FrameInfo& root = frame_table()[mine.root_pfn];
+    printf("domaininfo: root_pfn is %s\n",
+           root.kind == FrameKind::PageTable && root.owner == me ? "its own page table" : "not its page table");
+    printf("domaininfo: frames %s the frame table\n", mine.frames == user_frames_of(me) ? "agrees with" : "differs from");
+    uint64_t unused = 0;
+    for (uint64_t id = 1; id < MAX_DOMAINS; id++) unused += domain_table()[id].state == DomainState::Free ? 1 : 0;
+    printf("domaininfo: %lu other slots free\n", unused);
+    return 0;
+}
