@@ -83,6 +83,19 @@ def test_stride_shares(machine):
 
 
 @pytest.mark.points(10)
+def test_stride_unit(machine):
+    """stride_pick on made-up tables: shares and waits bounded while the
+    32-bit passes wrap; a newcomer, a reused slot and a domain back from
+    Blocked neither starve nor take a catch-up run; a ticket change takes
+    effect at once."""
+    run = run_domains(machine, "stridecheck")
+    verdicts = dict(line.split(": ", 1) for line in run.lines("stridecheck") if ": " in line)
+    for check in ("wrap", "newcomer", "reused", "blocked", "tickets"):
+        assert verdicts.get(check) == "ok", "stride_pick failed the %s check:\n%s" % (check, run.output)
+    assert run.endings == [(1, "exited")], "stridecheck must exit normally:\n" + run.output
+
+
+@pytest.mark.points(10)
 def test_abort_protocol(machine):
     """A domain that spins with upcalls masked gets one extra slice each
     time, then is preempted by force; the kernel says so once however many
