@@ -144,3 +144,34 @@ def test_threads_mutex(machine):
                          "buffer passed 2000 items, sum 2001000 (expected 2000, 2001000)"], \
         "threads printed:\n" + run.output
     assert run.endings == [(1, "exited")], "threads must exit normally:\n" + run.output
+
+
+@pytest.mark.points(10)
+def test_thread_join(machine):
+    """A thread starts with its argument on an ABI-aligned stack; join
+    waits for a running thread and returns at once for an exited one;
+    join refuses itself, unused and out-of-range ids, a second joiner and
+    a second join; 40 threads in a row reuse the slots; the domain lives
+    on after its first context exits, until its last thread does."""
+    run = run_domains(machine, "threadjoin")
+    assert run.lines("threadjoin") == [
+        "argument 1234, stack misaligned by 0",
+        "join exited ok, finished 1",
+        "join running ok, finished 2",
+        "join self InvalidArgument, unused InvalidArgument, past the table InvalidArgument, "
+        "second joiner InvalidArgument",
+        "joined twice InvalidArgument",
+        "created and joined 40 threads",
+        "the first context exits",
+        "the last thread exits",
+    ], "threadjoin printed:\n" + run.output
+    assert run.endings == [(1, "exited")], "threadjoin must exit normally:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_cond_lost_wakeup(machine):
+    """A switch forced at the first moment cond_wait lets upcalls in: the
+    signal sent then must still wake the waiter, 100 times in a row."""
+    run = run_domains(machine, "condwake")
+    assert run.lines("condwake") == ["100 wake-ups, none lost"], "condwake printed:\n" + run.output
+    assert run.endings == [(1, "exited")], "condwake must exit normally:\n" + run.output
