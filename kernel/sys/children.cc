@@ -79,10 +79,10 @@ Result<int64_t> syscall::sys_domain_set_runnable(domain::Domain& self, const Tra
                                                  uint64_t runnable) {
     domain::Domain* target = TRY(target_domain(self, dom));
 #if SOL >= 4
-    DomainInfo& i = domain::info(*target);
-    if (runnable > 1 || i.state == DomainState::Blocked) return Error::InvalidArgument;
+    DomainInfo& entry = domain::info(*target);
+    if (runnable > 1 || entry.state == DomainState::Blocked) return Error::InvalidArgument;
     if (target != &self) {
-        i.state = runnable ? DomainState::Runnable : DomainState::Stopped;
+        entry.state = runnable ? DomainState::Runnable : DomainState::Stopped;
         return 0;
     }
     if (runnable) return 0;  // it is running

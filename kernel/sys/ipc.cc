@@ -16,10 +16,10 @@ constexpr uint64_t kSendablePerms = PERM_W | PERM_SHARE;
 // The page-table flags of a page sent with `perm` (present, user, never
 // executable).
 PageFlags sent_flags(uint64_t perm) {
-    PageFlags f = PageFlags::User | PageFlags::NoExecute;
-    if (perm & PERM_W) f = f | PageFlags::Writable;
-    if (perm & PERM_SHARE) f = f | PageFlags::Share;
-    return f;
+    PageFlags granted = PageFlags::User | PageFlags::NoExecute;
+    if (perm & PERM_W) granted = granted | PageFlags::Writable;
+    if (perm & PERM_SHARE) granted = granted | PageFlags::Share;
+    return granted;
 }
 
 }  // namespace
