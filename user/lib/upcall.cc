@@ -33,7 +33,7 @@ extern "C" void upcall_finish(UArea* u) {
 #if SOL >= 4
     if (u->pending) {
         u->pending = 0;
-        (void)sys_yield(YIELD_ANY);
+        static_cast<void>(sys_yield(YIELD_ANY));
         u->pending = 0;
     }
 #else
