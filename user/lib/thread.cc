@@ -157,9 +157,15 @@ void run_next() {
 // Blocks the caller in q (nullptr: in no queue, woken by hand) until woken.
 // Called masked; returns unmasked.
 void block(ThreadQueue* q) {
+#if SOL >= 4
     threads[current].state = State::Blocked;
     if (q != nullptr) enqueue(*q, current);
     run_next();
+#else
+    // LAB 4: Exercise 10 (part 4). The comment above is the contract.
+    (void)q, (void)enqueue;
+    panic("thread: LAB 4 Exercise 10 is not done");
+#endif
 }
 
 // Where every thread starts: runs fn(arg), then exits.
