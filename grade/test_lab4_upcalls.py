@@ -34,6 +34,7 @@ def test_passon(machine):
     assert run.lines("passon") == [
         "shared, same address, copy-on-write: ok",
         "shared, same address, writable: AccessDenied",
+        "shared, same address, executable: AccessDenied",
         "shared, another address: AccessDenied",
         "hidden, mapped nowhere here: AccessDenied",
         "child reads: the parent's page",
