@@ -83,6 +83,19 @@ def test_stride_shares(machine):
 
 
 @pytest.mark.points(10)
+def test_stride_unit(machine):
+    """stride_pick on made-up tables: shares and waits bounded while the
+    32-bit passes wrap; a newcomer, a reused slot and a domain back from
+    Blocked neither starve nor take a catch-up run; a ticket change takes
+    effect at once."""
+    run = run_domains(machine, "stridecheck")
+    verdicts = dict(line.split(": ", 1) for line in run.lines("stridecheck") if ": " in line)
+    for check in ("wrap", "newcomer", "reused", "blocked", "tickets"):
+        assert verdicts.get(check) == "ok", "stride_pick failed the %s check:\n%s" % (check, run.output)
+    assert run.endings == [(1, "exited")], "stridecheck must exit normally:\n" + run.output
+
+
+@pytest.mark.points(10)
 def test_abort_protocol(machine):
     """A domain that spins with upcalls masked gets one extra slice each
     time, then is preempted by force; the kernel says so once however many
@@ -131,3 +144,34 @@ def test_threads_mutex(machine):
                          "buffer passed 2000 items, sum 2001000 (expected 2000, 2001000)"], \
         "threads printed:\n" + run.output
     assert run.endings == [(1, "exited")], "threads must exit normally:\n" + run.output
+
+
+@pytest.mark.points(10)
+def test_thread_join(machine):
+    """A thread starts with its argument on an ABI-aligned stack; join
+    waits for a running thread and returns at once for an exited one;
+    join refuses itself, unused and out-of-range ids, a second joiner and
+    a second join; 40 threads in a row reuse the slots; the domain lives
+    on after its first context exits, until its last thread does."""
+    run = run_domains(machine, "threadjoin")
+    assert run.lines("threadjoin") == [
+        "argument 1234, stack misaligned by 0",
+        "join exited ok, finished 1",
+        "join running ok, finished 2",
+        "join self InvalidArgument, unused InvalidArgument, past the table InvalidArgument, "
+        "second joiner InvalidArgument",
+        "joined twice InvalidArgument",
+        "created and joined 40 threads",
+        "the first context exits",
+        "the last thread exits",
+    ], "threadjoin printed:\n" + run.output
+    assert run.endings == [(1, "exited")], "threadjoin must exit normally:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_cond_lost_wakeup(machine):
+    """A switch forced at the first moment cond_wait lets upcalls in: the
+    signal sent then must still wake the waiter, 100 times in a row."""
+    run = run_domains(machine, "condwake")
+    assert run.lines("condwake") == ["100 wake-ups, none lost"], "condwake printed:\n" + run.output
+    assert run.endings == [(1, "exited")], "condwake must exit normally:\n" + run.output

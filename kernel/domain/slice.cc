@@ -46,41 +46,53 @@ Domain* next_runnable_after(uint64_t about) {
     return nullptr;
 }
 
-// The abort protocol (DESIGN §3.3), at the end of a slice of `d`, which
-// has an upcall entry and upcalls masked.  Returns true if `d` keeps the
-// CPU for one more slice (it finishes its handler), false if its slice ends
-// now, by force.
-bool masked_at_slice_end(Domain& d) {
+// What a timer tick does to the running domain's slice.
+enum class AtTick {
+    KeepsCpu,   // the slice goes on: no switch, no accounting
+    Ends,       // an ordinary preemption
+    Aborted,    // a preemption by force (abort protocol)
+};
+
+// The abort protocol (DESIGN §3.3): what a timer tick does to `d`, the
+// domain that holds the CPU when it arrives.
+AtTick at_tick(Domain& d) {
 #if SOL >= 4
+    if (d.upcall_entry == 0 || !d.uarea->masked) {
+        d.overran = false;
+        return AtTick::Ends;
+    }
     if (!d.overran) {
         d.overran = true;
         d.uarea->pending = 1;
-        return true;
+        return AtTick::KeepsCpu;
     }
     if (info(d).aborted++ == 0) {
         kprintf("domain %u (%s) preempted: upcalls still masked a slice after its slice ended\n", d.id, d.name);
     }
-    return false;
+    return AtTick::Aborted;
 #else
-    // LAB 4: Exercise 3. The abort protocol.  A domain whose slice ends
-    // while it runs an upcall handler (masked) is owed the chance to finish
-    // it: it keeps the CPU for exactly one more slice, and its u-area's
-    // `pending` tells it that the slice it is using is borrowed.  If it is
-    // still masked when that slice ends too, it loses the CPU by force
-    // (return false): count it in its table entry's `aborted`, and print
+    // LAB 4: Exercise 3. The abort protocol.  Decide the fate of `d`'s
+    // slice at this tick.  A domain in the middle of an upcall handler
+    // (upcalls masked) is owed the chance to finish it, and must learn
+    // from its u-area that the time it is using is borrowed; one that is
+    // still masked when that grace is over loses the CPU by force, and is
+    // counted in its table entry's `aborted`; the first time only, the
+    // console gets
     //   domain <id> (<name>) preempted: upcalls still masked a slice after its slice ended
-    // the first time only, whatever it does afterwards.  `d.overran` is
-    // yours to keep the state in; give_cpu clears it at the start of every
-    // slice, and timer_tick when it finds `d` unmasked.
-    // Threat: a domain that sets `masked` and spins must not keep the CPU
-    // for more than two slices in a row, and must not flood the console.
+    // `d.overran` is yours to keep state in between ticks (give_cpu clears
+    // it whenever `d` starts a new slice).
+    // Threats: a domain that masks and spins must lose the CPU after at
+    // most two slices in a row, every time it gets it, and must not flood
+    // the console; a domain that unmasks in time starts afresh at its next
+    // masked tick; and `masked` is a word of a page the domain writes as it
+    // likes: it means nothing for a domain without an upcall entry.
     (void)d;
-    return false;
+    return AtTick::Ends;
 #endif
 }
 
 // The timer's IRQ handler: ends the slice of whoever has the CPU, unless
-// the abort protocol grants a masked domain one more.
+// the abort protocol lets it keep it.
 void timer_tick(TrapFrame& frame) {
     tick_count++;
     if (!trap::from_user(frame)) {  // the idle loop
@@ -90,28 +102,23 @@ void timer_tick(TrapFrame& frame) {
     Domain& d = *current();
     DomainInfo& i = info(d);
     i.ticks++;
-    SliceEnd why = SliceEnd::Timer;
-    if (d.upcall_entry != 0 && d.uarea->masked) {
-        if (masked_at_slice_end(d)) return;
-        why = SliceEnd::Abort;
-    } else {
-        d.overran = false;  // unmasked since: a later masked tick starts over
-    }
+    AtTick outcome = at_tick(d);
+    if (outcome == AtTick::KeepsCpu) return;
     i.preempted++;
-    end_slice(frame, DomainState::Runnable, why);
+    end_slice(frame, DomainState::Runnable, outcome == AtTick::Aborted ? SliceEnd::Abort : SliceEnd::Timer);
     notify_root(UpcallReason::Timer, d.id);
 }
-
-
 
 }  // namespace
 
 bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
 #if SOL >= 4
+    if (d.upcall_entry == 0 || reason == UpcallReason::None) return false;
     UArea& u = *d.uarea;
+    if (reason == UpcallReason::Resume && u.resume_direct) return false;
     if (u.masked) {
         u.pending = 1;
-        return true;
+        return false;
     }
     const TrapFrame& f = d.context;
     u.context = UserContext{f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp,
@@ -130,20 +137,21 @@ bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
     d.context = entry;
     return true;
 #else
-    // LAB 4: Exercise 1. Upcall delivery (DESIGN §3.3).  When `d` next
-    // runs it must start at its upcall entry, on its upcall stack, with
-    // rdi = UAREA and interrupts enabled, while its u-area (d.uarea, the
-    // kernel's view of the same page) holds everything its libOS needs to
-    // carry on later exactly where it was: the context `d` would otherwise
-    // resume, in the UserContext layout, and why it is called (reason, arg).
-    // Delivery masks further upcalls and clears `pending`.  A domain that is
-    // already masked is not re-entered: it resumes where it was, and learns
-    // from `pending` that it got the CPU.
-    // Threats: the entry frame is built from nothing but what
-    // domain_set_upcall validated (no register of the interrupted context
-    // may leak into it, no user selector or flag chosen by the domain); a
-    // second delivery while masked would overwrite the context the first
-    // one saved.
+    // LAB 4: Exercise 1. Upcall delivery (DESIGN §3.3, slice.h): the whole
+    // decision of how `d` takes the CPU for `reason`, made before `d` runs.
+    // Either `d` resumes d.context untouched (return false), or d.context
+    // is replaced so that `d` enters its libOS's upcall entry for this
+    // reason (return true), with everything that libOS needs to carry on
+    // later exactly where `d` was (its u-area: the context, reason, arg).
+    // Upcalls go only to a domain that installed an entry, and a Resume
+    // only to one that wants to hear it (its u-area's resume_direct).  A
+    // domain inside an upcall already (masked) is not re-entered: it
+    // resumes and learns from `pending` that something arrived.
+    // Threats: the entry context is built from nothing but what
+    // domain_set_upcall validated: no register, flag or selector of the
+    // interrupted context (which the domain chose) may leak into it, and
+    // it must let the next timer tick in; a second delivery while masked
+    // would overwrite the one saved context the handler must return to.
     (void)d, (void)reason, (void)about;
     return false;
 #endif
@@ -185,9 +193,7 @@ void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
         i.last_run = tick_count;
         d.overran = false;
     }
-    bool upcall = d.upcall_entry != 0 && reason != UpcallReason::None &&
-                  !(reason == UpcallReason::Resume && d.uarea->resume_direct);
-    if (upcall) (void)deliver_upcall(d, reason, about);
+    (void)deliver_upcall(d, reason, about);
     // An IRETQ to a non-canonical rip faults in ring 0.  Every context
     // comes from the CPU (a user rip: a jump out of user space faults at
     // the jump or at the target's user-mode fetch), from domain_set_context

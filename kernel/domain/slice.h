@@ -61,10 +61,12 @@ void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why)
 // `d` must be Runnable, or Blocked and the root scheduler.
 [[noreturn]] void give_cpu(Domain& d, UpcallReason reason, uint64_t about);
 
-// Makes `d`, which has an upcall entry, enter it for `reason` (about
-// domain `about`) when it next runs, instead of resuming `d.context`; if
-// upcalls are masked, sets `pending` instead.  Returns false if upcalls
-// are not delivered at all (then `d` resumes `d.context`, the lab 3 way).
+// Prepares `d` to take the CPU for `reason` (about domain `about`), as
+// give_cpu describes: with no upcall entry, reason None, or a Resume to a
+// domain whose u-area says resume_direct, nothing changes; masked, its
+// `pending` is set; otherwise `d` will enter its upcall entry instead of
+// resuming `d.context`, which is saved in its u-area.  Returns true if it
+// will enter its upcall entry.
 bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about);
 
 // Reports `reason` about domain `about` to the root scheduler and gives it

@@ -9,16 +9,6 @@
 #include "sys/syscall.h"
 #include "sys/usermem.h"
 
-namespace {
-
-// The rflags bits a domain may choose: the arithmetic flags and DF.  IF is
-// always set; TF, IOPL, NT, RF, VM, AC and the virtual-interrupt flags are
-// always clear (a TF or IOPL smuggled into a context would single-step the
-// kernel's return or open the I/O ports).
-constexpr uint64_t kUserChosenFlags = 0xCD5;  // CF PF AF ZF SF DF OF
-
-}  // namespace
-
 Result<int64_t> syscall::sys_domain_create(domain::Domain& self, const TrapFrame& caller) {
 #if SOL >= 4
     domain::Domain* child = TRY(domain::create(self.id, self.name));
@@ -27,12 +17,13 @@ Result<int64_t> syscall::sys_domain_create(domain::Domain& self, const TrapFrame
     child->uarea->fault_vectors = self.uarea->fault_vectors;
     return child->id;
 #else
-    // LAB 4: Exercise 4 (part 1). A child domain (domain::create), not
-    // runnable, whose first context is `caller`, the caller's registers at
-    // this call, except that the call returns 0 in the child (syscalls.def).
-    // The child must also route exceptions to its upcalls as the caller
-    // does: a forked child's first write to a copy-on-write page would
-    // otherwise kill it.  Returns the child's id.
+    // LAB 4: Exercise 4 (part 1). domain_create (syscalls.def): a new
+    // domain, a child of the caller, that will not run until it is made
+    // runnable, and that then carries on from this very call as the
+    // caller would, except that it is told 0.  Threat: a forked child's
+    // first act is a write to a copy-on-write page, a fault: it must be
+    // able to handle its faults from its first instruction, as its
+    // parent handles them.  Errors: those of domain::create.
     (void)self, (void)caller;
     return Error::NotImplemented;
 #endif
@@ -55,6 +46,7 @@ Result<int64_t> syscall::sys_domain_set_context(domain::Domain& self, uint64_t d
     domain::Domain* target = TRY(target_domain(self, dom));
     if (target == &self) return Error::AccessDenied;
 #if SOL >= 4
+    constexpr uint64_t kUserChosenFlags = 0xCD5;  // CF PF AF ZF SF DF OF
     UserContext c;
     TRY(usermem::copy_in(self, &c, ctx));
     if (c.rip < kUserBase || c.rip >= kUserTop || c.rsp > kUserTop) return Error::InvalidArgument;
@@ -68,18 +60,17 @@ Result<int64_t> syscall::sys_domain_set_context(domain::Domain& self, uint64_t d
     f.ss = gdt::kUserData;
     return 0;
 #else
-    // LAB 4: Exercise 4 (part 2). Make the UserContext at `ctx` (the
-    // caller's memory) `target`'s context, the registers it resumes when it
-    // next runs.  This context reaches IRETQ unchanged, so it is hostile:
-    // an rip or rsp the CPU cannot return to faults in ring 0 (refuse rip
-    // outside [USER_BASE, USER_TOP) and rsp above USER_TOP:
-    // InvalidArgument); rflags is the domain's only in its arithmetic flags
-    // and DF (kUserChosenFlags), and IF must be set: IOPL would open the I/O
-    // ports, TF would single-step, AC would open user memory to the kernel
-    // under SMAP.  The selectors are always the user ones.  Nothing changes
-    // unless every check passes.  Errors: BadAddress (ctx unreadable),
-    // InvalidArgument.
-    (void)ctx, (void)kUserChosenFlags;
+    // LAB 4: Exercise 4 (part 2). domain_set_context (syscalls.def): the
+    // UserContext at `ctx`, in the caller's memory, becomes everything
+    // `target` resumes with.  Threat: the context is hostile, and the
+    // kernel itself hands it to IRETQ.  Every field must be one that a
+    // ring-3 program could have reached by running, or one the kernel
+    // sets itself: a return address the CPU cannot return to faults in
+    // ring 0, and rflags holds bits that are not the domain's to choose
+    // (decide which are: DESIGN §3.2, the SDM's RFLAGS chapter).  Validate
+    // the whole context, then commit: a refused call leaves `target` as
+    // it was.  Errors: syscalls.def's line.
+    (void)ctx;
     return Error::NotImplemented;
 #endif
 }
@@ -87,13 +78,25 @@ Result<int64_t> syscall::sys_domain_set_context(domain::Domain& self, uint64_t d
 Result<int64_t> syscall::sys_domain_set_runnable(domain::Domain& self, const TrapFrame& caller, uint64_t dom,
                                                  uint64_t runnable) {
     domain::Domain* target = TRY(target_domain(self, dom));
-    DomainInfo& i = domain::info(*target);
-    if (runnable > 1 || i.state == DomainState::Blocked) return Error::InvalidArgument;
+#if SOL >= 4
+    DomainInfo& entry = domain::info(*target);
+    if (runnable > 1 || entry.state == DomainState::Blocked) return Error::InvalidArgument;
     if (target != &self) {
-        i.state = runnable ? DomainState::Runnable : DomainState::Stopped;
+        entry.state = runnable ? DomainState::Runnable : DomainState::Stopped;
         return 0;
     }
     if (runnable) return 0;  // it is running
     domain::end_slice_in_call(caller, DomainState::Stopped, domain::SliceEnd::Stop);
     domain::notify_root(UpcallReason::Timer, self.id);
+#else
+    // LAB 4: Exercise 5 (part 2). domain_set_runnable (syscalls.def):
+    // start or stop `target`.  A domain that stops itself gives up the
+    // CPU as yield does, and its call returns 0 if it is ever made
+    // runnable again.  Threats: a domain Blocked in ipc_recv is waiting
+    // for a message, and only ipc_send may wake it (a wake-up by hand
+    // would return from ipc_recv with no message); `runnable` is any
+    // 64-bit number.
+    (void)target, (void)caller, (void)runnable;
+    return Error::NotImplemented;
+#endif
 }

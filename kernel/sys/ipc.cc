@@ -8,6 +8,7 @@
 #include "mm/paging.h"
 #include "sys/syscall.h"
 
+#if SOL >= 4
 namespace {
 
 constexpr uint64_t kSendablePerms = PERM_W | PERM_SHARE;
@@ -15,13 +16,14 @@ constexpr uint64_t kSendablePerms = PERM_W | PERM_SHARE;
 // The page-table flags of a page sent with `perm` (present, user, never
 // executable).
 PageFlags sent_flags(uint64_t perm) {
-    PageFlags f = PageFlags::User | PageFlags::NoExecute;
-    if (perm & PERM_W) f = f | PageFlags::Writable;
-    if (perm & PERM_SHARE) f = f | PageFlags::Share;
-    return f;
+    PageFlags granted = PageFlags::User | PageFlags::NoExecute;
+    if (perm & PERM_W) granted = granted | PageFlags::Writable;
+    if (perm & PERM_SHARE) granted = granted | PageFlags::Share;
+    return granted;
 }
 
 }  // namespace
+#endif
 
 Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64_t value, uint64_t va, uint64_t perm) {
 #if SOL >= 4
@@ -51,18 +53,16 @@ Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64
     domain::info(*target).state = DomainState::Runnable;
     return 0;
 #else
-    // LAB 4: Exercise 9 (part 1). Deliver `value`, and the page mapped at
-    // `va` in the caller if va != 0, to `dom`, which must be waiting in
-    // ipc_recv (else WouldBlock: the kernel never waits for a receiver).
-    // The page goes where the receiver asked (its recv_va; nowhere if 0),
-    // with the rights `perm` (kSendablePerms only, sent_flags) and never
-    // more than the caller's own mapping grants: a read-only page must not
-    // arrive writable, and only user frames travel (the caller's u-area or
-    // a window must not).  The receiver learns value, sender and perm
-    // (kIpcPageSent set if a page came) from its u-area and becomes
-    // Runnable; the caller keeps the CPU.  Validate everything first: a
-    // refused send changes nothing.  Errors: syscalls.def's line.
-    (void)self, (void)dom, (void)value, (void)va, (void)perm, (void)sent_flags, (void)kSendablePerms;
+    // LAB 4: Exercise 9 (part 1). ipc_send (syscalls.def, DESIGN §3.2):
+    // the sender's half of a rendezvous.  A message is delivered only to a
+    // receiver that is waiting for one, and the kernel never waits in its
+    // place.  Threats: a page is authority, and must arrive with no more
+    // rights than the sender holds on it, never executable, and only if it
+    // is ordinary user memory (the sender's u-area, its page tables seen
+    // through UVPT and the read-only windows are mapped too, and are not
+    // the sender's to give); `dom`, `va` and `perm` are any 64-bit numbers;
+    // and a refused send changes nothing on either side.
+    (void)self, (void)dom, (void)value, (void)va, (void)perm;
     return Error::NotImplemented;
 #endif
 }
@@ -87,18 +87,15 @@ Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& cal
     }
     domain::notify_root(UpcallReason::Blocked, self.id);
 #else
-    // LAB 4: Exercise 9 (part 2). Block the caller until a message comes:
-    // remember where a page may go (`va`, a user page, or 0 for none), make
-    // it Blocked, end its slice (end_slice_in_call) so that ipc_send's
-    // wake-up resumes it with 0 returned.  Then the CPU goes on: to `then`
-    // if the caller named one that may run now (yield's rule: an ancestor
-    // or a descendant, Runnable), which is how a reply comes back without
-    // a pass through the root scheduler; otherwise the root scheduler hears
-    // Blocked, about the caller.
-    // Threats: the root scheduler itself must not block with upcalls
-    // masked, inside its own handler: nobody would be left to schedule
-    // (InvalidArgument); `then` is a number the domain chose; and a refused
-    // call leaves the caller running, not Blocked.
+    // LAB 4: Exercise 9 (part 2). ipc_recv (syscalls.def): the
+    // receiver's half.  The kernel has one stack and cannot wait inside a
+    // call, so "blocks until a message arrives" must be made of states and
+    // of what the caller resumes when the message has come.  `then` is the
+    // fast path of a request and its reply.  Threats: the root scheduler
+    // must not block inside its own handler (upcalls masked): nobody would
+    // be left to schedule; `va` and `then` are numbers the domain chose,
+    // checked as yield checks its target; a refused call leaves the
+    // caller running.
     (void)self, (void)caller, (void)va, (void)then;
     return Error::NotImplemented;
 #endif

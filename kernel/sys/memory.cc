@@ -62,11 +62,12 @@ Result<void> check_passed_on(domain::Domain& self, uint64_t va, uint64_t pfn, Pa
     if (!has(flags, PageFlags::NoExecute) && has(have, PageFlags::NoExecute)) return Error::AccessDenied;
     return {};
 #else
-    // LAB 4: Exercise 8. Succeed only if `self` maps exactly frame `pfn` at
-    // `va` (a 4 KiB page), with rights that include those of `flags`:
-    // writable only if self's mapping is, executable only if self's is.
-    // Threat: this is a source of authority; anything looser lets a domain
-    // map frames it cannot reach, or raise its rights on frames it can.
+    // LAB 4: Exercise 8. The rule of the comment above, as a check that
+    // map can rely on.  Threat: this is a source of authority.  Anything
+    // looser than "the caller can already reach exactly this, here" lets a
+    // domain map frames it cannot reach, or raise its rights on frames it
+    // can (think of every kind of entry a lookup may land on, and of
+    // every right a page-table entry carries).
     (void)self, (void)va, (void)pfn, (void)flags;
     return Error::AccessDenied;
 #endif

@@ -19,16 +19,16 @@ Result<int64_t> syscall::sys_yield(domain::Domain& self, const TrapFrame& caller
     if (dom == YIELD_SELF) domain::idle();
     domain::give_cpu(*target, UpcallReason::Resume, self.id);
 #else
-    // LAB 4: Exercise 5. Directed yield (syscalls.def, DESIGN §3.4): the
-    // caller's slice ends now (domain::end_slice_in_call: it stays
-    // Runnable and, when it runs again, this call returns 0) and the CPU goes to `dom`
-    // with a Resume upcall about the caller; YIELD_ANY gives it to the root
-    // scheduler instead (a Timer event about the caller), and YIELD_SELF to
-    // nobody until the next interrupt (domain::idle).  Threats: a domain
-    // must not hand the CPU to one that cannot run (not Runnable:
-    // InvalidArgument) or to one outside its own line of ancestors and
-    // descendants (AccessDenied); a refused call changes nothing and
-    // returns to the caller.  Yielding to oneself returns 0 at once.
+    // LAB 4: Exercise 5 (part 1). Directed yield (syscalls.def, DESIGN
+    // §3.4): the caller gives up the rest of its slice, to `dom`, to the
+    // root scheduler's choice (YIELD_ANY) or to nobody until the next
+    // interrupt (YIELD_SELF).  The caller, when it next runs, sees the
+    // call return 0.  slice.h has every way the CPU can change hands.
+    // Threats: `dom` is any 64-bit number; the CPU must never go to a
+    // domain that cannot run, nor to one outside the caller's own line of
+    // ancestors and descendants (an unrelated domain would be resumed in
+    // the middle of whatever it was doing, on someone else's say); a
+    // refused call changes nothing and returns to the caller at once.
     (void)self, (void)caller, (void)dom;
     return Error::NotImplemented;
 #endif

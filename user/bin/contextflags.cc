@@ -1,6 +1,6 @@
 // exolab: lab 4
-// user/bin/contextflags.cc: domain_set_context clears IOPL and TF
-// (DESIGN §3.2).
+// user/bin/contextflags.cc: domain_set_context clears IOPL and TF and
+// sets IF (DESIGN §3.2).
 //
 // Two forked children stop themselves; the parent removes each one's
 // upcall entry (so the kernel resumes its context directly, by IRETQ,
@@ -13,6 +13,10 @@
 //   TF       tf_probe prints and exits: with TF cleared it runs without a
 //            debug exception; had TF reached the CPU, a #DB would kill it
 //            after its first instruction
+//   IF clear if_probe spins for ever: with IF set the timer still
+//            preempts it, and the parent, back on the CPU, destroys it and
+//            prints "IF-clear child preempted"; had IF stayed clear, no
+//            tick would ever end its slice and the machine would hang
 // The probes use no stack and write no memory (the child's pages are
 // copy-on-write and it has no upcall entry to repair them).
 #include "abi/domain.h"
@@ -22,6 +26,7 @@
 
 extern "C" void cli_probe();
 extern "C" void tf_probe();
+extern "C" void if_probe();
 
 // Each probe: cputs its message (syscall 0), then domain_destroy(0)
 // (syscall 8); cli_probe runs cli first.
@@ -49,6 +54,11 @@ asm("    .section .rodata\n"
     "    mov $tf_length, %esi\n"
     "    jmp print_and_exit\n"
     "    .size tf_probe, . - tf_probe\n"
+    "    .globl if_probe\n"
+    "    .type if_probe, @function\n"
+    "if_probe:\n"
+    "    jmp if_probe\n"
+    "    .size if_probe, . - if_probe\n"
     "print_and_exit:\n"
     "    xor %eax, %eax\n"
     "    syscall\n"
@@ -65,8 +75,9 @@ constexpr uint64_t kReservedFlag = 0x2;
 
 
 // Forks a child that stops itself, then starts it at `probe` with rflags
-// `flags` and no upcall entry, and waits for it to end.
-void run_probe(const char* what, void (*probe)(), uint64_t flags) {
+// `flags` and no upcall entry.  Waits for it to end or, if it `spins`,
+// until the timer has preempted it once, and then destroys it.
+void run_probe(const char* what, void (*probe)(), uint64_t flags, bool spins = false) {
     int64_t child = fork();
     if (child < 0) panic("fork: %s", result_name(child));
     if (child == 0) {
@@ -85,6 +96,11 @@ void run_probe(const char* what, void (*probe)(), uint64_t flags) {
     printf("contextflags: child %lu with %s: %s\n", dom, what, result_name(r));
     if (r >= 0) r = sys_domain_set_runnable(dom, 1);
     if (r < 0) panic("cannot start child %lu: %s", dom, result_name(r));
+    if (spins) {
+        while (domain_table()[dom].preempted == 0) (void)sys_yield(YIELD_ANY);
+        r = sys_domain_destroy(dom);
+        printf("contextflags: IF-clear child preempted, destroyed: %s\n", result_name(r));
+    }
     (void)wait(dom);
 }
 
@@ -93,5 +109,6 @@ void run_probe(const char* what, void (*probe)(), uint64_t flags) {
 int main() {
     run_probe("IOPL=3", cli_probe, kIopl3);
     run_probe("TF", tf_probe, kTrapFlag);
+    run_probe("IF clear", if_probe, 0, true);
     return 0;
 }

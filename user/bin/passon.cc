@@ -7,7 +7,8 @@
 // address), and frame `hidden`, mapped nowhere.  The child may pass on
 // only what it maps itself, at the same address, with no more rights:
 // re-mapping `shared` at kShared copy-on-write is allowed; `shared`
-// writable, `shared` elsewhere, and `hidden` anywhere are refused.
+// writable or executable, `shared` elsewhere, and `hidden` anywhere are
+// refused.
 #include "lib/fork.h"
 #include "lib/libos.h"
 
@@ -34,6 +35,7 @@ int main() {
         auto s = static_cast<uint64_t>(shared), h = static_cast<uint64_t>(hidden);
         report("shared, same address, copy-on-write", sys_map(0, kShared, s, PERM_COW));
         report("shared, same address, writable", sys_map(0, kShared, s, PERM_W));
+        report("shared, same address, executable", sys_map(0, kShared, s, PERM_X));
         report("shared, another address", sys_map(0, kElsewhere, s, 0));
         report("hidden, mapped nowhere here", sys_map(0, kElsewhere, h, 0));
         printf("passon: child reads: %s\n", reinterpret_cast<const char*>(kShared));

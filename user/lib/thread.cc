@@ -51,10 +51,16 @@ void unmask() {
     UArea* u = uarea();
     u->masked = 0;
     compiler_barrier();
+#if SOL >= 4
     if (u->pending) {
         u->pending = 0;
-        (void)sys_yield(YIELD_ANY);
+        static_cast<void>(sys_yield(YIELD_ANY));  // the slice borrowed while masked
     }
+#else
+    // LAB 4: Exercise 3 (part 3). The end of a masked section here owes
+    // what upcall_finish owes at the end of an upcall.
+    (void)u;
+#endif
 }
 
 // Makes the first context thread 0 and routes Resume upcalls here.
@@ -101,14 +107,14 @@ void on_resume(UArea& u) {
     u.context = runs.context;
     current = successor - 1;
 #else
-    // LAB 4: Exercise 10. Preemption between threads.  The domain was
-    // given the CPU again after the timer ended its slice, and u.context
-    // is the interrupted thread's context.  If another thread is ready,
-    // it must run now instead (when this upcall ends, it resumes
-    // u.context), and the interrupted one must be able to continue later
-    // exactly where it was, in its turn (the ready queue is FIFO: wake,
-    // dequeue).  Threat: everything here runs with upcalls masked, so it
-    // touches only UPCALL_DATA and the u-area.
+    // LAB 4: Exercise 10 (part 1). Preemption between threads: the
+    // domain has the CPU again after the timer took it away, and
+    // u.context is where the running thread was interrupted.  The thread
+    // library's policy is round-robin: if another thread is ready, it runs
+    // now (this upcall ends by resuming u.context), and the interrupted one
+    // carries on later, exactly where it was, after every thread that was
+    // ready before it.  Threat: this runs masked, inside an upcall: it may
+    // touch only UPCALL_DATA and the u-area, and must not fault.
     (void)u;
 #endif
 }
@@ -118,6 +124,7 @@ void on_resume(UArea& u) {
 // caller is resumed.  Panics if no thread is ready: every thread waits on
 // another.
 void run_next() {
+#if SOL >= 4
     uint64_t next = dequeue(ready);
     if (next == 0) {
         for (const Thread& t : threads) {
@@ -131,14 +138,34 @@ void run_next() {
     UArea* u = uarea();
     u->context = threads[current].context;
     thread_switch(&self.context, u);
+#else
+    // LAB 4: Exercise 10 (part 2). The voluntary switch: the running
+    // thread has said why it stops (its state, and the queue it is in, if
+    // any); the next ready thread runs, and the caller returns from here
+    // only when its turn comes again (thread_switch, thread.asm, saves
+    // such a context and ends the masked section).  With no thread ready:
+    // if every thread is Done the domain's work is over (exit), otherwise
+    // every thread waits on another, a deadlock that must not hang the
+    // machine in silence (panic).  Threat: the same as on_resume's; and
+    // the caller's context must be saved where the next switch to it will
+    // look.
+    (void)thread_switch;
+    panic("thread: LAB 4 Exercise 10 is not done");
+#endif
 }
 
 // Blocks the caller in q (nullptr: in no queue, woken by hand) until woken.
 // Called masked; returns unmasked.
 void block(ThreadQueue* q) {
+#if SOL >= 4
     threads[current].state = State::Blocked;
     if (q != nullptr) enqueue(*q, current);
     run_next();
+#else
+    // LAB 4: Exercise 10 (part 4). The comment above is the contract.
+    (void)q, (void)enqueue, (void)run_next;
+    panic("thread: LAB 4 Exercise 10 is not done");
+#endif
 }
 
 // Where every thread starts: runs fn(arg), then exits.
@@ -181,6 +208,7 @@ static_assert(sizeof(Mutex) == alignof(Mutex) && sizeof(Cond) == alignof(Cond));
 }  // namespace
 
 int64_t thread_create(ThreadFn fn, void* arg) {
+#if SOL >= 4
     mask();
     start_threads();
     uint64_t id = 1;
@@ -193,11 +221,10 @@ int64_t thread_create(ThreadFn fn, void* arg) {
         threads[id].state = State::Free;
         return r;
     }
-    uint64_t top = kThreadStacks + (id + 1) * kThreadSlotSize;
     UserContext c = {};
     c.rdi = reinterpret_cast<uint64_t>(fn);
     c.rsi = reinterpret_cast<uint64_t>(arg);
-    c.rsp = top - 8;  // as if called: rsp + 8 is 16-byte aligned at entry
+    c.rsp = kThreadStacks + (id + 1) * kThreadSlotSize - 8;  // as if called: rsp + 8 is 16-byte aligned
     c.rip = reinterpret_cast<uint64_t>(thread_start);
     c.rflags = 0x202;  // IF (the reserved bit 1 set)
     mask();
@@ -206,11 +233,25 @@ int64_t thread_create(ThreadFn fn, void* arg) {
     wake(id);
     unmask();
     return static_cast<int64_t>(id);
+#else
+    // LAB 4: Exercise 12 (part 1). The contract is thread.h's.  A new
+    // thread owns a free slot of the table and that slot's stack
+    // (map_stack), and starts in thread_start(fn, arg) as if called there
+    // (the System V ABI's state at a function's entry), with an rflags
+    // the kernel would accept from a domain.  Threats: another thread (or
+    // the Resume upcall) can run between any two instructions, so no two
+    // threads may claim one slot, and a slot must not be seen half-made;
+    // a system call may take longer than a slice, so none may be made
+    // with upcalls masked; a failure leaves no slot taken.
+    (void)fn, (void)arg, (void)map_stack, (void)thread_start;
+    return -static_cast<int64_t>(Error::NotImplemented);
+#endif
 }
 
 uint64_t thread_self() { return current; }
 
 void thread_yield() {
+#if SOL >= 4
     mask();
     if (ready.head == 0) {
         unmask();
@@ -218,18 +259,33 @@ void thread_yield() {
     }
     wake(current);
     run_next();
+#else
+    // LAB 4: Exercise 10 (part 3). thread.h's thread_yield: the caller
+    // goes to the back of the line.  It must not block, and must cost
+    // nothing when no other thread is ready.
+#endif
 }
 
 void thread_exit() {
+#if SOL >= 4
     mask();
     start_threads();
     threads[current].state = State::Done;
     if (threads[current].joiner != 0) wake(threads[current].joiner - 1);
     run_next();
+#else
+    // LAB 4: Exercise 12 (part 2). thread.h's thread_exit, also the end
+    // of every thread function and, in the domain's first context,
+    // possibly the end of the whole domain.  Threat: a thread_join may be
+    // waiting for the caller, and whoever frees the slot must not free a
+    // stack the caller is still running on.
+    panic("thread_exit: LAB 4 Exercise 12 is not done");
+#endif
     __builtin_unreachable();  // a Done thread is never resumed
 }
 
 int64_t thread_join(uint64_t id) {
+#if SOL >= 4
     mask();
     bool joinable = id < kMaxThreads && id != current && threads[id].state != State::Free &&
                     threads[id].state != State::Claimed && threads[id].joiner == 0;
@@ -245,6 +301,15 @@ int64_t thread_join(uint64_t id) {
     threads[id].state = State::Free;  // its stack stays mapped for the slot's next thread
     unmask();
     return 0;
+#else
+    // LAB 4: Exercise 12 (part 3). thread.h's thread_join.  Threats: `id`
+    // is any number; the thread may have exited long ago or not yet
+    // started; only one thread may wait for it, and a thread waiting for
+    // itself would wait for ever; a joined slot is free for the next
+    // thread_create, and nothing of the old thread may be joined twice.
+    (void)id, (void)block;
+    return -static_cast<int64_t>(Error::NotImplemented);
+#endif
 }
 
 void mutex_lock(Mutex& m) {
@@ -260,13 +325,13 @@ void mutex_lock(Mutex& m) {
     }
     block(&m.waiters);  // mutex_unlock hands us the lock
 #else
-    // LAB 4: Exercise 11 (part 1). Take the lock, waiting in m.waiters
-    // while another thread holds it (block; mutex_unlock hands the lock to
-    // the first waiter).  A thread that already holds it is a bug: panic.
-    // Threats: the timer can preempt between any two instructions, so
-    // test-and-take must happen with upcalls masked (mask/unmask), and
-    // nothing masked may fault: touch() the lock's page first (it may be
-    // copy-on-write).  start_threads() before the first switch.
+    // LAB 4: Exercise 11 (part 1). thread.h's mutex_lock.  Threats: the
+    // timer can end the slice between any two instructions, and the Resume
+    // upcall then runs another thread, which may want the same lock; a
+    // waiter must not spin through its slices; the lock may lie on a
+    // copy-on-write page (after a fork), and a fault with upcalls masked
+    // kills the domain.  The helpers above this file's exercises are
+    // yours to use.
     (void)m;
     panic("mutex_lock: LAB 4 Exercise 11 is not done");
 #endif
@@ -282,10 +347,9 @@ void mutex_unlock(Mutex& m) {
     if (heir != 0) wake(heir - 1);
     unmask();
 #else
-    // LAB 4: Exercise 11 (part 2). Release the lock, handing it straight
-    // to the first waiter, if any (which becomes ready).  Unlocking a lock
-    // the caller does not hold is a bug: panic.  The same threats as
-    // mutex_lock.
+    // LAB 4: Exercise 11 (part 2). thread.h's mutex_unlock.  Threat, as
+    // well as mutex_lock's: a waiter that is woken must not then lose the
+    // lock to a thread that came later (no waiter may starve).
     (void)m;
     panic("mutex_unlock: LAB 4 Exercise 11 is not done");
 #endif
@@ -303,11 +367,11 @@ void cond_wait(Cond& c, Mutex& m) {
     block(&c.waiters);
     mutex_lock(m);
 #else
-    // LAB 4: Exercise 11 (part 3). Condition variables.  cond_wait: the
-    // caller, which must hold `m` (else panic), releases it and waits in
-    // c.waiters as one step: a cond_signal between the two must not be
-    // lost; once woken it holds `m` again before it returns.  The same
-    // threats as the mutex (masked, touch()).
+    // LAB 4: Exercise 11 (part 3). thread.h's condition variables.
+    // Threat: the lost wake-up.  A cond_signal that another thread sends
+    // after this caller let go of `m` must reach it, wherever the timer
+    // (or a voluntary switch) lands in between; and the same threats as
+    // the mutex's.
     (void)c, (void)m;
     panic("cond_wait: LAB 4 Exercise 11 is not done");
 #endif
@@ -320,8 +384,7 @@ void cond_signal(Cond& c) {
     if (uint64_t next = dequeue(c.waiters); next != 0) wake(next - 1);
     unmask();
 #else
-    // LAB 4: Exercise 11 (part 3). Wake the first thread waiting in
-    // c.waiters, if any (it then competes for its mutex in cond_wait).
+    // LAB 4: Exercise 11 (part 3). thread.h's cond_signal.
     (void)c;
     panic("cond_signal: LAB 4 Exercise 11 is not done");
 #endif
@@ -334,8 +397,8 @@ void cond_broadcast(Cond& c) {
     while (uint64_t next = dequeue(c.waiters)) wake(next - 1);
     unmask();
 #else
-    // LAB 4: Exercise 11 (part 3). Wake every thread waiting in c.waiters.
-    (void)c, (void)touch;
+    // LAB 4: Exercise 11 (part 3). thread.h's cond_broadcast.
+    (void)c, (void)touch, (void)mask, (void)unmask, (void)wake, (void)dequeue, (void)start_threads;
     panic("cond_broadcast: LAB 4 Exercise 11 is not done");
 #endif
 }

@@ -30,11 +30,19 @@ int64_t map_upcall_stack(uint64_t dom) {
 }  // namespace
 
 extern "C" void upcall_finish(UArea* u) {
+#if SOL >= 4
     if (u->pending) {
         u->pending = 0;
-        (void)sys_yield(YIELD_ANY);
+        static_cast<void>(sys_yield(YIELD_ANY));
         u->pending = 0;
     }
+#else
+    // LAB 4: Exercise 3 (part 2). The libOS's half of the abort protocol
+    // (upcall.h): a masked section that ran on borrowed time owes it back
+    // before the domain goes on.  Threat: the kernel reports borrowed
+    // time and held-back upcalls through the same word, and it may set it
+    // again at any moment while this runs.
+#endif
     upcall_return(u);
 }
 
@@ -141,6 +149,7 @@ int64_t upcalls_init_child(uint64_t dom) {
 }
 
 extern "C" void libos_upcall(UArea* u) {
+#if SOL >= 4
     switch (u->reason) {
     case UpcallReason::Fault:
         if (u->fault_vector < kVectors && fault_handlers[u->fault_vector] != nullptr) {
@@ -164,5 +173,19 @@ extern "C" void libos_upcall(UArea* u) {
     case UpcallReason::None:
         break;
     }
+#else
+    // LAB 4: Exercise 2 (part 2). The libOS's dispatch (upcall.h's table):
+    // every reason the kernel may give reaches the handler that this
+    // domain installed for it, and every upcall ends by resuming whatever
+    // the handlers left in u->context.  Threats: the u-area is the
+    // domain's own writable page, so `reason` and `fault_vector` may hold
+    // anything (a bit set in fault_vectors by hand, with no handler
+    // behind it, must end the domain with a message, not jump through a
+    // null pointer); in init, the root scheduler may choose init itself,
+    // and its user threads must then get their say as a Resume would give
+    // it.
+    (void)fault_handlers, (void)resume_handler;
+    panic("libos_upcall: LAB 4 Exercise 2 is not done");
+#endif
     upcall_finish(u);
 }
