@@ -33,7 +33,8 @@ struct PortRange {
 
 inline constexpr int kMaxRanges = 8;
 
-// The ports one domain holds: disjoint, non-adjacent ranges.
+// The ports one domain holds: disjoint, non-adjacent ranges, used from
+// the first slot on (a slot with count 0 ends the list).
 struct Grants {
     PortRange ranges[kMaxRanges];
 };
@@ -42,10 +43,12 @@ struct Grants {
 // domain, or one of its ranges covers them all.
 bool may_grant(const domain::Domain& d, uint32_t first, uint32_t count);
 
-// Adds ports [first, first + count) to what `d` holds, merged with the
-// ranges they touch; if `d` is the running domain the bitmap allows them at
-// once.  Errors: NoMemory when `d` would need more than kMaxRanges ranges
-// (nothing changes then).
+// Adds ports [first, first + count) (count > 0, first + count <= 65536) to
+// what `d` holds.  Afterwards d's ranges are still disjoint and no two of
+// them touch (Grants), and they hold exactly the ports they held before
+// plus the new ones; if `d` is the running domain (or the one whose ports
+// the bitmap allows) the bitmap allows the new ports at once.  Errors:
+// NoMemory when that needs more than kMaxRanges ranges (nothing changes).
 Result<void> add(domain::Domain& d, uint32_t first, uint32_t count);
 
 // Makes the bitmap allow exactly the ports of `d` (nullptr: none).

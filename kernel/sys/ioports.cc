@@ -15,8 +15,9 @@ Result<int64_t> syscall::sys_io_grant(domain::Domain& self, uint64_t dom, uint64
     TRY(ioports::add(*grantee, uint32_t(port), uint32_t(count)));
     return 0;
 #else
-    // LAB 5: Exercise 1. Let `dom` use ports [port, port + count) from now
-    // on (syscalls.def has the contract and the errors).  Threats: a port
+    // LAB 5: Exercise 1 (part 1). Let `dom` use ports [port, port + count)
+    // from now on (syscalls.def has the contract and the errors; part 2,
+    // ioports::add, keeps a domain's ranges).  Threats: a port
     // number is a 64-bit register the domain chose, and the TSS bitmap is
     // 8 KiB inside the kernel, so a range that wraps or runs past port
     // 65535 would open or corrupt what lies beyond it; a domain may pass on

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
         {"rename", test_rename},       {"descriptors", test_descriptors},
         {"two domains", test_domains}, {"durability", test_durability},
         {"no space", test_no_space},   {"processes", test_processes},
-        {"corruption", test_corruption},
+        {"dead holder", test_dead_holder}, {"corruption", test_corruption},
     };
     for (const Group& g : groups) {
         auto start = std::chrono::steady_clock::now();

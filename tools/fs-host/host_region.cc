@@ -3,8 +3,11 @@
 // anonymous shared memory at kFsRegion (mapped there, so the library's
 // fixed address holds), which a fork()ed host process shares as a forked
 // domain does; a process that finds the lock taken yields the CPU.
+#include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdarg>
 #include <cstdio>
@@ -29,6 +32,10 @@ Result<uint8_t*> region_attach(uint64_t pages) {
 }
 
 void region_yield() { sched_yield(); }
+
+uint32_t region_self() { return static_cast<uint32_t>(getpid()); }
+
+bool region_alive(uint32_t who) { return kill(static_cast<pid_t>(who), 0) == 0 || errno == EPERM; }
 
 }  // namespace exofs
 

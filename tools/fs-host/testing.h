@@ -71,5 +71,6 @@ void test_domains();
 void test_durability();
 void test_no_space();
 void test_processes();
+void test_dead_holder();
 void test_corruption();
 void crash_sweep(const std::string& dir);

@@ -5,9 +5,13 @@
 // "sector <n>" (the rest zero).  This program, run as init (which may grant
 // any port), takes the disk's ports, then checks what the driver reads,
 // writes sectors 100..107 in one call and reads them back, and shows the
-// errors of a range past the end of the disk.  It prints
+// errors of a range past the end of the disk; then it makes the drive
+// fail a command of its own (a read past the end, written to the ports by
+// hand), then leaves a read unfinished, and checks after each that the
+// driver still reads and writes.  It prints
 // "diskrw: wrote <lba>" so that the harness can read the image afterwards.
 #include "lib/fs/disk.h"
+#include "lib/fs/ports.h"
 #include "lib/libos.h"
 
 namespace {
@@ -25,6 +29,33 @@ void expect_pattern(uint64_t lba, const char* sector) {
     char want[32];
     snprintf(want, sizeof(want), "sector %lu", lba);
     if (strcmp(sector, want) != 0) panic("sector %lu holds \"%.20s\"", lba, sector);
+}
+
+// Writes a READ SECTORS EXT of `count` sectors at `lba` to the ports by
+// hand, as another driver might, reads none of its data, and returns the
+// drive's status once it is no longer busy.
+uint8_t read_by_hand(uint64_t lba, uint8_t count) {
+    outb(0x1F6, 0x40);
+    outb(0x1F2, 0);
+    for (uint16_t port = 0x1F3; port <= 0x1F5; port++) outb(port, uint8_t(lba >> (24 + 8 * (port - 0x1F3))));
+    outb(0x1F2, count);
+    for (uint16_t port = 0x1F3; port <= 0x1F5; port++) outb(port, uint8_t(lba >> (8 * (port - 0x1F3))));
+    outb(0x1F7, 0x24);
+    uint8_t status = inb(0x1F7);
+    for (int i = 0; i < 1000000 && (status & 0x80); i++) status = inb(0x1F7);
+    return status;
+}
+
+// Reads sector 7 and writes sector 99 through the driver, and says how
+// they went.
+void report_read_and_write(const char* when) {
+    Result<void> got = disk::read(7, 1, buf);
+    char want[32];
+    snprintf(want, sizeof(want), "sector 7");
+    const char* read_says = !got.ok() ? error_name(got.error()) : strcmp(buf, want) == 0 ? "ok" : "wrong data";
+    snprintf(buf, 512, "after the error");
+    Result<void> put = disk::write(99, 1, buf);
+    printf("diskrw: %s read %s, write %s\n", when, read_says, put.ok() ? "ok" : error_name(put.error()));
 }
 
 }  // namespace
@@ -55,5 +86,12 @@ int main() {
     Result<void> past = disk::read(n - 1, 2, buf), zero = disk::write(0, 0, buf), big = disk::read(0, 257, buf);
     printf("diskrw: past the end %s, zero sectors %s, 257 sectors %s\n", past.ok() ? "ok" : error_name(past.error()),
            zero.ok() ? "ok" : error_name(zero.error()), big.ok() ? "ok" : error_name(big.error()));
+
+    uint8_t status = read_by_hand(n + 10, 1);
+    printf("diskrw: the drive refused a read past the end: %s\n", status & 0x01 ? "ERR" : "no error?");
+    report_read_and_write("then");
+    status = read_by_hand(3, 2);
+    printf("diskrw: a read of 2 sectors left unread: %s\n", status & 0x08 ? "DRQ" : "no DRQ?");
+    report_read_and_write("then");
     return 0;
 }

@@ -7,10 +7,13 @@
 // than the cache has slots).  Mounts, then checks, each on its own and without a commit:
 //
 //   alloc    block_alloc and block_free on the cached bitmap (Exercise 3)
+//   hint     where block_alloc looks first: at the hint, wrapping around,
+//            a freed block first (Exercise 3)
 //   bmap     the block map of a new inode at every level (Exercise 4)
 //   lookup   dir_lookup in /dir, which spans two blocks (Exercise 5)
 //   journal  write_transaction with the power cut at every sector, each
-//            time followed by the provided replay (Exercise 6)
+//            time followed by replay; replay refusing damaged records, and
+//            cut at every sector itself, then replayed again (Exercise 6)
 //
 // and prints "fsunit: <check>: ok" or "fsunit: <check>: FAILED <why>".
 #include "lib/fs/cache.h"
@@ -146,6 +149,39 @@ bool check_bmap() {
     return true;
 }
 
+// The hint on a bitmap made by hand (its first block, `bits`, in the
+// cache): three free blocks, a low one, a middle one and one near the end.
+bool check_hint_on(uint8_t* bits) {
+    Shared* s = shared();
+    memset(bits, 0xFF, kBlockSize);
+    const uint32_t low = sb().data_start + 10, middle = sb().data_start + 200, high = sb().nblocks - 5;
+    const uint32_t free_blocks[] = {low, middle, high};
+    for (uint32_t b : free_blocks) bits[b / 8] &= static_cast<uint8_t>(~(1u << b % 8));
+    s->block_hint = sb().nblocks - 100;
+    EXPECT(MUST_OK(block_alloc(true)) == high);    // the first free block at or after the hint
+    EXPECT(MUST_OK(block_alloc(true)) == low);     // past the end: from the start again
+    EXPECT(MUST_OK(block_alloc(true)) == middle);  // near the last one
+    EXPECT(error_of(block_alloc(true)) == Error::NoSpace);
+    MUST_OK(block_free(high));
+    MUST_OK(block_free(low));
+    EXPECT(MUST_OK(block_alloc(true)) == low);     // a block freed before the hint is used first
+    return true;
+}
+
+bool check_hint() {
+    Op op;
+    MUST_OK(op.check());
+    EXPECT(sb().nblocks <= kBlockSize * 8);  // one bitmap block
+    uint8_t* bits = MUST_OK(cache::get(sb().bitmap_start));
+    static uint8_t saved[kBlockSize];
+    memcpy(saved, bits, kBlockSize);
+    uint32_t hint = shared()->block_hint;
+    bool ok = check_hint_on(bits);
+    memcpy(MUST_OK(cache::get(sb().bitmap_start)), saved, kBlockSize);
+    shared()->block_hint = hint;
+    return ok;
+}
+
 Name name_of(const char* s) { return Name{s, static_cast<uint32_t>(strlen(s))}; }
 
 bool check_lookup() {
@@ -211,6 +247,76 @@ bool check_lookup() {
 // Reads disk block b into buf (kBlockSize bytes).
 bool read_block(uint32_t b, uint8_t* buf) { return disk::read(uint64_t(b) * kSectorsPerBlock, kSectorsPerBlock, buf).ok(); }
 
+// Puts a commit record on the disk by hand: `magic`, `count`, homes.
+bool put_record(uint32_t magic, uint32_t count, const uint32_t* homes, uint32_t nhomes) {
+    static CommitRecord rec;
+    memset(&rec, 0, sizeof rec);
+    rec.magic = magic;
+    rec.count = count;
+    memcpy(rec.home, homes, nhomes * sizeof(uint32_t));
+    return disk::write(uint64_t(sb().log_start) * kSectorsPerBlock, 1, &rec).ok();
+}
+
+// replay on records that are not exofs's to replay: Corrupt, nothing
+// written; then a committed transaction whose replay loses power at every
+// sector, each time replayed again: all home blocks new, the log empty.
+bool check_replay(const uint32_t* home, const uint8_t* const* data) {
+    static uint8_t scratch[kBlockSize], before[kBlockSize], back[kBlockSize];
+    static const uint8_t zeros[kBlockSize] = {};
+    EXPECT(read_block(kSuperBlock, before));
+    for (uint32_t i = 0; i < 3; i++) {
+        EXPECT(disk::write(uint64_t(home[i]) * kSectorsPerBlock, kSectorsPerBlock, zeros).ok());
+    }
+    const uint32_t log_end = sb().log_start + sb().log_blocks;
+    const uint32_t bad_homes[] = {kSuperBlock, 0, sb().log_start, log_end - 1, sb().nblocks};
+    for (uint32_t bad : bad_homes) {
+        const uint32_t homes[2] = {home[0], bad};
+        EXPECT(put_record(kLogMagic, 2, homes, 2));
+        Result<void> r = journal::replay(sb(), scratch);
+        if (error_of(r) != Error::Corrupt) {
+            snprintf(why, sizeof(why), "replay of a record with home block %u: %s, not Corrupt", bad,
+                     r.ok() ? "ok" : error_name(r.error()));
+            return false;
+        }
+    }
+    EXPECT(put_record(kLogMagic, sb().log_blocks, home, 3));  // more blocks than the log holds
+    EXPECT(error_of(journal::replay(sb(), scratch)) == Error::Corrupt);
+    EXPECT(put_record(0x12345678, 0, home, 0));              // not a record at all
+    EXPECT(error_of(journal::replay(sb(), scratch)) == Error::Corrupt);
+    EXPECT(read_block(kSuperBlock, back) && memcmp(before, back, kBlockSize) == 0);
+    EXPECT(read_block(home[0], back) && memcmp(back, zeros, kBlockSize) == 0);  // nothing written
+    // A committed transaction of 3 blocks, its replay cut at every sector.
+    for (uint64_t cut = 0; cut <= 26; cut++) {
+        for (uint32_t i = 0; i < 3; i++) {
+            EXPECT(disk::write(uint64_t(home[i]) * kSectorsPerBlock, kSectorsPerBlock, zeros).ok());
+            EXPECT(disk::write(uint64_t(sb().log_start + 1 + i) * kSectorsPerBlock, kSectorsPerBlock, data[i]).ok());
+        }
+        EXPECT(put_record(kLogMagic, 3, home, 3));
+        disk::cut_power_after(cut);
+        (void)journal::replay(sb(), scratch);
+        disk::cut_power_after(~uint64_t{0});
+        MUST_OK(journal::replay(sb(), scratch));
+        for (uint32_t i = 0; i < 3; i++) {
+            EXPECT(read_block(home[i], back));
+            if (memcmp(back, data[i], kBlockSize) != 0) {
+                snprintf(why, sizeof(why), "replay cut after %lu sectors, replayed again: block %u not new", cut, i);
+                return false;
+            }
+        }
+        EXPECT(disk::read(uint64_t(sb().log_start) * kSectorsPerBlock, 1, scratch).ok());
+        EXPECT(reinterpret_cast<CommitRecord*>(scratch)->count == 0);
+    }
+    // A stale record must never come back: after replay, another replay
+    // must find nothing, even once the logged blocks change.
+    EXPECT(disk::write(uint64_t(sb().log_start + 1) * kSectorsPerBlock, kSectorsPerBlock, zeros).ok());
+    MUST_OK(journal::replay(sb(), scratch));
+    EXPECT(read_block(home[0], back) && memcmp(back, data[0], kBlockSize) == 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        EXPECT(disk::write(uint64_t(home[i]) * kSectorsPerBlock, kSectorsPerBlock, zeros).ok());
+    }
+    return true;
+}
+
 bool check_journal() {
     constexpr uint32_t kCount = 3;
     static uint8_t fresh[kCount][kBlockSize], scratch[kBlockSize], back[kBlockSize];
@@ -253,7 +359,7 @@ bool check_journal() {
         EXPECT(reinterpret_cast<CommitRecord*>(scratch)->count == 0);  // replayed and cleared
     }
     EXPECT(old_states > 0 && new_states > 0);
-    return true;
+    return check_replay(home, data);
 }
 
 struct Check {
@@ -264,7 +370,8 @@ struct Check {
 // The journal first: it needs no other exercise, and a panic in a later
 // check (a cache assertion) ends the program.
 constexpr Check kChecks[] = {
-    {"journal", check_journal}, {"alloc", check_alloc}, {"bmap", check_bmap}, {"lookup", check_lookup}};
+    {"journal", check_journal}, {"alloc", check_alloc}, {"hint", check_hint}, {"bmap", check_bmap},
+    {"lookup", check_lookup}};
 
 }  // namespace
 

@@ -49,8 +49,10 @@ Result<uint32_t> block_alloc(bool zeroed) {
     // writes it.  Threats: the bitmap comes from the disk: a clear bit past
     // nblocks (the last bitmap block's padding) or inside the layout's own
     // regions must never be handed out (Corrupt); a full disk is NoSpace;
-    // and allocation after allocation must not rescan the whole bitmap
-    // (Shared::block_hint).
+    // and allocation after allocation must not rescan the whole bitmap:
+    // the block handed out is the first free one from Shared::block_hint
+    // on (its 64-bit word may start a little before it), wrapping around
+    // past the end, and the hint then lies just past it.
     (void)zeroed, (void)bitmap_word;
     return Error::NotImplemented;
 #endif
@@ -71,7 +73,8 @@ Result<void> block_free(uint32_t b) {
     // LAB 5: Exercise 3 (part 2). Gives block b back.  Threats: b comes
     // from an inode or an indirect block on the disk: a block outside the
     // data region, or one already free (a double free: two files would
-    // later share it), is Corrupt and changes nothing.
+    // later share it), is Corrupt and changes nothing.  A block freed
+    // before the hint is the next one handed out.
     (void)b;
     return Error::NotImplemented;
 #endif

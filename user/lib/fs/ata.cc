@@ -15,14 +15,18 @@
 //   0x1F5 LBA 16..23 (40..47)     first
 //   0x1F6 drive select            0x40: master, LBA mode
 //   0x1F7 status                  command
-//   0x3F6 alternate status        device control (bit 1: nIEN)
+//   0x3F6 alternate status        device control (bit 1: nIEN, bit 2: SRST)
 //
 //   status  BSY 0x80  DRDY 0x40  DF 0x20  DRQ 0x08  ERR 0x01
 //
-// A command: wait until BSY is clear, load count and LBA, write the
-// command; then for each sector the drive sets DRQ when its 256 words may
-// move.  ERR or DF ends the command with an error.  The caller serialises
-// (the file system's lock): the drive takes one command at a time.
+// While BSY is set the drive owns its registers and every other status bit
+// is meaningless.  DRQ: the drive wants (or offers) one sector's 256 words
+// through the data port.  ERR or DF: the command failed; both stay set
+// until the next command is written.  A drive ignores a command written
+// while BSY or DRQ is set; SRST (device control bit 2, set and then
+// cleared) resets both drives of the channel and ends any transfer.  The
+// caller serialises (the file system's lock): the drive takes one command
+// at a time.
 #include "lib/fs/disk.h"
 #include "lib/fs/ports.h"
 #include "lib/syscall.h"
@@ -32,7 +36,7 @@ namespace {
 constexpr uint16_t kData = 0x1F0, kSectorCount = 0x1F2, kLbaLow = 0x1F3, kLbaMid = 0x1F4, kLbaHigh = 0x1F5;
 constexpr uint16_t kDriveSelect = 0x1F6, kCommand = 0x1F7, kStatus = 0x1F7, kControl = 0x3F6;
 constexpr uint8_t kBusy = 0x80, kFault = 0x20, kDataRequest = 0x08, kErr = 0x01;
-constexpr uint8_t kNoInterrupts = 0x02;
+constexpr uint8_t kNoInterrupts = 0x02, kSoftwareReset = 0x04;
 constexpr uint8_t kMasterLba = 0x40;
 constexpr uint8_t kIdentify = 0xEC, kReadExt = 0x24, kWriteExt = 0x34, kFlushExt = 0xEA;
 constexpr uint32_t kWordsPerSector = 256;
@@ -44,61 +48,35 @@ constexpr uint64_t kPatience = 10000000;
 uint64_t disk_sectors = 0;              // 0: not identified yet
 uint64_t writes_left = ~uint64_t{0};    // the crash switch (cut_power_after)
 
-// Waits until the drive is not busy.  Returns its status, or IoError when
-// it reports an error (ERR or DF) or never stops being busy.
-Result<uint8_t> wait_not_busy() {
+// The status once the drive is no longer busy.  Errors: IoError when it
+// stays busy past kPatience polls.
+Result<uint8_t> status_when_idle() {
     for (uint64_t i = 0; i < kPatience; i++) {
         uint8_t status = inb(kStatus);
-        if (status & kBusy) continue;
-        if (status & (kErr | kFault)) return Error::IoError;
-        return status;
+        if (!(status & kBusy)) return status;
     }
     return Error::IoError;
 }
 
-// Waits until the drive can take a command: not busy.  ERR or DF left by
-// an earlier command that failed do not matter, since a new command clears
-// them; so a failed transfer does not make every later one fail.  Errors:
-// IoError when the drive never stops being busy.
-Result<void> wait_for_command() {
-    for (uint64_t i = 0; i < kPatience; i++) {
-        if (!(inb(kStatus) & kBusy)) return {};
-    }
-    return Error::IoError;
-}
-
-// Issues an LBA48 command for `count` (1..65536) sectors from `lba`.
-Result<void> issue(uint8_t command, uint64_t lba, uint32_t count) {
-    TRY(wait_for_command());
+// Turns the drive's interrupt off and selects the master drive in LBA
+// mode, for the command written next.
+void select_drive() {
     outb(kControl, kNoInterrupts);
     outb(kDriveSelect, kMasterLba);
-    outb(kSectorCount, uint8_t(count >> 8));
-    outb(kLbaLow, uint8_t(lba >> 24));
-    outb(kLbaMid, uint8_t(lba >> 32));
-    outb(kLbaHigh, uint8_t(lba >> 40));
-    outb(kSectorCount, uint8_t(count));
-    outb(kLbaLow, uint8_t(lba));
-    outb(kLbaMid, uint8_t(lba >> 8));
-    outb(kLbaHigh, uint8_t(lba >> 16));
-    outb(kCommand, command);
-    return {};
 }
 
 // Asks the drive who it is and learns its size.  Errors: IoError when there
 // is no ATA disk there (no drive answers, or a packet device does).
 Result<void> identify() {
-    outb(kControl, kNoInterrupts);
-    outb(kDriveSelect, kMasterLba);
+    select_drive();
     if (inb(kStatus) == 0 || inb(kStatus) == 0xFF) return Error::IoError;  // no drive at all
-    outb(kSectorCount, 0);
-    outb(kLbaLow, 0);
-    outb(kLbaMid, 0);
-    outb(kLbaHigh, 0);
+    for (uint16_t port = kSectorCount; port <= kLbaHigh; port++) outb(port, 0);
     outb(kCommand, kIdentify);
-    if (inb(kStatus) == 0) return Error::IoError;
-    uint8_t status = TRY(wait_not_busy());
-    if (inb(kLbaMid) != 0 || inb(kLbaHigh) != 0) return Error::IoError;  // ATAPI or SATA signature
-    if (!(status & kDataRequest)) return Error::IoError;
+    uint8_t answer = inb(kStatus);
+    if (answer == 0) return Error::IoError;
+    answer = TRY(status_when_idle());
+    bool refused = (answer & (kErr | kFault)) != 0 || (answer & kDataRequest) == 0;
+    if (refused || inb(kLbaMid) != 0 || inb(kLbaHigh) != 0) return Error::IoError;  // ATAPI, SATA
     uint16_t id[kWordsPerSector];
     insw(kData, id, kWordsPerSector);
     bool lba48 = id[83] & (1u << 10);
@@ -120,10 +98,42 @@ Result<void> check_range(uint64_t lba, uint32_t count) {
 }
 
 #if SOL >= 5
+// Resets the channel: ends a transfer that someone left half-done.
+Result<void> reset_channel() {
+    outb(kControl, kNoInterrupts | kSoftwareReset);
+    for (int i = 0; i < 8; i++) (void)inb(kControl);  // SRST must last 5 us: 8 port reads at least
+    select_drive();
+    TRY(status_when_idle());
+    return {};
+}
+
+// Issues an LBA48 command for `count` (1..65536) sectors from `lba`.
+Result<void> issue(uint8_t command, uint64_t lba, uint32_t count) {
+    if (TRY(status_when_idle()) & kDataRequest) TRY(reset_channel());
+    select_drive();
+    outb(kSectorCount, uint8_t(count >> 8));
+    outb(kLbaLow, uint8_t(lba >> 24));
+    outb(kLbaMid, uint8_t(lba >> 32));
+    outb(kLbaHigh, uint8_t(lba >> 40));
+    outb(kSectorCount, uint8_t(count));
+    outb(kLbaLow, uint8_t(lba));
+    outb(kLbaMid, uint8_t(lba >> 8));
+    outb(kLbaHigh, uint8_t(lba >> 16));
+    outb(kCommand, command);
+    return {};
+}
+
+// Waits for the end of the running command.  Errors: IoError if it failed.
+Result<uint8_t> finished() {
+    uint8_t status = TRY(status_when_idle());
+    if (status & (kErr | kFault)) return Error::IoError;
+    return status;
+}
+
 // Waits until the drive asks for (or offers) the next sector's words.
-// Errors: IoError, as wait_not_busy, or the drive is idle without DRQ.
+// Errors: IoError, as finished, or the drive is idle without DRQ.
 Result<void> wait_data_request() {
-    if (!(TRY(wait_not_busy()) & kDataRequest)) return Error::IoError;
+    if (!(TRY(finished()) & kDataRequest)) return Error::IoError;
     return {};
 }
 #endif
@@ -149,11 +159,16 @@ Result<void> read(uint64_t lba, uint32_t count, void* buf) {
     return {};
 #else
     // LAB 5: Exercise 2 (part 1). Move `count` sectors from the disk into
-    // buf (the range is checked).  The drive hands the data over one
-    // sector at a time, and only when it says so; it may also fail half-way
-    // or never answer.  Contract: success means every byte of buf is the
-    // disk's; otherwise IoError, and a later call still works.
-    (void)buf, (void)issue, (void)kReadExt;
+    // buf (the range is checked): from writing the command registers to the
+    // last word, the protocol is yours (the table above, the handout's
+    // section 3).  Contract: success means every byte of buf is the disk's;
+    // otherwise IoError.  Threats: the drive may refuse the command, fail
+    // half-way or never answer, and no wait may be unbounded; a command
+    // that failed, or a transfer left half-done (by an earlier call, or by
+    // a domain that died in the middle of one), must not make a later call
+    // fail or return another command's data; and a word read before the
+    // drive offers it is garbage.
+    (void)buf, (void)kReadExt, (void)kLbaLow, (void)kSoftwareReset;
     return Error::NotImplemented;
 #endif
 }
@@ -174,15 +189,16 @@ Result<void> write(uint64_t lba, uint32_t count, const void* buf) {
         TRY(wait_data_request());
         outsw(kData, words, kWordsPerSector);
     }
-    TRY(wait_not_busy());
+    TRY(finished());
     TRY(issue(kFlushExt, 0, 0));
-    TRY(wait_not_busy());
+    TRY(finished());
     return {};
 #else
     // LAB 5: Exercise 2 (part 2). Move `count` sectors from buf to the disk.
     // Contract: success means the data is on the medium, not in the
     // drive's own write cache (the file system's journal orders its writes
-    // and counts on that order surviving a power failure); errors as read.
+    // and counts on that order surviving a power failure); errors and
+    // threats as read.
     (void)buf, (void)kWriteExt, (void)kFlushExt;
     return Error::NotImplemented;
 #endif

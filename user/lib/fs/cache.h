@@ -16,7 +16,8 @@
 // until it finds a clean, unpinned slot whose bit is clear.
 //
 // The lock: one per region, taken around each whole file-system operation
-// (fs.cc); a domain that finds it taken gives the CPU away (region_yield).
+// (fs.cc); a domain that finds it taken gives the CPU away (region_yield),
+// and one that finds its holder dead takes it over (lock).
 #pragma once
 
 #include <cstdint>
@@ -37,14 +38,15 @@ namespace detail {
 extern bool holding;  // this domain holds the lock (private memory: per domain)
 }
 
-// Takes the region's lock, yielding while another domain holds it, and
-// starts a new epoch.
-inline void lock() {
-    Shared* s = shared();
-    while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0) region_yield();
-    detail::holding = true;
-    s->epoch++;
-}
+// Takes the region's lock for this domain, giving the CPU away
+// (region_yield) while another domain holds it, and starts a new epoch.
+// A domain may die holding the lock (killed, or a fault it had no handler
+// for), in the middle of an operation: then lock takes the lock over and
+// first undoes what that operation may have left behind, so that the
+// cache and the disk are as after some sequence of whole operations.
+// What is lost is the running transaction (every domain's operations
+// since the last commit), as after a power failure.
+void lock();
 
 // Releases the lock.
 inline void unlock() {

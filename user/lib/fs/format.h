@@ -24,10 +24,12 @@
 // indirect block (kAddrsPerBlock numbers) and one double-indirect block (a
 // block of indirect blocks):
 //
-//   file block  0 .. 11                 direct[i]
-//               12 .. 12+1023           indirect[i - 12]
-//               12+1024 .. 12+1024+1024^2-1   double[j / 1024][j % 1024],
-//                                             j = i - 12 - 1024
+//   file blocks 0 .. 11                 the direct blocks, in order
+//               12 .. 12+1023           the indirect block's entries, in order
+//               12+1024 .. 12+1024+1024^2-1   through the double-indirect
+//                                       block: its entries name indirect
+//                                       blocks, in order, each mapping the
+//                                       next 1024 of these file blocks
 //
 // A directory is a file of DirEntry records (64 per block); an entry with
 // inum 0 is free.  Every directory holds "." and ".." (the root's ".." is

@@ -36,10 +36,12 @@ Result<void> commit();
 Result<void> write_transaction(const SuperBlock& sb, uint32_t count, const uint32_t* home,
                                const uint8_t* const* data);
 
-// At mount: copies a committed transaction still in the log to its homes
-// (idempotent: a crash during replay replays again), then clears the
-// record.  `scratch` is a kBlockSize buffer.  Errors: Corrupt for a record
-// that is neither empty nor valid; IoError.
+// At mount: if the log holds a committed transaction (format.h), copies
+// each of its logged blocks home; once it returns, the log holds nothing
+// to replay (an all-zero record, a log never written, is empty too).  A
+// crash during replay leaves a log that replays again.  `scratch` is a
+// kBlockSize buffer.  Errors: Corrupt for a record that is neither empty
+// nor valid (nothing is written then); IoError.
 Result<void> replay(const SuperBlock& sb, uint8_t* scratch);
 
 }  // namespace exofs::journal

@@ -1,5 +1,5 @@
 // exolab: lab 5
-// user/lib/fs/region.h: where exofs's shared state lives, and the two hooks
+// user/lib/fs/region.h: where exofs's shared state lives, and the hooks
 // that differ between QEMU and the host test bed (tools/fs-host/).
 //
 // The region is kRegionPages pages of PERM_SHARE memory at kFsRegion, the
@@ -43,7 +43,16 @@ Result<uint8_t*> region_attach(uint64_t pages);
 Result<void> region_share_with(uint64_t dom);
 
 // Gives the CPU away while another domain holds the region's lock: in QEMU
-// sys_yield(YIELD_ANY); on the host (one thread) nothing.
+// sys_yield(YIELD_ANY); on the host sched_yield.
 void region_yield();
+
+// Who this domain is, never 0: in QEMU its domain id (sys_self, asked
+// once), on the host its process id.
+uint32_t region_self();
+
+// Whether `who` (a region_self() value) still exists: in QEMU its slot of
+// the domain table (windows.h) is not Free, on the host the process has
+// not exited.  An id is reused only once its domain is gone.
+bool region_alive(uint32_t who);
 
 }  // namespace exofs

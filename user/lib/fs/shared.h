@@ -73,13 +73,14 @@ static_assert(sizeof(OpenFile) == 24);
 
 struct Shared {
     uint64_t magic;           // kRegionMagic once initialised
-    volatile uint32_t lock;   // 1: some domain is inside an operation
+    volatile uint32_t lock;   // region_self() of the domain inside an operation; 0: none
     uint32_t mounted;
     SuperBlock sb;
     uint32_t log_cap;         // blocks one transaction may hold
     uint32_t piece_blocks;    // blocks one write piece may touch (fs.cc)
     uint32_t op_reserve;      // the reserve of a namespace operation
     uint32_t epoch;           // cache.h
+    uint32_t lock_epoch;      // the epoch the lock's holder took it in
     uint32_t hand;            // the clock hand of eviction
     uint32_t block_hint;      // where block allocation scans from
     uint32_t inode_hint;      // where inode allocation scans from

@@ -1,0 +1,105 @@
+// exolab: lab 5
+// user/bin/fsdead.cc: the region's lock when the domain holding it dies
+// (Exercise 7).
+//
+// init mounts, writes /before and syncs, and forks a child that waits for
+// its word.  A second child takes the lock and does half an operation: it
+// allocates a block (the bitmap's block dirty) and changes the root
+// directory's inode in the cache without marking it dirty; then it tells
+// init, which kills it.  On init's word the first child reads /before,
+// creates and writes /after and syncs; init gives it a bounded number of
+// turns (a lock nobody recovers would hold it for ever), then reads /after
+// itself.  tools/fsck checks the disk afterwards: nothing of
+// the dead child's half operation may reach it.
+#include "abi/domain.h"
+#include "lib/fork.h"
+#include "lib/fs/cache.h"
+#include "lib/fs/disk.h"
+#include "lib/fs/fs.h"
+#include "lib/fs/inode.h"
+#include "lib/ipc.h"
+#include "lib/libos.h"
+#include "lib/windows.h"
+
+namespace {
+
+using namespace exofs;
+
+constexpr int kPatienceTurns = 200;
+
+// Reads all of `path` (at most size - 1 bytes) into text.
+void read_file(const char* path, char* text, uint64_t size) {
+    int fd = MUST(open(path, kRead));
+    uint64_t n = MUST(read(fd, text, size - 1));
+    text[n] = '\0';
+    MUST(close(fd));
+}
+
+// The child that dies holding the lock, half-way through an operation.
+[[noreturn]] void die_holding_the_lock(uint64_t parent) {
+    cache::lock();
+    (void)MUST(block_alloc(true));
+    Inode* root = MUST(inode_get(kRootInode));
+    root->nlink = 99;  // changed, never marked dirty
+    root->size += 4096;
+    while (ipc_send(parent, 1, 0, 0) < 0) (void)sys_yield(parent);
+    for (;;) (void)sys_yield(parent);
+}
+
+// The child that needs the lock after the death: made before it (fork
+// itself takes the lock), it waits for init's word.
+void use_the_file_system() {
+    IpcMessage go;
+    (void)ipc_recv(0, go);
+    char text[64];
+    read_file("/before", text, sizeof text);
+    printf("fsdead: another child reads /before: \"%s\"\n", text);
+    int fd = MUST(open("/after", kCreate | kWrite));
+    MUST(write(fd, "written after", 13));
+    MUST(close(fd));
+    MUST(sync());
+    printf("fsdead: and writes /after and syncs\n");
+}
+
+}  // namespace
+
+int main() {
+    MUST(disk::claim_ports());
+    MUST(mount());
+    int fd = MUST(open("/before", kCreate | kWrite));
+    MUST(write(fd, "synced before", 13));
+    MUST(close(fd));
+    MUST(sync());
+
+    uint64_t self = static_cast<uint64_t>(sys_self());
+    int64_t user = fork();
+    if (user < 0) panic("fork: %s", result_name(user));
+    if (user == 0) {
+        use_the_file_system();
+        return 0;
+    }
+    int64_t holder = fork();
+    if (holder < 0) panic("fork: %s", result_name(holder));
+    if (holder == 0) die_holding_the_lock(self);
+    IpcMessage msg;
+    (void)ipc_recv(0, msg);
+    printf("fsdead: a child holds the lock, half an operation done\n");
+    int64_t killed = sys_domain_destroy(static_cast<uint64_t>(holder));
+    printf("fsdead: killed it: %s\n", result_name(killed));
+
+    uint64_t other = static_cast<uint64_t>(user);
+    while (ipc_send(other, 1, 0, 0) < 0) (void)sys_yield(other);
+    int turns = 0;
+    while (domain_table()[other].state != DomainState::Free && turns++ < kPatienceTurns) (void)sys_yield(other);
+    if (domain_table()[other].state != DomainState::Free) {
+        // Nobody recovers the lock: end every domain here, without exit's
+        // closing of files (which would wait for the lock too).
+        printf("fsdead: the other child never got the lock (%d turns)\n", kPatienceTurns);
+        (void)sys_domain_destroy(other);
+        (void)sys_domain_destroy(0);
+    }
+    char text[64];
+    read_file("/after", text, sizeof text);
+    printf("fsdead: init reads /after: \"%s\"\n", text);
+    return 0;
+}
