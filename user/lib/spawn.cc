@@ -144,42 +144,22 @@ Result<void> load_segment(uint64_t dom, int fd, const elf::ProgramHeader& s) {
     return {};
 }
 
-// Counts argv and checks it against kMaxArgs and kMaxArgBytes.
-Result<int> count_args(const char* const* argv) {
-    int argc = 0;
-    uint64_t bytes = 0;
-    for (; argv != nullptr && argv[argc] != nullptr; argc++) {
-        if (argc == kMaxArgs) return Error::InvalidArgument;
-        bytes += strlen(argv[argc]) + 1;
-        if (bytes > kMaxArgBytes) return Error::InvalidArgument;
-    }
-    return argc;
-}
+// The child's argument page, laid out by lay_out_arguments before the
+// child exists (so bad arguments are refused before anything is made),
+// copied into the child's top stack page by build_stack.
+uint8_t argument_page[PAGE_SIZE];
+constexpr uint64_t kArgumentPageVa = USTACK_TOP - PAGE_SIZE;
 
-// Maps dom's stack, its top page holding argc and argv (spawn.h's
-// picture).  Returns the child's rsp.
-Result<uint64_t> build_stack(uint64_t dom, const char* const* argv, int argc) {
-    for (uint64_t va = kStackBottom; va < USTACK_TOP - PAGE_SIZE; va += PAGE_SIZE) {
+// Maps dom's stack: kStackPages fresh pages below USTACK_TOP, the top one
+// a copy of argument_page.
+Result<void> build_stack(uint64_t dom) {
+    for (uint64_t va = kStackBottom; va < kArgumentPageVa; va += PAGE_SIZE) {
         uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
         TRY(give_frame(dom, va, pfn, PERM_W));
     }
     uint64_t pfn = TRY(scratch_frame());
-    auto* page = reinterpret_cast<uint8_t*>(kScratch);
-    const uint64_t page_va = USTACK_TOP - PAGE_SIZE;
-    uint64_t strings = PAGE_SIZE, addresses[kMaxArgs];
-    for (int i = 0; i < argc; i++) {
-        uint64_t len = strlen(argv[i]) + 1;
-        strings -= len;
-        memcpy(page + strings, argv[i], len);
-        addresses[i] = page_va + strings;
-    }
-    uint64_t words = 1 + uint64_t(argc) + 1 + 1 + 2;  // argc, argv, NULL, envp NULL, AT_NULL
-    uint64_t sp = (strings - words * 8) & ~uint64_t(15);
-    auto* w = reinterpret_cast<uint64_t*>(page + sp);
-    w[0] = static_cast<uint64_t>(argc);
-    for (int i = 0; i < argc; i++) w[1 + i] = addresses[i];  // the rest is the frame's zeros
-    TRY(give_frame(dom, page_va, pfn, PERM_W));
-    return page_va + sp;
+    exofs::copy_bytes(reinterpret_cast<void*>(kScratch), argument_page, PAGE_SIZE);
+    return give_frame(dom, kArgumentPageVa, pfn, PERM_W);
 }
 
 // The fd table spawn gives the child (spawn.h).
@@ -201,13 +181,13 @@ Result<void> child_files(const int* fds, exofs::Files& out) {
 }
 
 // Builds child dom from the checked program at fd.
-Result<void> build_child(uint64_t dom, int fd, const Program& p, const char* const* argv, int argc,
-                         const exofs::Files& files) {
+Result<void> build_child(uint64_t dom, int fd, const Program& p, uint64_t rsp, const exofs::Files& files) {
     for (uint64_t i = 0; i < p.h.phnum; i++) {
         if (p.segments[i].type == elf::kSegmentLoad && p.segments[i].memsz != 0) TRY(load_segment(dom, fd, p.segments[i]));
     }
     UserContext context{};
-    context.rsp = TRY(build_stack(dom, argv, argc));
+    TRY(build_stack(dom));
+    context.rsp = rsp;
     context.rip = p.h.entry;
     context.rflags = 0x202;  // IF
     TRY(checked(sys_domain_set_context(dom, &context)));
@@ -241,12 +221,48 @@ struct FdCloser {
 
 }  // namespace
 
+Result<uint64_t> lay_out_arguments(uint8_t* page, uint64_t page_va, const char* const* argv) {
+#if SOL >= 5
+    uint64_t count = 0, string_bytes = 0;
+    while (argv != nullptr && argv[count] != nullptr) {
+        if (count == kMaxArgs) return Error::InvalidArgument;
+        string_bytes += strlen(argv[count++]) + 1;
+        if (string_bytes > kMaxArgBytes) return Error::InvalidArgument;
+    }
+    bool user_page = page_va >= USER_BASE && page_va <= USER_TOP - PAGE_SIZE;
+    if (page_va % PAGE_SIZE != 0 || !user_page) return Error::InvalidArgument;
+    // argc, the argv pointers, argv's null, envp's null, auxv's AT_NULL pair.
+    uint64_t word_count = count + 5;
+    uint64_t strings_at = PAGE_SIZE - string_bytes;
+    uint64_t sp_offset = (strings_at - 8 * word_count) & ~uint64_t(15);
+    auto* word = reinterpret_cast<uint64_t*>(page + sp_offset);
+    word[0] = count;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t size = strlen(argv[i]) + 1;
+        memcpy(page + strings_at, argv[i], size);
+        word[1 + i] = page_va + strings_at;
+        strings_at += size;
+    }
+    for (uint64_t i = count + 1; i < word_count; i++) word[i] = 0;
+    return page_va + sp_offset;
+#else
+    // LAB 5: Exercise 9.  Contract in spawn.h.  Threats: argv comes from
+    // whoever called spawn: too many arguments or too many bytes must be
+    // refused before a byte of the page changes, not discovered half-way;
+    // every pointer the child reads must be a child address, not one of
+    // this domain's; the page may hold anything; and a result that is not
+    // 16-aligned or not inside the page breaks the ABI crt0 relies on.
+    (void)page, (void)page_va, (void)argv;
+    return Error::NotImplemented;
+#endif
+}
+
 Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds, const char** why) {
     const char* ignored;
     if (why == nullptr) why = &ignored;
     *why = "";
     if (path == nullptr || path[0] == '\0') return Error::NotFound;
-    int argc = TRY(count_args(argv));
+    uint64_t rsp = TRY(lay_out_arguments(argument_page, kArgumentPageVa, argv));
     exofs::Files files;
     TRY(child_files(fds, files));  // before the program is open: its fd is not the child's
     char full[256];
@@ -260,15 +276,16 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     TRY(read_program(fd, program, why));
     uint64_t dom = TRY(checked(sys_domain_create()));
     if (dom == 0) exit();  // not reached: the child runs the context build_child sets
-    if (Result<void> r = build_child(dom, fd, program, argv, argc, files); !r) {
+    if (Result<void> r = build_child(dom, fd, program, rsp, files); !r) {
         (void)sys_domain_destroy(dom);
         *why = error_name(r.error());
         return r.error();
     }
     record_name(dom, path);
-    exofs::share_files(files);
+    exofs::share_files(files);  // before the child can run, and after every step that may fail but one
     if (Result<uint64_t> r = checked(sys_domain_set_runnable(dom, 1)); !r) {
-        (void)sys_domain_destroy(dom);  // its fds stay counted: a leak, not a crash
+        exofs::unshare_files(files);
+        (void)sys_domain_destroy(dom);
         return r.error();
     }
     return dom;
