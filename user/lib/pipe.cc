@@ -63,12 +63,12 @@ Result<void> pipe(int fds[2]) {
     exofs::files()->fd[rd.fd] = 0;
     exofs::shared()->files[rd.file].refs = 0;
     if (!wr) return wr.error();
-    PipeRing& p = ring(index);
-    p.used = 1;
-    p.rd_file = rd.file;
-    p.wr_file = wr.value().file;
-    p.reader = p.writer = 0;
-    p.head = p.tail = 0;
+    PipeRing& fresh = ring(index);
+    fresh.used = 1;
+    fresh.rd_file = rd.file;
+    fresh.wr_file = wr.value().file;
+    fresh.reader = fresh.writer = 0;
+    fresh.head = fresh.tail = 0;
     exofs::fd_install(rd, FileKind::PipeRead, index, exofs::kRead);
     exofs::fd_install(wr.value(), FileKind::PipeWrite, index, exofs::kWrite);
     fds[0] = rd.fd;
@@ -162,9 +162,9 @@ Result<uint64_t> pipe_write(int fd, const void* buf, uint64_t n) {
 }
 
 void pipe_release(uint32_t index) {
-    PipeRing& p = ring(index);
-    if (!end_open(p.rd_file, FileKind::PipeRead, index) && !end_open(p.wr_file, FileKind::PipeWrite, index)) {
-        p.used = 0;
+    PipeRing& ends = ring(index);
+    if (!end_open(ends.rd_file, FileKind::PipeRead, index) && !end_open(ends.wr_file, FileKind::PipeWrite, index)) {
+        ends.used = 0;
     }
 }
 
