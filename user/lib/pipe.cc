@@ -113,7 +113,7 @@ Result<uint64_t> pipe_read(int fd, void* buf, uint64_t n) {
     // the lock, so nothing read before a wait is true after it; a reader
     // must not spin out its slice while it waits, nor hold the lock; and
     // EOF is "no writer and nothing left", never "no writer".
-    (void)buf, (void)n, (void)fd, (void)wait_for;
+    (void)buf, (void)n, (void)fd, (void)wait_for, (void)end_of;
     return Error::NotImplemented;
 #endif
 }
