@@ -287,8 +287,9 @@ def test_shell_redirection(machine, tools, programs, tmp_path):
     # A failed redirection must leave the shell's fds as they were: a
     # script shell that leaked one per line would run out of its 32.
     write_script(sh, "s", ["cat > o%d < nothere" % (i % 5) for i in range(40)])
-    assert sh.run("echo 'echo still fine > h' >> s; echo 'cat h' >> s; sh s") == (
-        ["sh: nothere: no such file or directory"] * 40 + ["still fine"])
+    out = sh.run("echo 'echo still fine > h' >> s; echo 'cat h' >> s; sh s")
+    assert out == ["sh: nothere: no such file or directory"] * 40 + ["still fine"], (
+        "a failed redirection must close what the command opened before it: %r" % out)
     sh.exit()
     assert_fsck_clean(tools, image, "the redirections")
 
@@ -308,7 +309,9 @@ def test_shell_pipelines(machine, tools, programs, tmp_path):
     # Twenty pipelines run by a script shell: leaked pipes (32 in the
     # machine) or fds (32 in the shell) would run out half-way.
     write_script(sh, "s", ["echo p%d | cat | wc" % i for i in range(20)])
-    assert sh.run("sh s", timeout=60) == ["1 1 %d" % len("p%d\n" % i) for i in range(20)]
+    out = sh.run("sh s", timeout=60)
+    assert out == ["1 1 %d" % len("p%d\n" % i) for i in range(20)], (
+        "every pipeline must leave the shell's fds and the machine's pipes as they were: %r" % out)
     assert sh.run("echo after | wc", timeout=20) == ["1 1 6"]
     sh.exit()
     assert "killed" not in sh.m.output, sh.m.output

@@ -37,7 +37,9 @@ Result<void> pipe(int fds[2]);
 Result<uint64_t> pipe_read(int fd, void* buf, uint64_t n);
 
 // LAB 5: Exercise 11 (part 2).  io::write on a pipe's write end fd.  Puts
-// all n bytes into the ring, as many as fit at a time, waiting (giving the
+// all n bytes into the ring (byte number c of the pipe, counting from 0,
+// at data[c % kPipeBytes]; tail counts the bytes written, head those
+// read), as many as fit at a time, waiting (giving the
 // CPU away) whenever it is full, so any n goes through a ring of
 // kPipeBytes.  Returns n; if the last read end closes first, what was
 // written before (or BrokenPipe if nothing was).  Errors: BrokenPipe (no
