@@ -68,8 +68,8 @@ Result<uint64_t> lay_out_arguments(uint8_t* page, uint64_t page_va, const char* 
 // Returns the child's id (wait() for it as for fork).  On a malformed
 // program *why (if given) says what is wrong.  Errors: NotFound (no such
 // file), IsDirectory, InvalidArgument (not a valid program: *why; too
-// many or too long arguments; a bad fd in fds), NoMemory, IoError.
-// Nothing is left behind on an error.
+// many or too long arguments: lay_out_arguments), BadDescriptor (a bad fd
+// in fds), NoMemory, IoError.  Nothing is left behind on an error.
 Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds = nullptr,
                        const char** why = nullptr);
 
