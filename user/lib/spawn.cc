@@ -290,15 +290,3 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     }
     return dom;
 }
-
-void spawn_inherit() {
-    if (!(lookup_pte(kInheritPage) & kPtePresent)) return;
-    const auto* inherited = reinterpret_cast<const Inherited*>(kInheritPage);
-    if (inherited->magic != kInheritMagic) return;
-    uarea()->fault_vectors = 0;  // the creator's routing: this program sets its own handlers
-    if ((lookup_pte(exofs::kFsRegion) & kPtePresent) && exofs::mount()) {
-        memcpy(exofs::files(), &inherited->files, sizeof(exofs::Files));
-        io::use_standard_fds();
-    }
-    (void)sys_unmap(0, kInheritPage);
-}
