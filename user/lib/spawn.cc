@@ -144,22 +144,46 @@ Result<void> load_segment(uint64_t dom, int fd, const elf::ProgramHeader& s) {
     return {};
 }
 
-// The child's argument page, laid out by lay_out_arguments before the
-// child exists (so bad arguments are refused before anything is made),
-// copied into the child's top stack page by build_stack.
-uint8_t argument_page[PAGE_SIZE];
+// The child's argument page: a frame of this domain's, mapped at
+// kArgumentScratch from before the child exists (lay_out_arguments writes
+// it there, so bad arguments are refused before anything is made) until
+// build_stack gives it to the child.  Freed here if it never is.
+constexpr uint64_t kArgumentScratch = kScratch + PAGE_SIZE;
 constexpr uint64_t kArgumentPageVa = USTACK_TOP - PAGE_SIZE;
+struct ArgumentFrame {
+    uint64_t pfn = 0;  // 0: none (given to the child, or never allocated)
+    ~ArgumentFrame() {
+        if (pfn == 0) return;
+        (void)sys_unmap(0, kArgumentScratch);
+        (void)sys_frame_free(pfn);
+    }
+};
+
+// Allocates a's frame and maps it at kArgumentScratch; returns where.
+Result<uint8_t*> map_argument_frame(ArgumentFrame& a) {
+    uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
+    if (Result<uint64_t> r = checked(sys_map(0, kArgumentScratch, pfn, PERM_W)); !r) {
+        (void)sys_frame_free(pfn);
+        return r.error();
+    }
+    a.pfn = pfn;
+    return reinterpret_cast<uint8_t*>(kArgumentScratch);
+}
 
 // Maps dom's stack: kStackPages fresh pages below USTACK_TOP, the top one
-// a copy of argument_page.
-Result<void> build_stack(uint64_t dom) {
+// the argument frame (which this domain then gives up).
+Result<void> build_stack(uint64_t dom, ArgumentFrame& arguments) {
     for (uint64_t va = kStackBottom; va < kArgumentPageVa; va += PAGE_SIZE) {
         uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
         TRY(give_frame(dom, va, pfn, PERM_W));
     }
-    uint64_t pfn = TRY(scratch_frame());
-    exofs::copy_bytes(reinterpret_cast<void*>(kScratch), argument_page, PAGE_SIZE);
-    return give_frame(dom, kArgumentPageVa, pfn, PERM_W);
+    uint64_t pfn = arguments.pfn;
+    arguments.pfn = 0;
+    (void)sys_unmap(0, kArgumentScratch);
+    Result<uint64_t> mapped = checked(sys_map(dom, kArgumentPageVa, pfn, PERM_W));
+    (void)sys_frame_free(pfn);  // the child's mapping, if made, keeps it
+    if (!mapped) return mapped.error();
+    return {};
 }
 
 // The fd table spawn gives the child (spawn.h).
@@ -181,12 +205,13 @@ Result<void> child_files(const int* fds, exofs::Files& out) {
 }
 
 // Builds child dom from the checked program at fd.
-Result<void> build_child(uint64_t dom, int fd, const Program& p, uint64_t rsp, const exofs::Files& files) {
+Result<void> build_child(uint64_t dom, int fd, const Program& p, ArgumentFrame& arguments, uint64_t rsp,
+                         const exofs::Files& files) {
     for (uint64_t i = 0; i < p.h.phnum; i++) {
         if (p.segments[i].type == elf::kSegmentLoad && p.segments[i].memsz != 0) TRY(load_segment(dom, fd, p.segments[i]));
     }
     UserContext context{};
-    TRY(build_stack(dom));
+    TRY(build_stack(dom, arguments));
     context.rsp = rsp;
     context.rip = p.h.entry;
     context.rflags = 0x202;  // IF
@@ -262,7 +287,8 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     if (why == nullptr) why = &ignored;
     *why = "";
     if (path == nullptr || path[0] == '\0') return Error::NotFound;
-    uint64_t rsp = TRY(lay_out_arguments(argument_page, kArgumentPageVa, argv));
+    ArgumentFrame arguments;
+    uint64_t rsp = TRY(lay_out_arguments(TRY(map_argument_frame(arguments)), kArgumentPageVa, argv));
     exofs::Files files;
     TRY(child_files(fds, files));  // before the program is open: its fd is not the child's
     char full[256];
@@ -276,7 +302,7 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     TRY(read_program(fd, program, why));
     uint64_t dom = TRY(checked(sys_domain_create()));
     if (dom == 0) exit();  // not reached: the child runs the context build_child sets
-    if (Result<void> r = build_child(dom, fd, program, rsp, files); !r) {
+    if (Result<void> r = build_child(dom, fd, program, arguments, rsp, files); !r) {
         (void)sys_domain_destroy(dom);
         *why = error_name(r.error());
         return r.error();
