@@ -1,11 +1,13 @@
 # exolab: lab 5
 """Lab 5 (spawn, fds, pipes, the shell): the finished system, driven at its
-prompt.
+prompt, and the unit checks of the part's exercises.
 
-Each test boots run=init with a disk made by tools/mkfs from a directory
+Most tests boot run=init with a disk made by tools/mkfs from a directory
 holding every built user program in /bin (stripped, as `make disk` does),
 plus the malformed ELF files of tools/mkbadelf; init mounts it and spawns
-/bin/sh on the console, and the test types at "exolab$ "."""
+/bin/sh on the console, and the test types at "exolab$ ".  The unit
+checks boot their program as init: argstack (Exercise 9) with no disk,
+fdunit (10) and pipeunit (11) on the same disk."""
 
 import os
 import re
@@ -14,6 +16,7 @@ import subprocess
 
 import pytest
 
+from lab4 import run_domains
 from lab5 import assert_fsck_clean, disk_args, fresh_image, tools  # noqa: F401 (tools: a fixture)
 from qemu import Outcome
 
@@ -38,7 +41,8 @@ def programs(build_dir, tmp_path_factory):
         path = os.path.join(src, name)
         if os.path.isfile(path) and "." not in name:
             shutil.copy(path, bin_dir / name)
-    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "primespipe", "ps", "forever", "spawncheck"):
+    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "primespipe", "ps", "forever", "spawncheck",
+                 "fdunit", "pipeunit"):
         if not (bin_dir / name).exists():
             pytest.fail("no %s among the built programs: build it first (make LAB=5)" % name, pytrace=False)
     # The malformed files are left as mkbadelf wrote them (strip refuses them).
@@ -233,3 +237,82 @@ def test_kill(machine, tools, programs, tmp_path):
     assert sh.run("kill 1") == ["sh: kill: 1: AccessDenied"], "init is not the shell's to kill"
     assert sh.run("echo alive") == ["alive"]
     sh.exit()
+
+
+@pytest.mark.points(4)
+def test_spawn_argument_page(machine):
+    run = run_domains(machine, "argstack")
+    checks = ["layout", "no arguments", "alignment", "limits", "child addresses", "page bounds"]
+    assert run.lines("argstack") == ["%s: ok" % c for c in checks], (
+        "Exercise 9 (lay_out_arguments): argc, argv and the strings on the child's top stack page, rsp a "
+        "16-aligned child address, the limits refused before the page changes:\n" + run.output)
+
+
+@pytest.mark.points(4)
+def test_fd_sharing_unit(machine, tools, programs, tmp_path):
+    image = fresh_image(tools, tmp_path / "fd.img", 16, programs)
+    run = run_domains(machine, "fdunit", extra_args=disk_args(image), timeout=60)
+    checks = ["dup2 onto itself", "dup2 refusals", "close the last reference", "fork counts", "failed fork and spawn"]
+    assert run.lines("fdunit") == ["%s: ok" % c for c in checks] + ["done"], (
+        "Exercise 10 (share_files, unshare_files, io::close, io::dup2):\n" + run.output)
+    assert_fsck_clean(tools, image, "fdunit (an unlinked file must be freed with its last fd)")
+
+
+@pytest.mark.points(5)
+def test_pipe_ring(machine, tools, programs, tmp_path):
+    image = fresh_image(tools, tmp_path / "pipe.img", 16, programs)
+    run = run_domains(machine, "pipeunit", extra_args=disk_args(image), timeout=60)
+    assert run.lines("pipeunit") == [
+        "one domain: ok", "wrap-around: ok", "counters past 32 bits: ok", "EOF after the data: ok", "no reader: ok",
+        "the writer: ok", "two domains: ok", "the reader leaves: ok", "the writer leaves: ok", "done",
+    ], "Exercise 11 (pipe_read, pipe_write):\n" + run.output
+
+
+def write_script(sh, name, lines):
+    """Appends `lines` to the file `name` with echo, a few a typed line."""
+    for first in range(0, len(lines), 6):
+        typed = "; ".join("echo '%s' >> %s" % (line, name) for line in lines[first:first + 6])
+        assert sh.run(typed) == [], typed
+
+
+@pytest.mark.points(4)
+def test_shell_redirection(machine, tools, programs, tmp_path):
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("echo one > f; echo two >> f; cat < f") == ["one", "two"]
+    assert sh.run("echo three > f; cat f") == ["three"], "> truncates"
+    assert sh.run("cat < f > g; cat g") == ["three"], "< and > on one command"
+    assert sh.run("echo last > a > b; cat b; wc a") == ["last", "0 0 0 a"], "the last > wins; each is created"
+    assert sh.run("wc < nothere") == ["sh: nothere: no such file or directory"]
+    assert sh.run("cat > made < nothere") == ["sh: nothere: no such file or directory"]
+    # A failed redirection must leave the shell's fds as they were: a
+    # script shell that leaked one per line would run out of its 32.
+    write_script(sh, "s", ["cat > o%d < nothere" % (i % 5) for i in range(40)])
+    out = sh.run("echo 'echo still fine > h' >> s; echo 'cat h' >> s; sh s")
+    assert out == ["sh: nothere: no such file or directory"] * 40 + ["still fine"], (
+        "a failed redirection must close what the command opened before it: %r" % out)
+    sh.exit()
+    assert_fsck_clean(tools, image, "the redirections")
+
+
+@pytest.mark.points(5)
+def test_shell_pipelines(machine, tools, programs, tmp_path):
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("echo a b c | wc", timeout=20) == ["1 3 6"], "a pipe's reader must see EOF"
+    assert sh.run("echo x y | cat | cat | cat | cat | cat | cat | wc", timeout=30) == ["1 2 4"], (
+        "eight commands: every write end closed in the shell, or a reader waits for ever")
+    assert sh.run("nosuch | wc", timeout=20) == ["sh: nosuch: command not found", "0 0 0"], (
+        "a command that does not start leaves its pipe's reader EOF")
+    assert sh.run("echo hi | nosuch | wc", timeout=20) == ["sh: nosuch: command not found", "0 0 0"]
+    assert sh.run("echo hi | cat > f | wc; cat f", timeout=20) == ["0 0 0", "hi"], (
+        "a redirection replaces the pipe's end, which must still be closed")
+    assert sh.run("cat < f | wc > n; cat n", timeout=20) == ["1 1 3"]
+    # Twenty pipelines run by a script shell: leaked pipes (32 in the
+    # machine) or fds (32 in the shell) would run out half-way.
+    write_script(sh, "s", ["echo p%d | cat | wc" % i for i in range(20)])
+    out = sh.run("sh s", timeout=60)
+    assert out == ["1 1 %d" % len("p%d\n" % i) for i in range(20)], (
+        "every pipeline must leave the shell's fds and the machine's pipes as they were: %r" % out)
+    assert sh.run("echo after | wc", timeout=20) == ["1 1 6"]
+    sh.exit()
+    assert "killed" not in sh.m.output, sh.m.output
+    assert_fsck_clean(tools, image, "the pipelines")

@@ -176,13 +176,24 @@ void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
     }
 }
 
+// Makes child dom runnable.  From lab 5 its copy of the fd table counts
+// in each open file from just before it can run: not earlier, so that a
+// fork failing on the way leaves every count as it was.
+int64_t start_child(uint64_t dom) {
+#if LAB >= 5
+    exofs::share_files_for_fork();
+    int64_t r = sys_domain_set_runnable(dom, 1);
+    if (r < 0) exofs::unshare_files(*exofs::files());
+    return r;
+#else
+    return sys_domain_set_runnable(dom, 1);
+#endif
+}
+
 }  // namespace
 
 int64_t fork() {
     set_fault_handler(14, copy_on_write);  // before the child exists: it inherits the routing
-#if LAB >= 5
-    exofs::share_files_for_fork();  // the child's copy of the fd table counts in each open file
-#endif
     int64_t child = sys_domain_create();
     if (child == 0) upcalls_child_started();
     if (child <= 0) return child;  // 0: in the child
@@ -194,7 +205,7 @@ int64_t fork() {
     stack_bounds(stack_pointer(), &low, &high);
     int64_t r = duplicate_all(dom, low, high);
     if (r >= 0) r = upcalls_init_child(dom);
-    if (r >= 0) r = sys_domain_set_runnable(dom, 1);
+    if (r >= 0) r = start_child(dom);
     if (r < 0) {
         (void)sys_domain_destroy(dom);
         return r;

@@ -35,12 +35,18 @@ Result<uint64_t> read(int fd, void* buf, uint64_t n);
 // with no reader left); NoSpace; TooBig; IoError.
 Result<uint64_t> write(int fd, const void* buf, uint64_t n);
 
-// Closes fd; a pipe's ring is freed with its last end.  Errors:
-// BadDescriptor.
+// LAB 5: Exercise 10 (part 3).  Closes fd: this domain's fd no longer
+// names its open file, which loses one ref.  The open file ends with its
+// last ref (of all domains): an inode's (an unlinked file is then freed),
+// a pipe end's (the ring is freed once neither end is open anywhere).
+// Errors: BadDescriptor (fd not open, or the implicit console of a domain
+// without the file system's region, which is never closed); IoError.
 Result<void> close(int fd);
 
-// Makes `to` name fd's open file (closing what `to` named first).  Returns
-// to.  Errors: BadDescriptor.
+// LAB 5: Exercise 10 (part 4).  Makes `to` name fd's open file, one ref
+// more, closing what `to` named first (whatever its kind).  dup2(fd, fd)
+// changes nothing.  Returns to.  Errors: BadDescriptor (fd not open, or
+// `to` outside [0, kMaxFds)), with nothing changed.
 Result<int> dup2(int fd, int to);
 
 // A new fd, the lowest free, naming fd's open file.  Errors:

@@ -26,8 +26,25 @@ namespace io {
 // (no free pipe, open file or fd).
 Result<void> pipe(int fds[2]);
 
-// For io::read and io::write on a pipe's end (see io.h).
+// LAB 5: Exercise 11 (part 1).  io::read on a pipe's read end fd.  Takes
+// up to n bytes from the ring, in the order they were written, into buf:
+// whatever is there, at least one byte (it does not wait for n).  With the
+// ring empty it waits, giving the CPU away (wait_for: never spinning out
+// its slice), until a byte arrives or no write end is open anywhere any
+// more: then it returns 0 (EOF), but only once the ring is empty.  n == 0
+// returns 0 at once.  Errors: BadDescriptor (fd is not a pipe's read
+// end); IoError.
 Result<uint64_t> pipe_read(int fd, void* buf, uint64_t n);
+
+// LAB 5: Exercise 11 (part 2).  io::write on a pipe's write end fd.  Puts
+// all n bytes into the ring (byte number c of the pipe, counting from 0,
+// at data[c % kPipeBytes]; tail counts the bytes written, head those
+// read), as many as fit at a time, waiting (giving the
+// CPU away) whenever it is full, so any n goes through a ring of
+// kPipeBytes.  Returns n; if the last read end closes first, what was
+// written before (or BrokenPipe if nothing was).  Errors: BrokenPipe (no
+// read end open anywhere); BadDescriptor (fd is not a pipe's write end);
+// IoError.
 Result<uint64_t> pipe_write(int fd, const void* buf, uint64_t n);
 
 // Frees pipe `index` if neither of its ends is open any more.  Called by

@@ -144,42 +144,46 @@ Result<void> load_segment(uint64_t dom, int fd, const elf::ProgramHeader& s) {
     return {};
 }
 
-// Counts argv and checks it against kMaxArgs and kMaxArgBytes.
-Result<int> count_args(const char* const* argv) {
-    int argc = 0;
-    uint64_t bytes = 0;
-    for (; argv != nullptr && argv[argc] != nullptr; argc++) {
-        if (argc == kMaxArgs) return Error::InvalidArgument;
-        bytes += strlen(argv[argc]) + 1;
-        if (bytes > kMaxArgBytes) return Error::InvalidArgument;
+// The child's argument page: a frame of this domain's, mapped at
+// kArgumentScratch from before the child exists (lay_out_arguments writes
+// it there, so bad arguments are refused before anything is made) until
+// build_stack gives it to the child.  Freed here if it never is.
+constexpr uint64_t kArgumentScratch = kScratch + PAGE_SIZE;
+constexpr uint64_t kArgumentPageVa = USTACK_TOP - PAGE_SIZE;
+struct ArgumentFrame {
+    uint64_t pfn = 0;  // 0: none (given to the child, or never allocated)
+    ~ArgumentFrame() {
+        if (pfn == 0) return;
+        (void)sys_unmap(0, kArgumentScratch);
+        (void)sys_frame_free(pfn);
     }
-    return argc;
+};
+
+// Allocates a's frame and maps it at kArgumentScratch; returns where.
+Result<uint8_t*> map_argument_frame(ArgumentFrame& a) {
+    uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
+    if (Result<uint64_t> r = checked(sys_map(0, kArgumentScratch, pfn, PERM_W)); !r) {
+        (void)sys_frame_free(pfn);
+        return r.error();
+    }
+    a.pfn = pfn;
+    return reinterpret_cast<uint8_t*>(kArgumentScratch);
 }
 
-// Maps dom's stack, its top page holding argc and argv (spawn.h's
-// picture).  Returns the child's rsp.
-Result<uint64_t> build_stack(uint64_t dom, const char* const* argv, int argc) {
-    for (uint64_t va = kStackBottom; va < USTACK_TOP - PAGE_SIZE; va += PAGE_SIZE) {
+// Maps dom's stack: kStackPages fresh pages below USTACK_TOP, the top one
+// the argument frame (which this domain then gives up).
+Result<void> build_stack(uint64_t dom, ArgumentFrame& arguments) {
+    for (uint64_t va = kStackBottom; va < kArgumentPageVa; va += PAGE_SIZE) {
         uint64_t pfn = TRY(checked(sys_frame_alloc(0)));
         TRY(give_frame(dom, va, pfn, PERM_W));
     }
-    uint64_t pfn = TRY(scratch_frame());
-    auto* page = reinterpret_cast<uint8_t*>(kScratch);
-    const uint64_t page_va = USTACK_TOP - PAGE_SIZE;
-    uint64_t strings = PAGE_SIZE, addresses[kMaxArgs];
-    for (int i = 0; i < argc; i++) {
-        uint64_t len = strlen(argv[i]) + 1;
-        strings -= len;
-        memcpy(page + strings, argv[i], len);
-        addresses[i] = page_va + strings;
-    }
-    uint64_t words = 1 + uint64_t(argc) + 1 + 1 + 2;  // argc, argv, NULL, envp NULL, AT_NULL
-    uint64_t sp = (strings - words * 8) & ~uint64_t(15);
-    auto* w = reinterpret_cast<uint64_t*>(page + sp);
-    w[0] = static_cast<uint64_t>(argc);
-    for (int i = 0; i < argc; i++) w[1 + i] = addresses[i];  // the rest is the frame's zeros
-    TRY(give_frame(dom, page_va, pfn, PERM_W));
-    return page_va + sp;
+    uint64_t pfn = arguments.pfn;
+    arguments.pfn = 0;
+    (void)sys_unmap(0, kArgumentScratch);
+    Result<uint64_t> mapped = checked(sys_map(dom, kArgumentPageVa, pfn, PERM_W));
+    (void)sys_frame_free(pfn);  // the child's mapping, if made, keeps it
+    if (!mapped) return mapped.error();
+    return {};
 }
 
 // The fd table spawn gives the child (spawn.h).
@@ -201,13 +205,14 @@ Result<void> child_files(const int* fds, exofs::Files& out) {
 }
 
 // Builds child dom from the checked program at fd.
-Result<void> build_child(uint64_t dom, int fd, const Program& p, const char* const* argv, int argc,
+Result<void> build_child(uint64_t dom, int fd, const Program& p, ArgumentFrame& arguments, uint64_t rsp,
                          const exofs::Files& files) {
     for (uint64_t i = 0; i < p.h.phnum; i++) {
         if (p.segments[i].type == elf::kSegmentLoad && p.segments[i].memsz != 0) TRY(load_segment(dom, fd, p.segments[i]));
     }
     UserContext context{};
-    context.rsp = TRY(build_stack(dom, argv, argc));
+    TRY(build_stack(dom, arguments));
+    context.rsp = rsp;
     context.rip = p.h.entry;
     context.rflags = 0x202;  // IF
     TRY(checked(sys_domain_set_context(dom, &context)));
@@ -241,12 +246,49 @@ struct FdCloser {
 
 }  // namespace
 
+Result<uint64_t> lay_out_arguments(uint8_t* page, uint64_t page_va, const char* const* argv) {
+#if SOL >= 5
+    uint64_t count = 0, string_bytes = 0;
+    while (argv != nullptr && argv[count] != nullptr) {
+        if (count == kMaxArgs) return Error::InvalidArgument;
+        string_bytes += strlen(argv[count++]) + 1;
+        if (string_bytes > kMaxArgBytes) return Error::InvalidArgument;
+    }
+    bool user_page = page_va >= USER_BASE && page_va <= USER_TOP - PAGE_SIZE;
+    if (page_va % PAGE_SIZE != 0 || !user_page) return Error::InvalidArgument;
+    // argc, the argv pointers, argv's null, envp's null, auxv's AT_NULL pair.
+    uint64_t word_count = count + 5;
+    uint64_t strings_at = PAGE_SIZE - string_bytes;
+    uint64_t sp_offset = (strings_at - 8 * word_count) & ~uint64_t(15);
+    auto* word = reinterpret_cast<uint64_t*>(page + sp_offset);
+    word[0] = count;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t size = strlen(argv[i]) + 1;
+        memcpy(page + strings_at, argv[i], size);
+        word[1 + i] = page_va + strings_at;
+        strings_at += size;
+    }
+    for (uint64_t i = count + 1; i < word_count; i++) word[i] = 0;
+    return page_va + sp_offset;
+#else
+    // LAB 5: Exercise 9.  Contract in spawn.h.  Threats: argv comes from
+    // whoever called spawn: too many arguments or too many bytes must be
+    // refused before a byte of the page changes, not discovered half-way;
+    // every pointer the child reads must be a child address, not one of
+    // this domain's; the page may hold anything; and a result that is not
+    // 16-aligned or not inside the page breaks the ABI crt0 relies on.
+    (void)page, (void)page_va, (void)argv;
+    return Error::NotImplemented;
+#endif
+}
+
 Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds, const char** why) {
     const char* ignored;
     if (why == nullptr) why = &ignored;
     *why = "";
     if (path == nullptr || path[0] == '\0') return Error::NotFound;
-    int argc = TRY(count_args(argv));
+    ArgumentFrame arguments;
+    uint64_t rsp = TRY(lay_out_arguments(TRY(map_argument_frame(arguments)), kArgumentPageVa, argv));
     exofs::Files files;
     TRY(child_files(fds, files));  // before the program is open: its fd is not the child's
     char full[256];
@@ -260,28 +302,17 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     TRY(read_program(fd, program, why));
     uint64_t dom = TRY(checked(sys_domain_create()));
     if (dom == 0) exit();  // not reached: the child runs the context build_child sets
-    if (Result<void> r = build_child(dom, fd, program, argv, argc, files); !r) {
+    if (Result<void> r = build_child(dom, fd, program, arguments, rsp, files); !r) {
         (void)sys_domain_destroy(dom);
         *why = error_name(r.error());
         return r.error();
     }
     record_name(dom, path);
-    exofs::share_files(files);
+    exofs::share_files(files);  // before the child can run, and after every step that may fail but one
     if (Result<uint64_t> r = checked(sys_domain_set_runnable(dom, 1)); !r) {
-        (void)sys_domain_destroy(dom);  // its fds stay counted: a leak, not a crash
+        exofs::unshare_files(files);
+        (void)sys_domain_destroy(dom);
         return r.error();
     }
     return dom;
-}
-
-void spawn_inherit() {
-    if (!(lookup_pte(kInheritPage) & kPtePresent)) return;
-    const auto* inherited = reinterpret_cast<const Inherited*>(kInheritPage);
-    if (inherited->magic != kInheritMagic) return;
-    uarea()->fault_vectors = 0;  // the creator's routing: this program sets its own handlers
-    if ((lookup_pte(exofs::kFsRegion) & kPtePresent) && exofs::mount()) {
-        memcpy(exofs::files(), &inherited->files, sizeof(exofs::Files));
-        io::use_standard_fds();
-    }
-    (void)sys_unmap(0, kInheritPage);
 }

@@ -44,6 +44,22 @@ struct Inherited {
 inline constexpr int kMaxArgs = 64;
 inline constexpr uint64_t kMaxArgBytes = 3072;
 
+// LAB 5: Exercise 9.  Lays out a spawned program's arguments in `page`,
+// PAGE_SIZE bytes of this domain's that will become the child's page at
+// child address page_va (the top page of its stack), as the picture above
+// shows; the page's bytes are anything on entry (never assume zeros).
+// argv is nullptr-terminated, or nullptr for no arguments; it is not
+// trusted: at most kMaxArgs arguments and kMaxArgBytes bytes of strings
+// (each counted with its NUL), else InvalidArgument with the page left as
+// it was.  page_va must be a page-aligned user page, the whole page below
+// USER_TOP, else InvalidArgument.  Returns the child's initial rsp: a child
+// address inside the page, a multiple of 16 (System V), where argc lies,
+// then argv[0..argc-1] (child addresses of NUL-terminated copies of the
+// strings, inside the page), a null pointer, an empty envp (one null
+// pointer) and an auxv of AT_NULL alone (two zero words).  No byte outside
+// the page is written, and nothing the words hold overlaps the strings.
+Result<uint64_t> lay_out_arguments(uint8_t* page, uint64_t page_va, const char* const* argv);
+
 // Starts the program at `path` in a new runnable child domain with the
 // arguments argv (nullptr-terminated; argv[0] is the program's name).  A
 // path without "/" is looked up in /bin.  The child's fds: with fds ==
@@ -52,8 +68,8 @@ inline constexpr uint64_t kMaxArgBytes = 3072;
 // Returns the child's id (wait() for it as for fork).  On a malformed
 // program *why (if given) says what is wrong.  Errors: NotFound (no such
 // file), IsDirectory, InvalidArgument (not a valid program: *why; too
-// many or too long arguments; a bad fd in fds), NoMemory, IoError.
-// Nothing is left behind on an error.
+// many or too long arguments: lay_out_arguments), BadDescriptor (a bad fd
+// in fds), NoMemory, IoError.  Nothing is left behind on an error.
 Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds = nullptr,
                        const char** why = nullptr);
 

@@ -19,12 +19,38 @@ void set_files(Files* f) { detail::current_files = f; }
 void share_files_for_fork() { share_files(*files()); }
 
 void share_files(const Files& f) {
+#if SOL >= 5
     if (!attached()) return;
     cache::lock();
-    for (int fd = 0; fd < kMaxFds; fd++) {
-        if (f.fd[fd] != 0) shared()->files[f.fd[fd] - 1].refs++;
+    for (uint16_t entry : f.fd) {
+        if (entry != 0) shared()->files[entry - 1].refs++;
     }
     cache::unlock();
+#else
+    // LAB 5: Exercise 10 (part 1).  Contract in fd.h.  Threats: a count
+    // raised too late lets the parent's close free an entry the child still
+    // names; one raised without the lock loses an update to another domain
+    // closing an fd at the same moment; fds that are closed count nothing.
+    (void)f;
+#endif
+}
+
+void unshare_files(const Files& f) {
+#if SOL >= 5
+    if (!attached()) return;
+    cache::lock();
+    for (uint16_t entry : f.fd) {
+        if (entry == 0) continue;
+        kassert(shared()->files[entry - 1].refs > 1);
+        shared()->files[entry - 1].refs--;
+    }
+    cache::unlock();
+#else
+    // LAB 5: Exercise 10 (part 2).  Contract in fd.h.  Threat: a failed
+    // fork or spawn that leaves the counts raised leaks every file it
+    // shared: an unlinked file is never freed, a pipe never reaches EOF.
+    (void)f;
+#endif
 }
 
 Result<int> fd_lowest_free() {

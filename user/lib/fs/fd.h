@@ -37,14 +37,26 @@ extern Files* current_files;
 inline Files* files() { return detail::current_files; }
 void set_files(Files* f);
 
-// Counts every open fd of this domain once more in its open file's refs:
-// call just before fork, whose child inherits the fds (the child's copy
-// of Files).  Takes the lock.
+// share_files(*files()) for fork: fork calls it once the child's copy of
+// this domain's fd table exists and before the child can run, and
+// unshare_files(*files()) if the child then never runs.
 void share_files_for_fork();
 
-// Counts every open fd of `f` (another domain's Files about to be given
-// to a child by spawn) once more in its open file's refs.  Takes the lock.
+// LAB 5: Exercise 10 (part 1).  f is the fd table a new child is about to
+// get, before it can run: a forked child's copy of this domain's, or the
+// table spawn gives (every entry f names is also named by one of this
+// domain's fds).  Counts each open fd of f once more in its open file's
+// refs, so that refs is again the number of fds naming the entry in all
+// domains together.  Does nothing in a domain without the file system's
+// region.  Takes the lock.
 void share_files(const Files& f);
+
+// LAB 5: Exercise 10 (part 2).  Undoes share_files(f) for a child that
+// will never run (a fork or a spawn that failed after sharing): each open
+// fd of f counts once less.  This domain still holds its own fds, so no
+// entry loses its last ref here.  Does nothing without the region.  Takes
+// the lock.
+void unshare_files(const Files& f);
 
 // ---- for fs.cc, under the lock ----
 
