@@ -6,8 +6,8 @@ Most tests boot run=init with a disk made by tools/mkfs from a directory
 holding every built user program in /bin (stripped, as `make disk` does),
 plus the malformed ELF files of tools/mkbadelf; init mounts it and spawns
 /bin/sh on the console, and the test types at "exolab$ ".  The unit
-checks boot their program as init: argstack (Exercise 9) with no disk,
-fdunit (10) and pipeunit (11) on the same disk."""
+checks boot their program as init: argstack (Exercise 8) with no disk,
+fdunit (9) and pipeunit (10) on the same disk."""
 
 import os
 import re
@@ -244,7 +244,7 @@ def test_spawn_argument_page(machine):
     run = run_domains(machine, "argstack")
     checks = ["layout", "no arguments", "alignment", "limits", "child addresses", "page bounds"]
     assert run.lines("argstack") == ["%s: ok" % c for c in checks], (
-        "Exercise 9 (lay_out_arguments): argc, argv and the strings on the child's top stack page, rsp a "
+        "Exercise 8 (lay_out_arguments): argc, argv and the strings on the child's top stack page, rsp a "
         "16-aligned child address, the limits refused before the page changes:\n" + run.output)
 
 
@@ -254,7 +254,7 @@ def test_fd_sharing_unit(machine, tools, programs, tmp_path):
     run = run_domains(machine, "fdunit", extra_args=disk_args(image), timeout=60)
     checks = ["dup2 onto itself", "dup2 refusals", "close the last reference", "fork counts", "failed fork and spawn"]
     assert run.lines("fdunit") == ["%s: ok" % c for c in checks] + ["done"], (
-        "Exercise 10 (share_files, unshare_files, io::close, io::dup2):\n" + run.output)
+        "Exercise 9 (share_files, unshare_files, io::close, io::dup2):\n" + run.output)
     assert_fsck_clean(tools, image, "fdunit (an unlinked file must be freed with its last fd)")
 
 
@@ -265,7 +265,7 @@ def test_pipe_ring(machine, tools, programs, tmp_path):
     assert run.lines("pipeunit") == [
         "one domain: ok", "wrap-around: ok", "counters past 32 bits: ok", "EOF after the data: ok", "no reader: ok",
         "the writer: ok", "two domains: ok", "the reader leaves: ok", "the writer leaves: ok", "done",
-    ], "Exercise 11 (pipe_read, pipe_write):\n" + run.output
+    ], "Exercise 10 (pipe_read, pipe_write):\n" + run.output
 
 
 def write_script(sh, name, lines):

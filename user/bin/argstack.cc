@@ -1,6 +1,6 @@
 // exolab: lab 5
 // user/bin/argstack.cc: unit checks of spawn's argument page
-// (lay_out_arguments, Exercise 9), on a page of this program's own memory:
+// (lay_out_arguments, Exercise 8), on a page of this program's own memory:
 // no file system and no child needed.
 //
 // Prints "argstack: <check>: ok" for each check, or the first thing found

@@ -1,5 +1,5 @@
 // exolab: lab 5
-// user/bin/fdunit.cc: unit checks of fd sharing (Exercise 10): io::close,
+// user/bin/fdunit.cc: unit checks of fd sharing (Exercise 9): io::close,
 // io::dup2, and the counts fork and spawn keep through share_files and
 // unshare_files.  Run as init on an empty exofs; reads the open-file
 // table's refs directly (the region is this domain's memory too).

@@ -1,8 +1,8 @@
 // exolab: lab 5
-// user/bin/pipeunit.cc: unit checks of the pipe ring (Exercise 11):
+// user/bin/pipeunit.cc: unit checks of the pipe ring (Exercise 10):
 // pipe_read and pipe_write through io::read and io::write.  Run as init on
 // an empty exofs (pipes live in the file system's region); closes ends
-// with io::close and forks, so it needs Exercise 10 too.
+// with io::close and forks, so it needs Exercise 9 too.
 //
 // Prints "pipeunit: <check>: ok" for each check, or the first thing found
 // wrong.

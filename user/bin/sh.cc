@@ -126,7 +126,7 @@ uint64_t launch(const cmdline::Command& c, const int fds[3]) {
     return 0;
 }
 
-// LAB 5: Exercise 12 (part 1).  Starts command c with fd 0 naming what
+// LAB 5: Exercise 11 (part 1).  Starts command c with fd 0 naming what
 // this shell's fd `in` names, fd 1 what `out` names and fd 2 the shell's
 // fd 2, each changed by c's redirections, applied left to right (the last
 // of a kind wins; open_redirect opens one).  A redirection that cannot be
@@ -155,7 +155,7 @@ uint64_t start(const cmdline::Command& c, int in, int out) {
     while (nmine > 0) (void)io::close(mine[--nmine]);
     return id;
 #else
-    // LAB 5: Exercise 12 (part 1).  Contract above.  Threats: a
+    // LAB 5: Exercise 11 (part 1).  Contract above.  Threats: a
     // redirection that fails after others were opened; every file opened
     // here is the shell's own fd until it is closed, and the shell has 32.
     (void)c, (void)in, (void)out, (void)open_redirect;
@@ -163,7 +163,7 @@ uint64_t start(const cmdline::Command& c, int in, int out) {
 #endif
 }
 
-// LAB 5: Exercise 12 (part 2).  Runs pipeline p: its commands started in
+// LAB 5: Exercise 11 (part 2).  Runs pipeline p: its commands started in
 // order, joined by pipes (command i's fd 1 the write end of a pipe whose
 // read end is command i+1's fd 0; the first reads the shell's fd 0, the
 // last writes its fd 1), then each started child waited for, or, for a
@@ -199,7 +199,7 @@ void run_pipeline(const cmdline::Pipeline& p) {
         if (p.background) printf("[%lu]\n", started[i]);
     }
 #else
-    // LAB 5: Exercise 12 (part 2).  Contract above.  Threats: a reader sees
+    // LAB 5: Exercise 11 (part 2).  Contract above.  Threats: a reader sees
     // EOF only when no fd anywhere names its pipe's write end, the
     // shell's included: an end left open hangs the pipeline (and the
     // shell waiting for it); the shell has 32 fds and the machine 32 pipes
@@ -207,7 +207,7 @@ void run_pipeline(const cmdline::Pipeline& p) {
     // command with no redirection, with its own fds 0-2:
     const cmdline::Command& only = p.commands[0];
     if (p.ncommands != 1 || only.nredirects != 0) {
-        printf("sh: pipes and redirections are Exercise 12\n");
+        printf("sh: pipes and redirections are Exercise 11\n");
         return;
     }
     (void)start;

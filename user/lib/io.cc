@@ -99,7 +99,7 @@ Result<void> close(int fd) {
     if (pipe_end) pipe_release(gone->inum);
     return {};
 #else
-    // LAB 5: Exercise 10 (part 3).  Contract in io.h.  Threats: the fd
+    // LAB 5: Exercise 9 (part 3).  Contract in io.h.  Threats: the fd
     // may name its open file in other domains too (refs counts them all):
     // only the last ref ends it, and ending it depends on its kind (an
     // unlinked file is freed by exofs::close; a pipe's ring is free once
@@ -118,7 +118,7 @@ Result<int> dup2(int fd, int to) {
     if (exofs::files()->fd[to] != 0) TRY(close(to));
     return exofs::dup2(fd, to);
 #else
-    // LAB 5: Exercise 10 (part 4).  Contract in io.h.  Threats: to == fd
+    // LAB 5: Exercise 9 (part 4).  Contract in io.h.  Threats: to == fd
     // (closing `to` first would close the only fd naming the file); an fd
     // that is not open, or a `to` out of range, must change nothing, not
     // close `to` and then fail; `to` may be a pipe's end, whose close is

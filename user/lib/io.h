@@ -35,7 +35,7 @@ Result<uint64_t> read(int fd, void* buf, uint64_t n);
 // with no reader left); NoSpace; TooBig; IoError.
 Result<uint64_t> write(int fd, const void* buf, uint64_t n);
 
-// LAB 5: Exercise 10 (part 3).  Closes fd: this domain's fd no longer
+// LAB 5: Exercise 9 (part 3).  Closes fd: this domain's fd no longer
 // names its open file, which loses one ref.  The open file ends with its
 // last ref (of all domains): an inode's (an unlinked file is then freed),
 // a pipe end's (the ring is freed once neither end is open anywhere).
@@ -43,7 +43,7 @@ Result<uint64_t> write(int fd, const void* buf, uint64_t n);
 // without the file system's region, which is never closed); IoError.
 Result<void> close(int fd);
 
-// LAB 5: Exercise 10 (part 4).  Makes `to` name fd's open file, one ref
+// LAB 5: Exercise 9 (part 4).  Makes `to` name fd's open file, one ref
 // more, closing what `to` named first (whatever its kind).  dup2(fd, fd)
 // changes nothing.  Returns to.  Errors: BadDescriptor (fd not open, or
 // `to` outside [0, kMaxFds)), with nothing changed.

@@ -106,7 +106,7 @@ Result<uint64_t> pipe_read(int fd, void* buf, uint64_t n) {
         wait_for(writer);
     }
 #else
-    // LAB 5: Exercise 11 (part 1).  Contract in pipe.h; the ring's fields
+    // LAB 5: Exercise 10 (part 1).  Contract in pipe.h; the ring's fields
     // in lib/fs/shared.h (PipeRing).  Threats: the ring wraps (a transfer
     // may straddle its end); head and tail only ever grow, past 2^32 too;
     // the other end is another domain, which changes the ring only under
@@ -150,7 +150,7 @@ Result<uint64_t> pipe_write(int fd, const void* buf, uint64_t n) {
         wait_for(reader);
     }
 #else
-    // LAB 5: Exercise 11 (part 2).  Contract in pipe.h.  Threats: n may be
+    // LAB 5: Exercise 10 (part 2).  Contract in pipe.h.  Threats: n may be
     // far larger than the ring; the ring wraps; the reader may be this
     // very domain (then only what fits now can go in before a read); the
     // last reader may close while the writer waits, and a writer that

@@ -26,7 +26,7 @@ namespace io {
 // (no free pipe, open file or fd).
 Result<void> pipe(int fds[2]);
 
-// LAB 5: Exercise 11 (part 1).  io::read on a pipe's read end fd.  Takes
+// LAB 5: Exercise 10 (part 1).  io::read on a pipe's read end fd.  Takes
 // up to n bytes from the ring, in the order they were written, into buf:
 // whatever is there, at least one byte (it does not wait for n).  With the
 // ring empty it waits, giving the CPU away (wait_for: never spinning out
@@ -36,7 +36,7 @@ Result<void> pipe(int fds[2]);
 // end); IoError.
 Result<uint64_t> pipe_read(int fd, void* buf, uint64_t n);
 
-// LAB 5: Exercise 11 (part 2).  io::write on a pipe's write end fd.  Puts
+// LAB 5: Exercise 10 (part 2).  io::write on a pipe's write end fd.  Puts
 // all n bytes into the ring (byte number c of the pipe, counting from 0,
 // at data[c % kPipeBytes]; tail counts the bytes written, head those
 // read), as many as fit at a time, waiting (giving the

@@ -271,7 +271,7 @@ Result<uint64_t> lay_out_arguments(uint8_t* page, uint64_t page_va, const char* 
     for (uint64_t i = count + 1; i < word_count; i++) word[i] = 0;
     return page_va + sp_offset;
 #else
-    // LAB 5: Exercise 9.  Contract in spawn.h.  Threats: argv comes from
+    // LAB 5: Exercise 8.  Contract in spawn.h.  Threats: argv comes from
     // whoever called spawn: too many arguments or too many bytes must be
     // refused before a byte of the page changes, not discovered half-way;
     // every pointer the child reads must be a child address, not one of

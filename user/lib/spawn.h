@@ -44,7 +44,7 @@ struct Inherited {
 inline constexpr int kMaxArgs = 64;
 inline constexpr uint64_t kMaxArgBytes = 3072;
 
-// LAB 5: Exercise 9.  Lays out a spawned program's arguments in `page`,
+// LAB 5: Exercise 8.  Lays out a spawned program's arguments in `page`,
 // PAGE_SIZE bytes of this domain's that will become the child's page at
 // child address page_va (the top page of its stack), as the picture above
 // shows; the page's bytes are anything on entry (never assume zeros).

@@ -27,7 +27,7 @@ void share_files(const Files& f) {
     }
     cache::unlock();
 #else
-    // LAB 5: Exercise 10 (part 1).  Contract in fd.h.  Threats: a count
+    // LAB 5: Exercise 9 (part 1).  Contract in fd.h.  Threats: a count
     // raised too late lets the parent's close free an entry the child still
     // names; one raised without the lock loses an update to another domain
     // closing an fd at the same moment; fds that are closed count nothing.
@@ -46,7 +46,7 @@ void unshare_files(const Files& f) {
     }
     cache::unlock();
 #else
-    // LAB 5: Exercise 10 (part 2).  Contract in fd.h.  Threat: a failed
+    // LAB 5: Exercise 9 (part 2).  Contract in fd.h.  Threat: a failed
     // fork or spawn that leaves the counts raised leaks every file it
     // shared: an unlinked file is never freed, a pipe never reaches EOF.
     (void)f;

@@ -42,7 +42,7 @@ void set_files(Files* f);
 // unshare_files(*files()) if the child then never runs.
 void share_files_for_fork();
 
-// LAB 5: Exercise 10 (part 1).  f is the fd table a new child is about to
+// LAB 5: Exercise 9 (part 1).  f is the fd table a new child is about to
 // get, before it can run: a forked child's copy of this domain's, or the
 // table spawn gives (every entry f names is also named by one of this
 // domain's fds).  Counts each open fd of f once more in its open file's
@@ -51,7 +51,7 @@ void share_files_for_fork();
 // region.  Takes the lock.
 void share_files(const Files& f);
 
-// LAB 5: Exercise 10 (part 2).  Undoes share_files(f) for a child that
+// LAB 5: Exercise 9 (part 2).  Undoes share_files(f) for a child that
 // will never run (a fork or a spawn that failed after sharing): each open
 // fd of f counts once less.  This domain still holds its own fds, so no
 // entry loses its last ref here.  Does nothing without the region.  Takes
