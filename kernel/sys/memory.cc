@@ -73,6 +73,23 @@ Result<void> check_passed_on(domain::Domain& self, uint64_t va, uint64_t pfn, Pa
 }
 #endif
 
+// Everything map checks before it maps frame `pfn` at `va` in `target`
+// for `self` (DESIGN §3.2): va a user page, not UAREA; perm known bits;
+// authority over the frame.  Errors: InvalidArgument, AccessDenied.
+Result<void> check_map(domain::Domain& self, domain::Domain& target, uint64_t va, uint64_t pfn, uint64_t perm) {
+    TRY(check_user_page(va));
+    if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
+#if LAB >= 4
+    if (Result<void> owned = check_frame_authority(self, target, pfn); !owned.ok()) {
+        if (owned.error() != Error::AccessDenied) return owned.error();
+        TRY(check_passed_on(self, va, pfn, flags_for(perm)));
+    }
+    return {};
+#else
+    return check_frame_authority(self, target, pfn);
+#endif
+}
+
 }  // namespace
 
 Result<void> check_user_page(uint64_t va) {
@@ -134,19 +151,39 @@ Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
 
 Result<int64_t> syscall::sys_map(domain::Domain& self, uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm) {
     domain::Domain* target = TRY(target_domain(self, dom));
-    TRY(check_user_page(va));
-    if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
-#if LAB >= 4
-    if (Result<void> owned = check_frame_authority(self, *target, pfn); !owned.ok()) {
-        if (owned.error() != Error::AccessDenied) return owned.error();
-        TRY(check_passed_on(self, va, pfn, flags_for(perm)));
-    }
-#else
-    TRY(check_frame_authority(self, *target, pfn));
-#endif
+    TRY(check_map(self, *target, va, pfn, perm));
     TRY(paging::map(target->root, VirtAddr(va), PhysAddr::from_pfn(pfn), flags_for(perm), target->id));
     return 0;
 }
+
+#if LAB >= 4
+Result<int64_t> syscall::sys_map_runs(domain::Domain& self, uint64_t dom, UserPtr<const MapRun> runs, uint64_t count) {
+    domain::Domain* target = TRY(target_domain(self, dom));
+    if (count > kMaxMapRuns) return Error::InvalidArgument;
+    MapRun run[kMaxMapRuns];
+    TRY(usermem::copy_in(self, run, runs, count));
+    uint64_t pages = 0;
+    for (uint64_t i = 0; i < count; i++) {  // every page checked before any is mapped
+        if (run[i].pages == 0 || run[i].pages > kMaxMapPages - pages) return Error::InvalidArgument;
+        pages += run[i].pages;
+        for (uint64_t k = 0; k < run[i].pages; k++) {
+            TRY(check_map(self, *target, run[i].va + k * kPageSize, run[i].pfn + k, run[i].perm));
+        }
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        PageFlags flags = flags_for(run[i].perm);
+        for (uint64_t k = 0; k < run[i].pages; k++) {
+            TRY(paging::map(target->root, VirtAddr(run[i].va + k * kPageSize), PhysAddr::from_pfn(run[i].pfn + k), flags,
+                            target->id));
+        }
+    }
+    return static_cast<int64_t>(pages);
+}
+#else
+Result<int64_t> syscall::sys_map_runs(domain::Domain&, uint64_t, UserPtr<const MapRun>, uint64_t) {
+    return Error::NotImplemented;
+}
+#endif
 
 Result<int64_t> syscall::sys_unmap(domain::Domain& self, uint64_t dom, uint64_t va) {
     domain::Domain* target = TRY(target_domain(self, dom));

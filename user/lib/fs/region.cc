@@ -6,6 +6,7 @@
 #include "abi/domain.h"
 #include "abi/perm.h"
 #include "lib/fs/shared.h"
+#include "lib/mapbatch.h"
 #include "lib/syscall.h"
 #include "lib/windows.h"
 
@@ -25,12 +26,14 @@ Result<uint8_t*> region_attach(uint64_t pages) {
 }
 
 Result<void> region_share_with(uint64_t dom) {
+    MapBatch batch(dom);  // a few map_runs calls, not one map per page (DESIGN §8)
     for (uint64_t i = 0; i < kRegionPages; i++) {
         uint64_t pte = lookup_pte(kFsRegion + i * PAGE_SIZE);
         if (!(pte & kPtePresent)) return Error::NotMapped;
-        int64_t r = sys_map(dom, kFsRegion + i * PAGE_SIZE, pte_frame(pte), PERM_W | PERM_SHARE);
+        int64_t r = batch.add(kFsRegion + i * PAGE_SIZE, pte_frame(pte), PERM_W | PERM_SHARE);
         if (r < 0) return static_cast<Error>(-r);
     }
+    if (int64_t r = batch.flush(); r < 0) return static_cast<Error>(-r);
     return {};
 }
 
