@@ -131,6 +131,34 @@ Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint1
 #endif
 }
 
+Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, PageFlags flags, uint16_t owner) {
+#if SOL >= 2
+    if (!va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
+    Pte* slot = nullptr;
+    for (uint64_t k = 0; k < pages; k++) {
+        VirtAddr page(va.value + k * kPageSize);
+        PhysAddr frame(pa.value + k * kPageSize);
+        // A walk at the first page and wherever a new page table begins.
+        slot = (slot == nullptr || page.index(1) == 0) ? TRY(walk(root, page, 1, true, owner)) : slot + 1;
+        Pte old = *slot;
+        frames::add_mapping(frame.pfn());
+        *slot = make_pte(frame, flags | PageFlags::Present);
+        if (present(old)) {
+            frames::remove_mapping(frame_of(old).pfn());
+            invalidate(root, page);
+        } else {
+            frames::adjust_table_entries(table_of(slot).pfn(), 1);
+        }
+    }
+    return {};
+#else
+    for (uint64_t k = 0; k < pages; k++) {
+        TRY(map(root, VirtAddr(va.value + k * kPageSize), PhysAddr(pa.value + k * kPageSize), flags, owner));
+    }
+    return {};
+#endif
+}
+
 Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
     if (!va.canonical() || va.value % kLargePageSize != 0 || pa.value % kLargePageSize != 0) {
         return Error::InvalidArgument;

@@ -171,11 +171,8 @@ Result<int64_t> syscall::sys_map_runs(domain::Domain& self, uint64_t dom, UserPt
         }
     }
     for (uint64_t i = 0; i < count; i++) {
-        PageFlags flags = flags_for(run[i].perm);
-        for (uint64_t k = 0; k < run[i].pages; k++) {
-            TRY(paging::map(target->root, VirtAddr(run[i].va + k * kPageSize), PhysAddr::from_pfn(run[i].pfn + k), flags,
-                            target->id));
-        }
+        TRY(paging::map_range(target->root, VirtAddr(run[i].va), PhysAddr::from_pfn(run[i].pfn), run[i].pages,
+                              flags_for(run[i].perm), target->id));
     }
     return static_cast<int64_t>(pages);
 }
