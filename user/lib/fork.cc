@@ -32,9 +32,9 @@ uint64_t perm_of(uint64_t pte) {
     return perm;
 }
 
-// A fresh frame of this domain's holding a copy of the page at `va`, left
-// mapped at kScratch (the next copy replaces it; unmap it when done).
-// Returns the frame's number or -Error.
+// A fresh frame of this domain's holding a copy of the page at `va`, made
+// through kScratch (unmapped again, so that duplicate_all's counts of
+// present entries stay true).  Returns the frame's number or -Error.
 int64_t fresh_copy(uint64_t va) {
     int64_t pfn = sys_frame_alloc(0);
     if (pfn < 0) return pfn;
@@ -43,6 +43,7 @@ int64_t fresh_copy(uint64_t va) {
         return r;
     }
     memcpy(reinterpret_cast<void*>(kScratch), reinterpret_cast<const void*>(va), PAGE_SIZE);
+    (void)sys_unmap(0, kScratch);
     return pfn;
 }
 
@@ -50,7 +51,6 @@ int64_t fresh_copy(uint64_t va) {
 int64_t copy_page(uint64_t va, uint64_t perm) {
     int64_t pfn = fresh_copy(va);
     if (pfn < 0) return pfn;
-    (void)sys_unmap(0, kScratch);
     return sys_map(0, va, static_cast<uint64_t>(pfn), perm);
 }
 
@@ -231,7 +231,6 @@ int64_t fork() {
     stack_bounds(stack_pointer(), &low, &high);
     MapBatch child_maps(dom);
     int64_t r = duplicate_all(child_maps, low, high);
-    (void)sys_unmap(0, kScratch);  // the last copy's
     if (int64_t flushed = child_maps.flush(); r >= 0) r = flushed;
     if (r >= 0) r = upcalls_init_child(dom);
 #if LAB >= 5
