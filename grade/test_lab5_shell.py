@@ -233,3 +233,16 @@ def test_kill(machine, tools, programs, tmp_path):
     assert sh.run("kill 1") == ["sh: kill: 1: AccessDenied"], "init is not the shell's to kill"
     assert sh.run("echo alive") == ["alive"]
     sh.exit()
+
+
+@pytest.mark.points(2)
+def test_failed_fork_counts_no_fds(machine, tools, programs, tmp_path):
+    # A fork that runs out of frames after domain_create must not count its
+    # child's copy of the fd table: closing the parent's fd frees the file.
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("forkfail") == [
+        "forkfail: fork: NoMemory",
+        "forkfail: refs 1 before the fork, 1 after",
+        "forkfail: closed: yes",
+    ], "a failed fork must leave the open file's refs as they were"
+    sh.exit()

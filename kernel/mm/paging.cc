@@ -131,8 +131,8 @@ Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint1
 #endif
 }
 
+#if LAB >= 4
 Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, PageFlags flags, uint16_t owner) {
-#if SOL >= 2
     if (!va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
     Pte* slot = nullptr;
     for (uint64_t k = 0; k < pages; k++) {
@@ -151,13 +151,8 @@ Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, 
         }
     }
     return {};
-#else
-    for (uint64_t k = 0; k < pages; k++) {
-        TRY(map(root, VirtAddr(va.value + k * kPageSize), PhysAddr(pa.value + k * kPageSize), flags, owner));
-    }
-    return {};
-#endif
 }
+#endif
 
 Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
     if (!va.canonical() || va.value % kLargePageSize != 0 || pa.value % kLargePageSize != 0) {

@@ -163,16 +163,16 @@ Result<int64_t> syscall::sys_map_runs(domain::Domain& self, uint64_t dom, UserPt
     MapRun run[kMaxMapRuns];
     TRY(usermem::copy_in(self, run, runs, count));
     uint64_t pages = 0;
-    for (uint64_t i = 0; i < count; i++) {  // every page checked before any is mapped
-        if (run[i].pages == 0 || run[i].pages > kMaxMapPages - pages) return Error::InvalidArgument;
-        pages += run[i].pages;
-        for (uint64_t k = 0; k < run[i].pages; k++) {
-            TRY(check_map(self, *target, run[i].va + k * kPageSize, run[i].pfn + k, run[i].perm));
+    for (uint64_t at = 0; at < count; at++) {  // every page checked before any is mapped
+        if (run[at].pages == 0 || run[at].pages > kMaxMapPages - pages) return Error::InvalidArgument;
+        pages += run[at].pages;
+        for (uint64_t k = 0; k < run[at].pages; k++) {
+            TRY(check_map(self, *target, run[at].va + k * kPageSize, run[at].pfn + k, run[at].perm));
         }
     }
-    for (uint64_t i = 0; i < count; i++) {
-        TRY(paging::map_range(target->root, VirtAddr(run[i].va), PhysAddr::from_pfn(run[i].pfn), run[i].pages,
-                              flags_for(run[i].perm), target->id));
+    for (uint64_t at = 0; at < count; at++) {
+        TRY(paging::map_range(target->root, VirtAddr(run[at].va), PhysAddr::from_pfn(run[at].pfn), run[at].pages,
+                              flags_for(run[at].perm), target->id));
     }
     return static_cast<int64_t>(pages);
 }
