@@ -180,7 +180,8 @@ $(BADELF_BINS): $(BUILD)/user/bin/badelf_%: $(BUILD)/user/bin/hello tools/mkbade
 # Each benchmark boots headless under -icount shift=0 (guest rdtsc counts
 # instructions, so figures repeat) and prints its `BENCH <name> <ticks>` lines.
 # From lab 5 each boots with a fresh 16 MiB exofs image as its disk: empty,
-# but for bench_spawn every program in /bin (it spawns from there).
+# but for bench_spawn every program in /bin (it spawns from there).  Then
+# tools/bench-table prints every figure beside its target and Linux's.
 bench: all $(BENCH_ROOT)
 	@for program in $(BENCH_PROGRAMS); do \
 		log=$(BUILD)/bench-$$program.log; \
@@ -192,6 +193,7 @@ bench: all $(BENCH_ROOT)
 		tr -d '\r' < $$log | grep '^BENCH '; \
 		[ $$st -eq 33 ] || { echo "exolab: $$program did not finish (QEMU status $$st); serial log: $$log"; exit 1; }; \
 	done
+	@echo; cat $(foreach program,$(BENCH_PROGRAMS),$(BUILD)/bench-$(program).log) | tr -d '\r' | $(PYTHON) tools/bench-table
 
 -include $(USER_LIB_OBJS:.o=.d) $(USER_BINS:=.d)
 else

@@ -62,12 +62,16 @@ PRINTF_CASES = [
     ("%d", (-2**31,), 2), ("%i", (-56789,), 2), ("%d", (-1,), 2), ("%u", None, 2), ("%x", None, 2),
     ("%ld", (-2**63,), 2), ("%lu", (2**64 - 1,), 2), ("%llx", (0x123456789abcdef0,), 2),
     ("%lld", (-1234567890123,), 2), ("%zu", (4096,), 2), ("%hd", None, 2), ("%hu", None, 2), ("%hx", None, 2),
-    ("%hhd", None, 2), ("%hhu", None, 2), ("%hhx", None, 2),
+    ("%hhd", None, 2), ("%hhu", None, 2), ("%hhx", None, 2), ("%hu|", None, 2), ("%hx|", None, 2),
+    ("%u|", None, 2), ("%d|", None, 2), ("%x|", None, 2),
 ]
 EXPECTED_PRINTF = {  # (format, exercise) -> C's result
     ("%s", None): "(null)", ("%p", 1): "0xffffffff80100000", ("%08s|", 1): "     exo|",
     ("%u", 2): "4294967295", ("%x", 2): "ffffffff", ("%hd", 2): "-1234", ("%hu", 2): "4464", ("%hx", 2): "2345",
     ("%hhd", 2): "-56", ("%hhu", 2): "44", ("%hhx", 2): "ff",
+    ("%hu|", 2): "40000|", ("%hx|", 2): "8001|",  # bit 15 set: an unsigned short is not sign-extended
+    # an int whose register holds junk above bit 31 (printf_test.cc): read only the int
+    ("%u|", 2): "42|", ("%d|", 2): "-1|", ("%x|", 2): "beef|",
 }
 
 
@@ -158,9 +162,11 @@ def test_backtrace_corrupt_chain(machine):
     m.expect(r"run=badframes: done")
     cases = dict(re.findall(r"^badframes (\w+):\n(.*?)(?=^badframes )", m.output, re.M | re.S))
     counts = {case: len(parse_frames(text)) for case, text in cases.items()}
-    assert counts.get("loop") == 64, \
-        "a frame whose saved rbp is itself: the walk should stop after kMaxFrames (64) frames, printed %s" % (
-            counts.get("loop"))
+    # A frame whose saved rbp is itself: a walk may stop once the chain does
+    # not move up the stack, or at kMaxFrames; it may not go on past that.
+    assert counts.get("loop") is not None and 1 <= counts["loop"] <= 64, \
+        "a frame whose saved rbp is itself: the walk should print that frame, then stop " \
+        "(at the latest after kMaxFrames, 64), printed %s" % counts.get("loop")
     assert counts.get("misaligned") == 1, \
         "a frame whose saved rbp is misaligned: one frame, then stop; printed %s" % counts.get("misaligned")
     assert counts.get("low") == 0, \
@@ -190,6 +196,7 @@ def test_backtrace_symbols(machine, kernel_symbols, kernel_elf):
 
 SYMBOL_CASES = """\
 symbol 1000 => [alpha]+0x0
+symbol 1004 => [alpha]+0x4
 symbol 100f => [alpha]+0xf
 symbol 1010 => none (untouched)
 symbol 1020 => none (untouched)
@@ -208,6 +215,7 @@ SYMBOL_WHY = {  # why a case is there, keyed by its address
     "0": "the null symbol holds nothing", "2004": "a name offset outside .strtab gives the name ''",
     "fffffffffffffffc": "top ends at 2^64, where value + size wraps to 0",
     "1050": "one past the end of beta", "100f": "the last byte of alpha",
+    "1004": "alpha and its alias gamma both hold it: the first in the table wins",
 }
 
 
@@ -241,6 +249,7 @@ demangle _Z9back => [_Z9back]
 demangle _ZN3abc => [_ZN3abc]
 demangle _Z18446744073709551617x => [_Z18446744073709551617x]
 demangle _Z10 => [_Z10]
+demangle _Z18446744073709551615x => [_Z18446744073709551615x]
 demangle/8 _ZN7monitor3runEv => [monitor] in bounds
 demangle/5 _ZN7monitor3runEv => [moni] in bounds
 demangle/1 _ZN7monitor3runEv => [] in bounds
@@ -248,6 +257,7 @@ demangle/1 _ZN7monitor3runEv => [] in bounds
 DEMANGLE_WHY = {
     "_Z9back": "the length runs past the end of the name", "_Z10": "a length with no characters after it",
     "_Z18446744073709551617x": "a length that overflows 64 bits (2^64 + 1) is malformed, not 1",
+    "_Z18446744073709551615x": "a length of 2^64 - 1 fits in 64 bits but runs past the name (a pointer plus it wraps)",
     "_ZN3abc": "a nested name with no E", "_Z": "no <source-name> at all",
 }
 
@@ -306,12 +316,16 @@ cmdline [] run/32 => none []
 cmdline [a=1 b=2] run/32 => none []
 cmdline [b=2 a=1] a/32 => found [1]
 cmdline [run=r] run/1 => found []
+cmdline [run=r] run/0 => found [junk]
+cmdline [a=1] run/0 => none [junk]
 """
+CMDLINE_WHY = {"0 =>": "size 0: buf holds no byte, so nothing may be written to it"}
 
 
 @pytest.mark.points(5)
 def test_cmdline(machine):
-    check_lines(machine, "cmdline", "cmdline", CMDLINE_CASES, lambda w: "")
+    check_lines(machine, "cmdline", "cmdline", CMDLINE_CASES,
+                lambda w: "   (%s)" % CMDLINE_WHY["0 =>"] if "/0 =>" in w else "")
 
 
 def elf_bytes(path, address, count):
@@ -332,12 +346,20 @@ def test_monitor_examine(machine, kernel_elf):
     nm = subprocess.run(["nm", kernel_elf], capture_output=True, text=True, check=True).stdout
     sym = {name: int(addr, 16) for addr, _, name in (line.split() for line in nm.splitlines())}
     m, _ = boot_to_prompt(machine)
-    for address, count in ((sym["text_start"], 2), (sym["rodata_end"] - 8, 1)):
+    # any alignment: an odd address inside .rodata is read as it stands
+    for address, count in ((sym["text_start"], 2), (sym["rodata_end"] - 8, 1), (sym["rodata_start"] + 3, 2)):
         out = m.command("x %x %x" % (address, count))
         want = ["%016x: %016x" % (address + 8 * i, struct.unpack("<Q", elf_bytes(kernel_elf, address + 8 * i, 8))[0])
                 for i in range(count)]
         assert out.splitlines() == want, "x %x %x should print the image's bytes:\n%s\ngot:\n%s" % (
             address, count, "\n".join(want), out)
+    # .bss belongs to the data section; its bytes are not in the file, so
+    # only the addresses of the lines are checked
+    first = sym["bss_end"] - 16
+    out = m.command("x %x 2" % first)
+    assert [line.split(":")[0] for line in out.splitlines()] == ["%016x" % first, "%016x" % (first + 8)], \
+        "x %x 2 lies inside .bss (the data section runs to bss_end) and must print two lines, got:\n%s" % (
+            first, out)
     refused = {
         "x %x 2" % (sym["rodata_end"] - 8): "it runs 8 bytes past the end of .rodata",
         "x %x" % sym["bss_end"]: "it is past .bss (the stack's guard page; unmapped from lab 2 on)",

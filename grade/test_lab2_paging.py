@@ -94,14 +94,16 @@ def test_page_table_operations(machine):
 
 
 @pytest.mark.points(5)
-def test_protect_revokes_write(machine):
-    # Exercise 4: a page protect made read-only faults on the next write,
-    # although the TLB held a writable entry for it.
-    m = machine(cmdline="run=protectwrite")
-    target = m.expect(r"protect: ok; writing to the page at 0x([0-9a-f]{16})").group(1)
+@pytest.mark.parametrize("how", ["protect", "map"])
+def test_protect_revokes_write(machine, how):
+    # Exercise 4: a page made read-only faults on the next write, although
+    # the TLB held a writable entry for it: by protect, and by map of the
+    # same frame again with fewer rights.
+    m = machine(cmdline="run=%swrite" % how)
+    target = m.expect(r"%s: ok; writing to the page at 0x([0-9a-f]{16})" % how).group(1)
     report = m.expect(r"(kernel fault: page fault \(vector 14\) .*, error 0x[0-9a-f]+ \(([^)]*)\), address ([0-9a-f]{16})"
                       r"|the write to a page made read-only did not fault)")
-    assert report.group(2) is not None, "the write went through: protect left the old, writable entry in the TLB"
+    assert report.group(2) is not None, "the write went through: %s left the old, writable entry in the TLB" % how
     assert report.group(3) == target, "the fault address %s is not the page written (%s)" % (report.group(3), target)
     assert report.group(2).startswith("write, present, kernel"), "decoded error code: " + report.group(2)
     assert m.wait_exit() == Outcome.FAILURE
@@ -227,6 +229,9 @@ def test_monitor_memory_commands(machine):
                                    "  ffff800000200000  -> 0000000000200000  2M  RW- K"], physmap
     low = m.command("showmappings 0 1fff")
     assert low.split("\n") == ["  0000000000000000  not mapped", "  0000000000001000  not mapped"], low
+    low = m.command("showmappings 0 1000")
+    assert low.split("\n") == ["  0000000000000000  not mapped", "  0000000000001000  not mapped"], \
+        "last (1000) is the first byte of the second page, which must be shown too: " + low
     window = m.command("showmappings 7f0000000000 7f0000000000")
     assert re.fullmatch(r"  00007f0000000000  -> [0-9a-f]{16}  4K  R-- U", window), window
     hole = m.command("showmappings 800000000000 800000000fff")

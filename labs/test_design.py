@@ -123,3 +123,19 @@ def test_publishing_needs_design(source_copy, labs):
     assert "DESIGN.md: every branch ships it, so it can have no marker" in tree.lint(str(source_copy), labs)
     path.unlink()
     assert "DESIGN.md does not exist: every branch ships it" in tree.lint(str(source_copy), labs)
+
+
+def test_bench_figures_agree_with_design(source):
+    """DESIGN §8's table and tools/bench-figures.toml (what `make bench`
+    prints beside its figures) give each benchmark the same target and the
+    same Linux figure: a row of the table holds both numbers."""
+    import tomllib
+    figures = tomllib.loads(tree.read_text(source, "tools/bench-figures.toml"))["bench"]
+    text = tree.read_text(source, "DESIGN.md")
+    rows = [line for line in text[text.index("## 8. "):text.index("## 9. ")].split("\n") if line.startswith("|")]
+    for figure in figures:
+        if "linux" not in figure:
+            continue
+        wanted = ("| %s " % format(figure["linux"], ","), "| <= %s |" % format(figure["target"], ","))
+        assert any(all(w in row for w in wanted) for row in rows), \
+            "no row of DESIGN §8 holds %s's Linux figure and target %s" % (figure["name"], wanted)

@@ -10,9 +10,9 @@ namespace cmdline {
 
 // Finds the first word of `line` that is `key`, '=', and a value (possibly
 // empty), and copies the value into buf: at most size - 1 characters,
-// always terminated when size > 0.  Words are separated by one or more
-// spaces, and the line may begin or end with spaces.  Returns false, with
-// buf empty, if there is no such word.  A word only matches as a whole:
+// always terminated when size > 0 (with size 0 nothing is written).  Words
+// are separated by one or more spaces, and the line may begin or end with
+// spaces.  Returns false, with buf empty (size > 0), if there is no such word.  A word only matches as a whole:
 // "xrun=1" and "runner=1" are no "run" words, nor is "run" without '='.
 bool get(const char* line, const char* key, char* buf, size_t size);
 

@@ -7,8 +7,10 @@
 //       tag ...
 //       tag type 0 (end), size 8
 //
-// parse() copies what the kernel needs into a BootInfo; lab 2 also needs
-// the physical range of the boot information itself, to reserve it.
+// parse() gathers what the kernel needs into a BootInfo: the memory map
+// copied, the command line, section headers and module strings as pointers
+// into GRUB's boot information (so lab 2 keeps that range reserved, and
+// BootInfo records it).
 #pragma once
 
 #include <cstddef>

@@ -11,7 +11,9 @@
 // Everything on a line belongs to one function's frame: rbp is its frame
 // base, rip where it is executing (for outer frames: the return address of
 // the call it is in), name+offset the function containing rip, and args the
-// first two words its caller passed to it on the stack.
+// two words just above its return address ([rbp+16] and [rbp+24]): the
+// first stack-passed arguments if it has any, otherwise whatever its
+// caller's frame holds there.
 void backtrace();
 
 // Prints "Stack backtrace:" and the frames from the one whose base is `rbp`

@@ -34,15 +34,9 @@ Result<void> map_image_range(PhysAddr root, uint64_t start, uint64_t end, PageFl
     return {};
 }
 
-// Maps the kernel image from its own ELF section headers (boot.sections,
-// which GRUB passes in the multiboot2 information): every allocated
-// section linked at or above KERNEL_BASE, at its linked address, with the
-// least rights its flags ask for: writable only if SHF_WRITE, executable
-// only if SHF_EXECINSTR, never user-accessible.  Nothing else of the image
-// is mapped: not the .boot section (linked low, at its load address), not
-// the guard page below the stack (it lies in no section).
-// Errors: InvalidArgument, before anything is mapped, if such a section
-// asks to be both writable and executable; those of paging::map.
+}  // namespace
+
+// Contract in kspace.h.
 Result<void> map_kernel_image(PhysAddr root, const multiboot::BootInfo& boot) {
 #if SOL >= 2
     auto in_image = [](const elf::SectionHeader& s) {
@@ -61,7 +55,7 @@ Result<void> map_kernel_image(PhysAddr root, const multiboot::BootInfo& boot) {
     }
     return {};
 #else
-    // LAB 2: Exercise 6. Contract above.  W^X: no page may be both
+    // LAB 2: Exercise 6. Contract in kspace.h.  W^X: no page may be both
     // writable and executable, or one stray write (a buffer overflow, a
     // bad pointer) becomes new kernel code.  Least privilege: what is not
     // written at run time must not be writable, what is not code must
@@ -72,6 +66,8 @@ Result<void> map_kernel_image(PhysAddr root, const multiboot::BootInfo& boot) {
     return Error::NotImplemented;
 #endif
 }
+
+namespace {
 
 // Maps all RAM at PHYSMAP_BASE with 2 MiB pages, read-write, not executable.
 Result<void> map_physmap(PhysAddr root) {
@@ -108,7 +104,7 @@ Result<void> install_windows(PhysAddr space_root) {
     constexpr PageFlags kWindowRights = PageFlags::Present | PageFlags::User | PageFlags::NoExecute;
     paging::Pte* slots = paging::entries(space_root);
     int new_entries = (paging::present(slots[kWindowsSlot]) ? 0 : 1) + (paging::present(slots[kUvptSlot]) ? 0 : 1);
-    slots[kWindowsSlot] = windows_entry;
+    slots[kWindowsSlot] = paging::make_pte(paging::frame_of(windows_entry), kWindowRights);
     slots[kUvptSlot] = paging::make_pte(space_root, kWindowRights);
     frames::adjust_table_entries(space_root.pfn(), new_entries);
     return {};

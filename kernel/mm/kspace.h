@@ -26,6 +26,19 @@ namespace kspace {
 // kernel stays on the boot page tables (and says so).
 Result<void> init(const multiboot::BootInfo& boot);
 
+// Maps the kernel image from its own ELF section headers (boot.sections,
+// which GRUB passes in the multiboot2 information) into the space `root`:
+// every allocated section linked at or above KERNEL_BASE, at its linked
+// address, with the least rights its flags ask for: writable only if
+// SHF_WRITE, executable only if SHF_EXECINSTR, never user-accessible.
+// Nothing else of the image is mapped: not the .boot section (linked low,
+// at its load address), not the guard page below the stack (it lies in no
+// section).  init calls it; the kspace self-check also gives it made-up
+// section headers.  Errors: InvalidArgument, before anything is mapped, if
+// such a section asks to be both writable and executable; those of
+// paging::map.
+Result<void> map_kernel_image(PhysAddr root, const multiboot::BootInfo& boot);
+
 // The root (PML4) of the kernel address space; PhysAddr() before init.
 PhysAddr root();
 

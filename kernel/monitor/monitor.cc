@@ -63,8 +63,8 @@ void cmd_mmap(int, char**) {
 // x ADDRESS [COUNT]: prints COUNT quadwords (hexadecimal, default 1, at
 // most kMaxExamine) of kernel memory from ADDRESS (hexadecimal, any
 // alignment), one line each: "<address, %016lx>: <value, %016lx>".
-// Prints the usage line, and reads nothing, when the arguments do not
-// parse or COUNT is out of range; prints a line that begins "x: refused"
+// Prints a usage line that begins "usage: x <address> [<count>]", and reads
+// nothing, when the arguments do not parse or COUNT is out of range; prints a line that begins "x: refused"
 // and reads nothing unless all of [ADDRESS, ADDRESS + 8 * COUNT) lies in
 // one of the kernel's sections: .text, .rodata, or .data with .bss.
 //

@@ -34,13 +34,14 @@ constexpr elf::Symbol kSymbols[] = {
     symbol(12, elf::kSymbolFunction, 0x1020, 0),                   // gamma: size 0
     symbol(23, elf::kSymbolFunction, 0xfffffffffffffff0, 0x10),    // top: ends at 2^64
     symbol(999, elf::kSymbolFunction, 0x2000, 0x10),               // a name offset out of range
+    symbol(12, elf::kSymbolFunction, 0x1000, 0x8),                 // gamma again: an alias inside alpha
 };
 
 }  // namespace
 
 void symbol_cases() {
     symbols::Table table{kSymbols, sizeof(kSymbols) / sizeof(kSymbols[0]), kStrings, sizeof(kStrings)};
-    const uint64_t addresses[] = {0x1000, 0x100f, 0x1010, 0x1020, 0x1030, 0x104f, 0x1050, 0x0,
+    const uint64_t addresses[] = {0x1000, 0x1004, 0x100f, 0x1010, 0x1020, 0x1030, 0x104f, 0x1050, 0x0,
                                   0x5,    0x2004, 0xfffffffffffffff0, 0xfffffffffffffffc, 0xffffffffffffffef};
     for (uint64_t address : addresses) {
         symbols::Location where{"untouched", 0};
@@ -56,7 +57,7 @@ void demangle_cases() {
     const char* names[] = {
         "_Z9backtracev", "_ZN7monitor3runEv", "_ZN7monitor12_GLOBAL__N_113cmd_backtraceEiPPc",
         "_ZNK6frames4sizeEv", "_ZN3FooC2Ev", "_Z3abcdef", "kmain", "_Z", "_Z9back", "_ZN3abc",
-        "_Z18446744073709551617x", "_Z10",
+        "_Z18446744073709551617x", "_Z10", "_Z18446744073709551615x",
     };
     for (const char* name : names) {
         char buf[64];
@@ -117,6 +118,7 @@ void cmdline_cases() {
         {"runner=1 run=3", "run", 32},     {"run", "run", 32},            {"run= x=1", "run", 32},
         {"  run=first  run=second  ", "run", 32}, {"run=0123456789abcdef", "run", 8}, {"", "run", 32},
         {"a=1 b=2", "run", 32},            {"b=2 a=1", "a", 32},          {"run=r", "run", 1},
+        {"run=r", "run", 0},               {"a=1", "run", 0},
     };
     for (const Case& c : cases) {
         char buf[32] = "junk";

@@ -157,6 +157,14 @@ Result<void> check_walk() {
     CHECK(frames::count_of(FrameKind::PageTable) == tables + 3, "the first walk should add a PDPT, a PD and a PT");
     CHECK(frames::info(root.pfn()).map_count == 1, "the root holds %u counted entries, expected 1",
           frames::info(root.pfn()).map_count);
+    for (int level = 2; level <= 4; level++) {  // the PT, PD and PDPT just built
+        paging::Pte link = level == 4 ? paging::entries(root)[kTestVa.index(4)]
+                                      : *EXPECT_OK(paging::walk(root, kTestVa, level, false, kTestOwner));
+        const FrameInfo& table = frames::info(paging::frame_of(link).pfn());
+        CHECK(table.kind == FrameKind::PageTable && table.owner == kTestOwner,
+              "the table below the level-%d entry is %s, owner %u: walk must build it for `owner` (%u)", level,
+              frames::kind_name(table.kind), table.owner, kTestOwner);
+    }
     paging::Pte top = paging::entries(root)[kTestVa.index(4)];
     CHECK(has(paging::flags_of(top), PageFlags::Present | kUserRw) && !has(paging::flags_of(top), PageFlags::NoExecute),
           "a lower-half intermediate entry must grant everything: %lx", top);
@@ -304,6 +312,16 @@ Result<void> check_unmap() {
     CHECK(frames::info(f2.pfn()).kind == FrameKind::Free, "unmapping the last mapping of a released frame kept it");
     paging::destroy(root);
     CHECK(frames::count_of(FrameKind::PageTable) == tables - 1, "destroy left page tables behind");
+
+    // A space whose last page goes keeps its root, empty.
+    PhysAddr lone = EXPECT_OK(paging::new_table(kTestOwner));
+    EXPECT_OK(paging::map(lone, kTestVa, f1, PageFlags::User, kTestOwner));
+    EXPECT_OK(paging::unmap(lone, kTestVa));
+    CHECK(frames::info(lone.pfn()).kind == FrameKind::PageTable && frames::info(lone.pfn()).map_count == 0,
+          "unmapping a space's only page must leave its root, empty (kind %s, %u entries)",
+          frames::kind_name(frames::info(lone.pfn()).kind), frames::info(lone.pfn()).map_count);
+    CHECK(frames::count_of(FrameKind::PageTable) == tables, "unmapping the only page left tables behind");
+    paging::destroy(lone);
 
     if (kspace::root().value == 0) return {};  // the TLB part needs the kernel's own space
     // In the active space: an unmapped page must not stay readable through

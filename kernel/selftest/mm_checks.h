@@ -4,8 +4,8 @@
 // run=lookup, run=exhaust, run=kspace, run=windows, run=uvptread, run=uvptalias
 // (space_checks.cc), run=mmcheck (all of them, with the free count before
 // and after), run=writetext (a store to kernel text, which must fault) and
-// run=protectwrite (a store to a page protect just made read-only, which
-// must fault).
+// run=protectwrite and run=mapwrite (a store to a page protect, or map of
+// the same frame, just made read-only, which must fault).
 #pragma once
 
 #include "abi/layout.h"
@@ -44,5 +44,6 @@ void uvpt_alias_check();
 void all_mm_checks();
 void write_kernel_text();
 void write_protected_page();
+void write_remapped_page();
 
 }  // namespace selftest

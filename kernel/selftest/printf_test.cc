@@ -79,6 +79,14 @@ void printf_cases() {
     CASE("%hhd", 200);
     CASE("%hhu", 300);
     CASE("%hhx", -1);
+    CASE("%hu|", 40000);
+    CASE("%hx|", 0x8001);
+    // The ABI leaves the bits above 31 of an int argument's register
+    // undefined: a 64-bit argument with those bits set stands in for such an
+    // int, so a conversion that reads more than its promoted type shows it.
+    UNCHECKED_CASE("%u|", 0xdead00000000002aul);
+    UNCHECKED_CASE("%d|", 0x00000001fffffffful);
+    UNCHECKED_CASE("%x|", 0xffffffff0000beeful);
 }
 
 }  // namespace selftest

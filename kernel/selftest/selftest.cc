@@ -49,6 +49,7 @@ const Test kTests[] = {
     {"mmcheck", all_mm_checks},
     {"writetext", write_kernel_text},
     {"protectwrite", write_protected_page},
+    {"mapwrite", write_remapped_page},
 #endif
 #if LAB >= 2
     {"kernel_pagefault", kernel_pagefault},

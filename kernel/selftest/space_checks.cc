@@ -7,6 +7,7 @@
 #include "abi/frame.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/sections.h"
+#include "lib/elf.h"
 #include "lib/kprintf.h"
 #include "mm/frames.h"
 #include "mm/kspace.h"
@@ -69,6 +70,27 @@ Result<void> check_window_rights(uint64_t va, PhysAddr pa) {
 
 }  // namespace
 
+// map_kernel_image on made-up section headers, into a new space: a code
+// section listed before one that asks to be writable and executable.  The
+// request is refused before anything is mapped, the code section included.
+Result<void> check_image_refused() {
+    constexpr uint64_t kAllocExec = 0x6, kAllocWriteExec = 0x7;  // SHF_ALLOC | SHF_EXECINSTR (| SHF_WRITE)
+    static elf::SectionHeader sections[2];
+    sections[0] = {0, 1, kAllocExec, kKernelBase + 0x200000, 0, 0x1000, 0, 0, 16, 0};
+    sections[1] = {0, 1, kAllocWriteExec, kKernelBase + 0x400000, 0, 0x1000, 0, 0, 16, 0};
+    static multiboot::BootInfo made_up;  // static: too large for the kernel stack
+    made_up.sections = sections;
+    made_up.section_count = 2;
+    PhysAddr root = EXPECT_OK(paging::new_table(kTestOwner));
+    size_t tables = frames::count_of(FrameKind::PageTable);
+    EXPECT_ERROR(kspace::map_kernel_image(root, made_up), Error::InvalidArgument);
+    CHECK(frames::count_of(FrameKind::PageTable) == tables && frames::info(root.pfn()).map_count == 0,
+          "a section both writable and executable was refused only after an earlier section was mapped");
+    paging::destroy(root);
+    kprintf("  a made-up writable and executable section: refused, nothing mapped\n");
+    return {};
+}
+
 Result<void> check_kernel_space() {
     TRY(mm_ready());
     CHECK(mmu::is_active(kspace::root().value), "CR3 is not the kernel root");
@@ -96,18 +118,20 @@ Result<void> check_kernel_space() {
     size_t wx = count_wx_leaves(kspace::root(), 4, &leaves);
     CHECK(wx == 0, "%zu of %zu kernel-half pages are writable and executable", wx, leaves);
     kprintf("  W^X: none of %zu kernel-half leaf entries is writable and executable\n", leaves);
-    return {};
+    return check_image_refused();
 }
 
 Result<void> check_windows() {
     TRY(mm_ready());
     PhysAddr root = kspace::root();
     paging::Pte* pml4 = paging::entries(root);
-    CHECK(has(paging::flags_of(pml4[kWindowsSlot]), PageFlags::Present | PageFlags::User),
-          "PML4 slot %u (%lx) must be present and user-accessible", kWindowsSlot, pml4[kWindowsSlot]);
-    PageFlags self = paging::flags_of(pml4[kUvptSlot]);
-    CHECK(has(self, PageFlags::Present | PageFlags::User | PageFlags::NoExecute) && !has(self, PageFlags::Writable),
-          "PML4 slot %u (%lx) must be present, user, read-only, not executable", kUvptSlot, pml4[kUvptSlot]);
+    const unsigned window_slots[] = {kWindowsSlot, kUvptSlot};
+    for (unsigned slot : window_slots) {
+        PageFlags window = paging::flags_of(pml4[slot]);
+        CHECK(has(window, PageFlags::Present | PageFlags::User | PageFlags::NoExecute) &&
+                  !has(window, PageFlags::Writable),
+              "PML4 slot %u (%lx) must be present, user, read-only, not executable", slot, pml4[slot]);
+    }
     CHECK(paging::frame_of(pml4[kUvptSlot]) == root, "PML4 slot %u does not point at the PML4 itself", kUvptSlot);
     TRY(check_window_rights(kPml4ViaUvpt, root));
     TRY(check_window_rights(kUFrames, frames::table_phys()));
@@ -264,9 +288,17 @@ Result<void> check_lookup() {
     m = EXPECT_OK(paging::lookup(root, VirtAddr(kLargePageSize + 0x12345)));
     CHECK(m.pa.value == 8 * kLargePageSize + 0x12345 && has(m.flags, PageFlags::Large | PageFlags::NoExecute),
           "2 MiB page: lookup gave %lx, flags %lx", m.pa.value, static_cast<uint64_t>(m.flags));
+    // In a large page's entry bit 12 is PAT (a memory type), not address.
+    constexpr uint64_t kLargePat = uint64_t{1} << 12;
+    paging::Pte* large = EXPECT_OK(paging::walk(root, VirtAddr(kLargePageSize), 2, false, kTestOwner));
+    *large |= kLargePat;
+    m = EXPECT_OK(paging::lookup(root, VirtAddr(kLargePageSize + 0x12345)));
+    *large &= ~kLargePat;
+    CHECK(m.pa.value == 8 * kLargePageSize + 0x12345, "2 MiB page with PAT (bit 12) set: lookup gave %lx, expected %lx",
+          m.pa.value, 8 * kLargePageSize + 0x12345);
     constexpr uint64_t kGiB = 1ull << 30;
     paging::Pte* pdpt = paging::entries(paging::frame_of(paging::entries(root)[0]));
-    pdpt[2] = paging::make_pte(PhysAddr(kGiB), PageFlags::Present | PageFlags::Writable | PageFlags::Large);
+    pdpt[2] = paging::make_pte(PhysAddr(kGiB), PageFlags::Present | PageFlags::Writable | PageFlags::Large) | kLargePat;
     m = EXPECT_OK(paging::lookup(root, VirtAddr(2 * kGiB + 0x2345678)));
     pdpt[2] = 0;
     CHECK(m.pa.value == kGiB + 0x2345678 && has(m.flags, PageFlags::Large | PageFlags::Writable),
@@ -294,6 +326,9 @@ Result<void> check_lookup() {
 // builds nothing, and every frame comes back.
 Result<void> check_exhaustion() {
     TRY(mm_ready());
+    size_t free_at_start = frames::free_count();
+    // For the walk that must succeed; counted among the frames taken.
+    PhysAddr spare_root = EXPECT_OK(paging::new_table(kTestOwner));
     size_t free_before = frames::free_count();
     size_t tables = frames::count_of(FrameKind::PageTable);
     uint64_t chain = 0;  // allocated frames, linked through their first word
@@ -322,14 +357,22 @@ Result<void> check_exhaustion() {
         CHECK(frames::count_of(FrameKind::PageTable) == tables && frames::free_count() == spare,
               "a walk that failed with %zu frames free changed the tables or the free count", spare);
     }
+    // With exactly three free, it must succeed and take all three.
+    uint64_t third = *PhysAddr::from_pfn(chain).to_virt<uint64_t>();
+    EXPECT_OK(frames::release(chain));
+    chain = third;
+    EXPECT_OK(paging::walk(spare_root, kTestVaFar, 1, true, kTestOwner));
+    CHECK(frames::free_count() == 0 && frames::count_of(FrameKind::PageTable) == tables + 3,
+          "a walk that needs three tables, with exactly three frames free, must build them");
+    paging::destroy(spare_root);
     while (chain != 0) {
         uint64_t next = *PhysAddr::from_pfn(chain).to_virt<uint64_t>();
         EXPECT_OK(frames::release(chain));
         chain = next;
     }
-    CHECK(frames::free_count() == free_before, "free count %zu after freeing all, expected %zu",
-          frames::free_count(), free_before);
-    kprintf("  exhausted memory after %zu frames; all %zu free again\n", taken, frames::free_count());
+    CHECK(frames::free_count() == free_at_start, "free count %zu after freeing all, expected %zu",
+          frames::free_count(), free_at_start);
+    kprintf("  exhausted memory after %zu frames; all %zu free again\n", taken + 1, frames::free_count());
     return {};
 }
 
@@ -349,19 +392,28 @@ void write_kernel_text() {
     kprintf("the write to kernel text did not fault: .text is writable\n");
 }
 
-void write_protected_page() {
+// Maps a test page writable in the active space, writes to it (the TLB
+// then holds a writable entry), takes the write right away with `how`
+// ("protect", or "map": the same frame mapped again, read-only), and
+// writes again: that write must fault.
+void write_after_revoking(const char* how, bool by_protect) {
     if (!run_check("mm ready", mm_ready)) return;
     Result<Pfn> frame = frames::alloc(FrameKind::User, kTestOwner);
-    if (!frame.ok() || !paging::map(kspace::root(), kTestVa, PhysAddr::from_pfn(frame.value()), kKernelRw, kTestOwner).ok()) {
+    PhysAddr pa = frame.ok() ? PhysAddr::from_pfn(frame.value()) : PhysAddr();
+    if (!frame.ok() || !paging::map(kspace::root(), kTestVa, pa, kKernelRw, kTestOwner).ok()) {
         kprintf("could not map the test page\n");
         return;
     }
     auto* page = reinterpret_cast<volatile uint64_t*>(kTestVa.value);
     *page = 1;  // the TLB now holds a writable entry
-    Result<void> r = paging::protect(kspace::root(), kTestVa, PageFlags::NoExecute);
-    kprintf("protect: %s; writing to the page at %p\n", r.ok() ? "ok" : error_name(r.error()), page);
+    Result<void> r = by_protect ? paging::protect(kspace::root(), kTestVa, PageFlags::NoExecute)
+                                : paging::map(kspace::root(), kTestVa, pa, PageFlags::NoExecute, kTestOwner);
+    kprintf("%s: %s; writing to the page at %p\n", how, r.ok() ? "ok" : error_name(r.error()), page);
     *page = 2;
     kprintf("the write to a page made read-only did not fault\n");
 }
+
+void write_protected_page() { write_after_revoking("protect", true); }
+void write_remapped_page() { write_after_revoking("map", false); }
 
 }  // namespace selftest
