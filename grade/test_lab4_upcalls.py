@@ -242,3 +242,20 @@ def test_hostile_uarea(machine):
         ("free the u-area's frame", "AccessDenied"), ("still mapped at UAREA", "yes")])
     assert run.lines("hostileuarea")[-2:] == ["fault at 30000000 handled", "main resumed"], \
         "the u-area must still carry upcalls:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_hostile_map_runs(machine):
+    # Provided code (the batched map of DESIGN §3.2): every page checked as
+    # map checks it, all before any is mapped.
+    run = run_domains(machine, "maprunshostile")
+    assert_results(run, "maprunshostile", [
+        ("a kernel frame", "AccessDenied"), ("mapped after the kernel frame", "ok"),
+        ("a run past the caller's frames", "AccessDenied"), ("a kernel-half address", "InvalidArgument"),
+        ("UAREA", "InvalidArgument"),
+        ("unknown perm bits", "InvalidArgument"), ("a run of 0 pages", "InvalidArgument"),
+        ("over 1024 pages", "InvalidArgument"), ("over 32 runs", "InvalidArgument"),
+        ("runs in the kernel", "BadAddress"), ("runs unmapped", "BadAddress"),
+        ("no such domain", "NoSuchDomain"), ("mapped after all", "ok")])
+    assert "a good batch: 2 pages, each where it was asked" in run.lines("maprunshostile"), \
+        "a good batch must map every page:\n" + run.output

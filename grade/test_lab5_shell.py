@@ -316,3 +316,16 @@ def test_shell_pipelines(machine, tools, programs, tmp_path):
     sh.exit()
     assert "killed" not in sh.m.output, sh.m.output
     assert_fsck_clean(tools, image, "the pipelines")
+
+
+@pytest.mark.points(2)
+def test_failed_fork_counts_no_fds(machine, tools, programs, tmp_path):
+    # A fork that runs out of frames after domain_create must not count its
+    # child's copy of the fd table: closing the parent's fd frees the file.
+    sh, image = boot(machine, tools, programs, tmp_path)
+    assert sh.run("forkfail") == [
+        "forkfail: fork: NoMemory",
+        "forkfail: refs 1 before the fork, 1 after",
+        "forkfail: closed: yes",
+    ], "a failed fork must leave the open file's refs as they were"
+    sh.exit()

@@ -10,4 +10,21 @@
 #define PERM_SHARE 0x8  // shared across fork/spawn (software bit, lab 4)
 #define PERM_ALL (PERM_W | PERM_X | PERM_COW | PERM_SHARE)
 
+#ifdef __cplusplus
+#include <cstdint>
+
+// One run of the map_runs system call (lab 4): pages [va, va + pages *
+// 4096) mapped to frames pfn, pfn + 1, ... with rights perm, each page
+// checked as map checks it.
+struct MapRun {
+    uint64_t va;
+    uint64_t pfn;
+    uint64_t pages;
+    uint64_t perm;
+};
+
+inline constexpr uint64_t kMaxMapRuns = 32;     // runs per map_runs call
+inline constexpr uint64_t kMaxMapPages = 1024;  // pages per map_runs call, all runs together
+#endif
+
 #endif

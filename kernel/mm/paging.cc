@@ -23,23 +23,43 @@ PhysAddr table_of(const Pte* e) {
 // The size of the page an entry at `level` maps when it is a leaf.
 constexpr uint64_t page_size(int level) { return kPageSize << (9 * (level - 1)); }
 
-// Empties `table` (at `level`, 4 = PML4): frees the tables below it and
-// unmaps their leaves, except below PML4 slots >= first_shared_slot, whose
-// tables other address spaces share (the windows, the kernel half): those
-// entries are only cleared.
+// Clears entry `i` of `table` (at `level`, 4 = PML4): frees the tables
+// below it and unmaps their leaves, except below PML4 slots >=
+// first_shared_slot, whose tables other address spaces share (the windows,
+// the kernel half): those entries are only cleared.
+void destroy_below(PhysAddr table, int level, unsigned first_shared_slot);
+void clear_entry(PhysAddr table, int level, unsigned i, unsigned first_shared_slot) {
+    Pte* e = entries(table) + i;
+    bool shared = level == 4 && i >= first_shared_slot;
+    if (!shared && level == 1) {
+        frames::remove_mapping(frame_of(*e).pfn());
+    } else if (!shared && !has(flags_of(*e), PageFlags::Large)) {
+        destroy_below(frame_of(*e), level - 1, first_shared_slot);
+        MUST(frames::release(frame_of(*e).pfn()));
+    }
+    *e = 0;
+}
+
+// Empties `table` (at `level`), entry by entry as clear_entry does.  An
+// address space's entries sit near both ends of a table (a program at the
+// bottom, its stacks and u-area at the top): the scan works inwards from
+// both ends and stops once the table's count of present entries
+// (frames::adjust_table_entries) says none is left, so a sparse table
+// costs a few steps, not 512.
 void destroy_below(PhysAddr table, int level, unsigned first_shared_slot) {
-    Pte* e = entries(table);
-    for (unsigned i = 0; i < kEntries; i++) {
-        if (!present(e[i])) continue;
-        bool shared = level == 4 && i >= first_shared_slot;
-        if (!shared && level == 1) {
-            frames::remove_mapping(frame_of(e[i]).pfn());
-        } else if (!shared && !has(flags_of(e[i]), PageFlags::Large)) {
-            destroy_below(frame_of(e[i]), level - 1, first_shared_slot);
-            MUST(frames::release(frame_of(e[i]).pfn()));
+    const Pte* e = entries(table);
+    uint32_t left = frames::info(table.pfn()).map_count;
+    for (unsigned low = 0, high = kEntries; left > 0 && low < high;) {
+        if (present(e[low])) {
+            clear_entry(table, level, low, first_shared_slot);
+            left = frames::adjust_table_entries(table.pfn(), -1);
         }
-        e[i] = 0;
-        frames::adjust_table_entries(table.pfn(), -1);
+        low++;
+        if (left > 0 && low < high && present(e[high - 1])) {
+            clear_entry(table, level, high - 1, first_shared_slot);
+            left = frames::adjust_table_entries(table.pfn(), -1);
+        }
+        high--;
     }
 }
 
@@ -110,6 +130,29 @@ Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint1
     return Error::NotImplemented;
 #endif
 }
+
+#if LAB >= 4
+Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, PageFlags flags, uint16_t owner) {
+    if (!va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
+    Pte* slot = nullptr;
+    for (uint64_t k = 0; k < pages; k++) {
+        VirtAddr page(va.value + k * kPageSize);
+        PhysAddr frame(pa.value + k * kPageSize);
+        // A walk at the first page and wherever a new page table begins.
+        slot = (slot == nullptr || page.index(1) == 0) ? TRY(walk(root, page, 1, true, owner)) : slot + 1;
+        Pte old = *slot;
+        frames::add_mapping(frame.pfn());
+        *slot = make_pte(frame, flags | PageFlags::Present);
+        if (present(old)) {
+            frames::remove_mapping(frame_of(old).pfn());
+            invalidate(root, page);
+        } else {
+            frames::adjust_table_entries(table_of(slot).pfn(), 1);
+        }
+    }
+    return {};
+}
+#endif
 
 Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
     if (!va.canonical() || va.value % kLargePageSize != 0 || pa.value % kLargePageSize != 0) {

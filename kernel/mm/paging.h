@@ -61,6 +61,14 @@ Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t o
 // or pa.
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
 
+#if LAB >= 4
+// Maps the `pages` 4 KiB pages from `va` on to the frames from `pa` on,
+// with `flags`, as that many calls of map would, but walking to each page
+// table once rather than once a page (map_runs, lab 4).  Stops at the
+// first error, with the pages before it mapped.  Errors: as map.
+Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, PageFlags flags, uint16_t owner);
+#endif
+
 // Maps a 2 MiB page (kernel use: the physmap), through walk.  va and pa
 // 2 MiB-aligned; the page directory entry must be empty.  Changes nothing
 // when it fails.

@@ -92,6 +92,26 @@ Result<void> check_map_authority(domain::Domain& self, domain::Domain& target, u
 #endif
 }
 
+// Everything map checks before it maps frame `pfn` at `va` in `target`
+// for `self`, the request as syscalls.def states it (perm as the caller
+// passed it); map and, from lab 4, map_runs (for each of its pages) rely
+// on it and change nothing when it fails.  Errors: those of map's contract
+// that depend on va, pfn and perm.
+Result<void> check_map(domain::Domain& self, domain::Domain& target, uint64_t va, uint64_t pfn, uint64_t perm) {
+#if SOL >= 3
+    TRY(check_user_page(va));
+    if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
+    return check_map_authority(self, target, va, pfn, flags_for(perm));
+#else
+    // LAB 3: Exercise 14 (validation), with the helpers above
+    // (check_user_page below, check_map_authority, flags_for).  Threat:
+    // every argument is the caller's choice, and whatever this lets
+    // through, map installs in a page table.
+    (void)self, (void)target, (void)va, (void)pfn, (void)perm, (void)flags_for, (void)check_map_authority;
+    return Error::NotImplemented;
+#endif
+}
+
 }  // namespace
 
 Result<void> check_user_page(uint64_t va) {
@@ -172,23 +192,46 @@ Result<int64_t> syscall::sys_frame_free(domain::Domain& self, uint64_t pfn) {
 Result<int64_t> syscall::sys_map(domain::Domain& self, uint64_t dom, uint64_t va, uint64_t pfn, uint64_t perm) {
 #if SOL >= 3
     domain::Domain& target = *TRY(target_domain(self, dom));
-    TRY(check_user_page(va));
-    if (perm & ~static_cast<uint64_t>(PERM_ALL)) return Error::InvalidArgument;
-    TRY(check_map_authority(self, target, va, pfn, flags_for(perm)));
+    TRY(check_map(self, target, va, pfn, perm));
     TRY(paging::map(target.root, VirtAddr(va), PhysAddr::from_pfn(pfn), flags_for(perm), target.id));
     return 0;
 #else
-    // LAB 3: Exercise 14. syscalls.def's contract of map, with the
-    // helpers above (target_domain, check_user_page, check_map_authority,
-    // flags_for) and paging::map.  Validate everything, then commit (as
-    // seL4 splits every call): a call that fails has changed nothing, not
-    // the mapping already at va, not a page table.  Threat: every
-    // argument is the caller's choice, and a refused call that has
-    // already replaced a mapping or built a table is itself the exploit.
-    (void)self, (void)dom, (void)va, (void)pfn, (void)perm, (void)flags_for, (void)check_map_authority;
+    // LAB 3: Exercise 14 (commit). syscalls.def's contract of map, on
+    // target_domain, check_map and paging::map.  Validate everything,
+    // then commit (as seL4 splits every call): a call that fails has
+    // changed nothing, not the mapping already at va, not a page table.
+    // Threat: a refused call that has already replaced a mapping or built
+    // a table is itself the exploit.
+    (void)self, (void)dom, (void)va, (void)pfn, (void)perm, (void)check_map;
     return Error::NotImplemented;
 #endif
 }
+
+#if LAB >= 4
+Result<int64_t> syscall::sys_map_runs(domain::Domain& self, uint64_t dom, UserPtr<const MapRun> runs, uint64_t count) {
+    domain::Domain* target = TRY(target_domain(self, dom));
+    if (count > kMaxMapRuns) return Error::InvalidArgument;
+    MapRun run[kMaxMapRuns];
+    TRY(usermem::copy_in(self, run, runs, count));
+    uint64_t pages = 0;
+    for (uint64_t at = 0; at < count; at++) {  // every page checked before any is mapped
+        if (run[at].pages == 0 || run[at].pages > kMaxMapPages - pages) return Error::InvalidArgument;
+        pages += run[at].pages;
+        for (uint64_t k = 0; k < run[at].pages; k++) {
+            TRY(check_map(self, *target, run[at].va + k * kPageSize, run[at].pfn + k, run[at].perm));
+        }
+    }
+    for (uint64_t at = 0; at < count; at++) {
+        TRY(paging::map_range(target->root, VirtAddr(run[at].va), PhysAddr::from_pfn(run[at].pfn), run[at].pages,
+                              flags_for(run[at].perm), target->id));
+    }
+    return static_cast<int64_t>(pages);
+}
+#else
+Result<int64_t> syscall::sys_map_runs(domain::Domain&, uint64_t, UserPtr<const MapRun>, uint64_t) {
+    return Error::NotImplemented;
+}
+#endif
 
 Result<int64_t> syscall::sys_unmap(domain::Domain& self, uint64_t dom, uint64_t va) {
 #if SOL >= 3

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 
+#include "abi/perm.h"
 #include "abi/uarea.h"
 #include "domain/domain.h"
 #include "sys/usermem.h"

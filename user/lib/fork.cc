@@ -4,6 +4,7 @@
 
 #include "abi/domain.h"
 #include "lib/libos.h"
+#include "lib/mapbatch.h"
 #include "lib/upcall.h"
 #include "lib/windows.h"
 #if LAB >= 5
@@ -14,8 +15,11 @@ namespace {
 
 constexpr uint64_t kPteCow = 1ull << 9;    // PERM_COW in a page-table entry (mmu.h: software bit)
 constexpr uint64_t kPteShare = 1ull << 10; // PERM_SHARE
-// A scratch page for copying, out of everyone's way.
-constexpr uint64_t kScratch = 0x00007EFFFE000000;
+// A scratch page for copying, out of everyone's way, 1 MiB below the
+// upcall stack: in the page table that maps that stack, so mapping and
+// unmapping it never builds or frees a table.
+constexpr uint64_t kScratch = kUpcallStackTop - 0x100000;
+static_assert(kScratch >> 21 == (kUpcallStackTop - kUpcallStackPages * PAGE_SIZE) >> 21, "one page table");
 
 
 // The map perm bits that reproduce a page-table entry's rights.
@@ -28,21 +32,36 @@ uint64_t perm_of(uint64_t pte) {
     return perm;
 }
 
-// Copies the page at `va` into a fresh frame mapped at `va` in `dom` (0:
-// self) with rights `perm`.  A copy for a child is given up (frame_free)
-// once mapped there: it is then freed with the child's mapping, when the
-// child exits, instead of staying the parent's until the parent exits.
-int64_t copy_page(uint64_t dom, uint64_t va, uint64_t perm) {
+// A fresh frame of this domain's holding a copy of the page at `va`, made
+// through kScratch (unmapped again, so that duplicate_all's counts of
+// present entries stay true).  Returns the frame's number or -Error.
+int64_t fresh_copy(uint64_t va) {
     int64_t pfn = sys_frame_alloc(0);
     if (pfn < 0) return pfn;
-    int64_t r = sys_map(0, kScratch, static_cast<uint64_t>(pfn), PERM_W);
-    if (r < 0) return r;
+    if (int64_t r = sys_map(0, kScratch, static_cast<uint64_t>(pfn), PERM_W); r < 0) {
+        (void)sys_frame_free(static_cast<uint64_t>(pfn));
+        return r;
+    }
     memcpy(reinterpret_cast<void*>(kScratch), reinterpret_cast<const void*>(va), PAGE_SIZE);
-    r = sys_unmap(0, kScratch);
-    if (r < 0) return r;
-    r = sys_map(dom, va, static_cast<uint64_t>(pfn), perm);
-    if (r < 0 || dom == 0) return r;
-    return sys_frame_free(static_cast<uint64_t>(pfn));
+    (void)sys_unmap(0, kScratch);
+    return pfn;
+}
+
+// Replaces the page at `va` here by a private copy with rights `perm`.
+int64_t copy_page(uint64_t va, uint64_t perm) {
+    int64_t pfn = fresh_copy(va);
+    if (pfn < 0) return pfn;
+    return sys_map(0, va, static_cast<uint64_t>(pfn), perm);
+}
+
+// Queues for `child` a copy made now of the page at `va`, with rights
+// `perm`.  The batch gives the frame up once it is mapped in the child:
+// it is then freed with the child's mapping, when the child exits, instead
+// of staying the parent's until the parent exits.
+int64_t copy_for_child(MapBatch& child, uint64_t va, uint64_t perm) {
+    int64_t pfn = fresh_copy(va);
+    if (pfn < 0) return pfn;
+    return child.add(va, static_cast<uint64_t>(pfn), perm, true);
 }
 
 // The page-fault handler: a write to a copy-on-write page gets a private
@@ -61,7 +80,7 @@ void copy_on_write(UArea& u) {
                u.context.rip, u.fault_error);
         exit();
     }
-    if (int64_t r = copy_page(0, va, (perm_of(entry) & ~PERM_COW) | PERM_W); r < 0) {
+    if (int64_t r = copy_page(va, (perm_of(entry) & ~PERM_COW) | PERM_W); r < 0) {
         printf("domain %ld: copy-on-write of %lx failed: %s\n", sys_self(), va, result_name(r));
         exit();
     }
@@ -92,66 +111,87 @@ bool upcall_data(uint64_t va) {
     return va >= reinterpret_cast<uint64_t>(__upcall_data_start) && va < reinterpret_cast<uint64_t>(__upcall_data_end);
 }
 
-// Gives child `dom` the page at `va` (entry `pte`): shared, or copy-on-write
-// in both.
-int64_t duplicate(uint64_t dom, uint64_t va, uint64_t pte) {
+// Gives the child of `child` the page at `va` (entry `pte`): shared, or
+// copy-on-write in both.
+int64_t duplicate(MapBatch& child, uint64_t va, uint64_t pte) {
 #if SOL >= 4
     uint64_t frame = pte_frame(pte);
-    uint64_t perm = perm_of(pte);
-    if ((perm & PERM_SHARE) || !(perm & (PERM_W | PERM_COW))) return sys_map(dom, va, frame, perm);
-    perm = (perm & ~PERM_W) | PERM_COW;
-    int64_t r = sys_map(dom, va, frame, perm);
-    if (r < 0) return r;
-    return sys_map(0, va, frame, perm);
+    uint64_t rights = perm_of(pte);
+    if ((rights & PERM_SHARE) || !(rights & (PERM_W | PERM_COW))) return child.add(va, frame, rights);
+    uint64_t cow = (rights & ~PERM_W) | PERM_COW;
+    if (rights & PERM_W) {  // still writable here (not since an earlier fork)
+        if (int64_t r = sys_map(0, va, frame, cow); r < 0) return r;
+    }
+    return child.add(va, frame, cow);
 #else
-    // LAB 4: Exercise 7 (part 1). Give child `dom` the page at `va`, whose
+    // LAB 4: Exercise 7 (part 1). Give the child the page at `va`, whose
     // page-table entry here is `pte`, so that neither domain can see the
     // other's writes to it from now on (copy-on-write: PERM_COW, read-only,
     // in both), except a PERM_SHARE page, which stays shared with its
-    // rights, and a read-only page, which can simply be shared.
-    (void)dom, (void)va, (void)pte;
+    // rights, and a read-only page, which can simply be shared.  The
+    // child's mappings go into `child` (MapBatch::add, lib/mapbatch.h),
+    // which makes them all with few system calls once fork flushes it;
+    // this domain's own changes are made at once (sys_map).
+    (void)child, (void)va, (void)pte;
     return -static_cast<int64_t>(Error::NotImplemented);
 #endif
 }
 
-// Gives child `dom` every user page mapped here but those not inherited:
+#if SOL >= 4
+// What duplicate_all gives a child: its id and the stack pages it copies.
+struct Inheritance {
+    MapBatch& child;
+    uint64_t stack_low, stack_high;
+};
+
+// Gives `to` the pages under the table at `level` that maps [base, base +
+// 512 * span): of its entries, [0, limit) are user space and `present` are
+// present (the table frame's map_count in UFRAMES).  A program and its
+// stacks sit at the two ends of their tables, so the entries are read
+// from both ends inwards, absent ones skipped two at a time, until every
+// present one is seen.
+int64_t give_table(const Inheritance& to, int level, uint64_t base, uint64_t limit, uint64_t present) {
+    const volatile uint64_t* entries = reinterpret_cast<const volatile uint64_t*>(entry_address(base, level));
+    uint64_t span = uint64_t{PAGE_SIZE} << (9 * (level - 1));
+    for (uint64_t low = 0, high = limit; present > 0;) {
+        while (low < high && !(entries[low] & kPtePresent) && !(entries[high - 1] & kPtePresent)) low++, high--;
+        if (low >= high) break;
+        uint64_t i = (entries[low] & kPtePresent) ? low++ : --high;
+        uint64_t entry = entries[i], va = base + i * span;
+        present--;
+        int64_t r = 0;
+        if (level > 1) {
+            r = give_table(to, level - 1, va, 512, frame_table()[pte_frame(entry)].map_count);
+        } else if (va >= USER_BASE && va != UAREA && !not_inherited(va)) {
+            bool copy_now = upcall_data(va) || (va >= to.stack_low && va <= to.stack_high);
+            r = copy_now ? copy_for_child(to.child, va, perm_of(entry)) : duplicate(to.child, va, entry);
+        }
+        if (r < 0) return r;
+    }
+    return 0;
+}
+#endif
+
+// Gives the child of `child` every user page mapped here but those not
+// inherited (into the batch: fork flushes it):
 // a copy made now of the .upcall_data pages and the stack pages
 // [stack_low, stack_high], the others through duplicate.  Reads each
-// present table's entries side by side in UVPT and skips absent tables
-// whole.
-int64_t duplicate_all(uint64_t dom, uint64_t stack_low, uint64_t stack_high) {
+// present table's entries in UVPT and skips absent tables whole.
+int64_t duplicate_all(MapBatch& child, uint64_t stack_low, uint64_t stack_high) {
 #if SOL >= 4
-    // The table at `level` that maps [base, base + 512 * span): one pass
-    // over its entries, down into each present one.
-    auto scan = [&](auto& self, int level, uint64_t base) -> int64_t {
-        auto* entries = reinterpret_cast<volatile uint64_t*>(entry_address(base, level));
-        uint64_t span = uint64_t{PAGE_SIZE} << (9 * (level - 1));
-        for (uint64_t i = 0, va = base; i < 512 && va < USER_TOP; i++, va += span) {
-            uint64_t entry = entries[i];
-            if (!(entry & kPtePresent)) continue;
-            if (level > 1) {
-                if (int64_t r = self(self, level - 1, va); r < 0) return r;
-                continue;
-            }
-            if (va < USER_BASE || va == UAREA || not_inherited(va)) continue;
-            bool copy_now = upcall_data(va) || (va >= stack_low && va <= stack_high);
-            int64_t r = copy_now ? copy_page(dom, va, perm_of(entry)) : duplicate(dom, va, entry);
-            if (r < 0) return r;
-        }
-        return 0;
-    };
-    return scan(scan, 4, 0);
+    return give_table(Inheritance{child, stack_low, stack_high}, 4, 0, USER_TOP >> 39, 512);
 #else
     // LAB 4: Exercise 7 (part 2). For every user page mapped here, found by
     // reading this domain's own page tables through UVPT (windows.h:
-    // entry_address, lookup_pte), give child `dom` its page: a private copy
-    // made now (copy_page) of the .upcall_data pages (upcall_data()) and of
+    // entry_address, lookup_pte), give the child its page: a private copy
+    // made now (copy_for_child) of the .upcall_data pages (upcall_data()) and of
     // the stack pages [stack_low, stack_high], which the child writes with
     // upcalls masked, duplicate() for the others; nothing for the u-area and
     // the pages not_inherited().  Reading a level-1 entry through UVPT
     // faults if a higher level is not present, and user space spans 2^47
     // bytes: skip absent tables whole.  Returns 0 or the first -Error.
-    (void)dom, (void)stack_low, (void)stack_high, (void)not_inherited, (void)upcall_data, (void)duplicate;
+    (void)child, (void)stack_low, (void)stack_high, (void)not_inherited, (void)upcall_data, (void)duplicate,
+        (void)copy_for_child;
     return -static_cast<int64_t>(Error::NotImplemented);
 #endif
 }
@@ -203,7 +243,9 @@ int64_t fork() {
     // fault would kill it: the whole stack is copied now.
     uint64_t low, high;
     stack_bounds(stack_pointer(), &low, &high);
-    int64_t r = duplicate_all(dom, low, high);
+    MapBatch child_maps(dom);
+    int64_t r = duplicate_all(child_maps, low, high);
+    if (int64_t flushed = child_maps.flush(); r >= 0) r = flushed;
     if (r >= 0) r = upcalls_init_child(dom);
     if (r >= 0) r = start_child(dom);
     if (r < 0) {

@@ -16,8 +16,9 @@
 namespace {
 
 // A page of this domain's for filling a child's frames, out of everyone's
-// way (fork's scratch page is the next one up).
-constexpr uint64_t kScratch = 0x00007EFFFD000000;
+// way: the page above fork's, in the page table of the upcall stack, so
+// mapping it never builds a table.
+constexpr uint64_t kScratch = kUpcallStackTop - 0x100000 + PAGE_SIZE;
 constexpr uint64_t kStackPages = 4;
 constexpr uint64_t kStackBottom = USTACK_TOP - kStackPages * PAGE_SIZE;
 // A program's segments lie in [USER_BASE, kProgramTop): below the file

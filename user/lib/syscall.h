@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "abi/error.h"
+#include "abi/perm.h"
 #include "abi/uarea.h"
 
 // Makes one system call: the number in rax, the arguments in rdi, rsi,

@@ -119,7 +119,9 @@ extern "C" void upcall_return(UArea* u) {
 
 int64_t set_fault_handler(uint64_t vector, FaultHandler handler) {
     if (vector >= kVectors) return -static_cast<int64_t>(Error::InvalidArgument);
-    fault_handlers[vector] = handler;
+    // Written only when it changes: after a fork the table's page is
+    // copy-on-write, and fork sets its handler at every call.
+    if (fault_handlers[vector] != handler) fault_handlers[vector] = handler;
     if (handler != nullptr) {
         uarea()->fault_vectors |= 1ull << vector;
     } else {
