@@ -125,16 +125,6 @@ Result<Domain*> create(uint16_t parent, const char* name) {
     *d = Domain{};
     d->id = id;
     d->root = root;
-    size_t n = 0;
-    for (; name[n] != '\0' && n + 1 < sizeof(d->name); n++) d->name[n] = name[n];
-    d->name[n] = '\0';
-#if LAB >= 4
-    d->uarea_pfn = uarea.value();
-    d->uarea = PhysAddr::from_pfn(d->uarea_pfn).to_virt<UArea>();
-#endif
-#if LAB >= 5
-    if (parent != 0) d->ports = table[parent].ports;
-#endif
 #if SOL >= 3
     exported[id] = DomainInfo{};
     exported[id].id = id;
@@ -148,6 +138,16 @@ Result<Domain*> create(uint16_t parent, const char* name) {
     // and nothing of the slot's previous domain survives in it (its
     // counters start from zero).
     (void)parent;
+#endif
+    size_t n = 0;
+    for (; name[n] != '\0' && n + 1 < sizeof(d->name); n++) d->name[n] = name[n];
+    d->name[n] = '\0';
+#if LAB >= 4
+    d->uarea_pfn = uarea.value();
+    d->uarea = PhysAddr::from_pfn(d->uarea_pfn).to_virt<UArea>();
+#endif
+#if LAB >= 5
+    if (parent != 0) d->ports = table[parent].ports;
 #endif
     return d;
 }

@@ -112,19 +112,26 @@ Result<void> check_map(domain::Domain& self, domain::Domain& target, uint64_t va
 #endif
 }
 
+// Whether `va` is a page a domain may name in map and unmap: lab 3's rule of
+// check_user_page (syscall.h).
+bool mappable(uint64_t va) {
+#if SOL >= 3
+    return va % kPageSize == 0 && va >= kUserBase && va < kUserTop;
+#else
+    // LAB 3: Exercise 14 (see check_user_page in syscall.h).  Threat:
+    // every address a domain names is checked here before map or unmap
+    // touches its tables; the windows above USER_TOP and the kernel half
+    // are mapped in its tables too, and a user mapping there would
+    // replace them.
+    (void)va;
+    return false;
+#endif
+}
+
 }  // namespace
 
 Result<void> check_user_page(uint64_t va) {
-#if SOL >= 3
-    if (va % kPageSize != 0 || va < kUserBase || va >= kUserTop) return Error::InvalidArgument;
-#else
-    // LAB 3: Exercise 14 (see syscall.h).  Threat: every address a
-    // domain may name is checked here before map or unmap touches its
-    // tables; the windows above USER_TOP and the kernel half are mapped
-    // in its tables too, and a user mapping there would replace them.
-    (void)va;
-    return Error::NotImplemented;
-#endif
+    if (!mappable(va)) return Error::InvalidArgument;
 #if LAB >= 4
     if (va == UAREA) return Error::InvalidArgument;  // the u-area stays the kernel's frame
 #endif
