@@ -68,9 +68,6 @@ class Kill:
         self.address = None if match.group("address") is None else int(match.group("address"), 16)
 
 
-ABORT_LINE_RE = re.compile(r"^domain \d+ \([^)\n]+\) preempted: upcalls still masked[^\n]*\n", re.M)
-
-
 def run_program(machine, program, timeout=20):
     """Boots run=<program>, waits for its domain to end and for the kernel's
     "all domains exited", checks QEMU's success code, and returns its Run."""
@@ -80,11 +77,7 @@ def run_program(machine, program, timeout=20):
     m.expect(r"all domains exited\n")
     assert m.wait_exit() == Outcome.EXIT, "after its domains end the kernel must exit QEMU with the success code"
     prefix = "domain %d (%s) " % (domain, program)
-    # From lab 4 the kernel may report the abort protocol about this domain
-    # (its libOS's upcall handler still masked two ticks on, as when QEMU
-    # catches up ticks after the host paused it): not part of its story here.
-    output = ABORT_LINE_RE.sub("", m.output)
-    printed, verdict = output.split(prefix + "started\n", 1)[1].split(prefix, 1)
+    printed, verdict = m.output.split(prefix + "started\n", 1)[1].split(prefix, 1)
     kill = None
     if verdict.startswith("killed: "):
         match = re.match(KILLED_RE, prefix + verdict)

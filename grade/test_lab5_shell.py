@@ -21,11 +21,11 @@ from lab5 import assert_fsck_clean, disk_args, fresh_image, tools  # noqa: F401 
 from qemu import Outcome
 
 PROMPT = r"exolab\$ "
-# What the kernel prints about domains (started, exited, killed, destroyed,
-# preempted with upcalls masked): interleaved with the programs' output on
+# What the kernel prints about domains (started, exited, killed,
+# destroyed): interleaved with the programs' output on
 # the one console, even inside a line the shell is echoing, and left out of
 # what a command printed.
-KERNEL_LINE = re.compile(r"domain \d+ (\([^)\n]*\) (started|exited|killed[^\n]*|preempted: [^\n]*)"
+KERNEL_LINE = re.compile(r"domain \d+ (\([^)\n]*\) (started|exited|killed[^\n]*)"
                          r"|destroyed by domain [^\n]*)\n")
 BADELF = ["magic", "class", "machine", "kernelseg", "windowseg", "wrapseg", "filesz", "pasteof", "phnum", "phoff"]
 
