@@ -84,15 +84,16 @@ ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
 BENCH_ROOT := $(DISK_ROOT)/.made
 endif
 QEMU_DISK :=
-QEMU_RUN := $(RUN)
+QEMU_CMDLINE := $(if $(RUN),run=$(RUN))
 ifeq ($(shell test $(LAB) -ge 5 && echo y),y)
 ifeq ($(RUN),)
-QEMU_RUN := init
+# The finished system: init and the shell, quiet about commands that end.
+QEMU_CMDLINE := run=init quiet=1
 DISK ?= $(FS_IMAGE)
 QEMU_DISK := $(FS_IMAGE)
 endif
 endif
-QEMU_FLAGS := $(QEMU_MACHINE) $(if $(QEMU_RUN),-smbios "type=11$(comma)value=run=$(QEMU_RUN)") \
+QEMU_FLAGS := $(QEMU_MACHINE) $(if $(QEMU_CMDLINE),-smbios "type=11$(comma)value=$(QEMU_CMDLINE)") \
 	$(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0$(comma)media=disk)
 QEMU_NOX := -display none -serial mon:stdio
 QEMU_WINDOW := $(if $(DISPLAY),-serial mon:stdio,$(QEMU_NOX))

@@ -26,7 +26,7 @@ def test_spin(machine):
     lines = run.lines("spin")
     assert len(lines) == 3 and lines[1].startswith("the child held the CPU for") and lines[2] == "destroyed the child: ok", \
         "spin printed:\n" + run.output
-    assert re.search(r"^domain 2 destroyed by domain 1 \(spin\)$", run.output, re.M), \
+    assert re.search(r"^domain 2 \(spin\) destroyed by domain 1 \(spin\)$", run.output, re.M), \
         "the kernel must report the child destroyed:\n" + run.output
     assert run.endings == [(1, "exited")], "spin must exit normally:\n" + run.output
 

@@ -234,6 +234,24 @@ def test_hostile_set_upcall(machine):
 
 
 @pytest.mark.points(2)
+def test_hostile_domain_name(machine):
+    # domain_name is provided (spawn calls it), but the test needs lab 4's
+    # domain_create.  A name could forge a kernel line; refused names
+    # change nothing.
+    run = run_domains(machine, "hostilename")
+    assert_results(run, "hostilename", [
+        ("a newline", "InvalidArgument"), ("a parenthesis", "InvalidArgument"),
+        ("a control byte", "InvalidArgument"), ("a byte above 0x7e", "InvalidArgument"),
+        ("length 0", "InvalidArgument"), ("length 32", "InvalidArgument"),
+        ("a kernel pointer", "BadAddress"), ("an unmapped pointer", "BadAddress"),
+        ("no such domain", "NoSuchDomain"), ("length 31", "ok"), ("the child", "ok"), ("self", "ok"),
+        ("destroying the child", "ok")])
+    named = [line for line in run.output.split("\n") if line.startswith("domain ")]
+    assert named == ["domain 2 (kid) destroyed by domain 1 (renamed)", "domain 1 (renamed) exited"], \
+        "the kernel's lines must carry the names given:\n" + run.output
+
+
+@pytest.mark.points(2)
 def test_hostile_uarea(machine):
     run = run_domains(machine, "hostileuarea")
     assert_results(run, "hostileuarea", [

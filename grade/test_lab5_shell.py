@@ -25,8 +25,7 @@ PROMPT = r"exolab\$ "
 # destroyed): interleaved with the programs' output on
 # the one console, even inside a line the shell is echoing, and left out of
 # what a command printed.
-KERNEL_LINE = re.compile(r"domain \d+ (\([^)\n]*\) (started|exited|killed[^\n]*)"
-                         r"|destroyed by domain [^\n]*)\n")
+KERNEL_LINE = re.compile(r"domain \d+ \([^)\n]*\) (started|exited|killed[^\n]*|destroyed by domain [^\n]*)\n")
 BADELF = ["magic", "class", "machine", "kernelseg", "windowseg", "wrapseg", "filesz", "pasteof", "phnum", "phoff"]
 
 

@@ -26,6 +26,7 @@ using detail::table;
 static_assert(MAX_DOMAINS * sizeof(DomainInfo) == PAGE_SIZE, "the exported table is one page");
 
 DomainInfo* exported = nullptr;   // the UDOMAINS frames, through the physmap
+bool keep_quiet = false;          // set_quiet
 
 // Allocates the exported table (one frame) and maps it at UDOMAINS in the
 // shared windows subtree, user-readable only.  The kernel writes it
@@ -178,6 +179,10 @@ void destroy(Domain& d) {
     if (running == &d) running = nullptr;
     d = Domain{};
 }
+
+void set_quiet(bool quiet) { keep_quiet = quiet; }
+
+bool quiet() { return keep_quiet; }
 
 Domain* find(uint64_t id) {
 #if SOL >= 3

@@ -57,6 +57,12 @@ Result<Domain*> create(uint16_t parent, const char* name);
 // gives the CPU to nobody: the caller decides what runs next.
 void destroy(Domain& d);
 
+// Whether the kernel keeps quiet about domains that end normally: no
+// "exited" or "destroyed by" line (quiet=1 on the command line, as make
+// qemu boots the shell).  Faults and forced preemptions are always printed.
+void set_quiet(bool quiet);
+bool quiet();
+
 // The live domain with id `id`, or nullptr if there is none (0 names none:
 // it means "self" in system calls, and slot 0 is never used).
 Domain* find(uint64_t id);

@@ -1,11 +1,12 @@
 // exolab: lab 4
 // kernel/sys/children.cc: making and steering child domains: create,
-// set_upcall, set_context, set_runnable (DESIGN §3.2).  A fork or a spawn
+// set_upcall, set_context, set_runnable, name (DESIGN §3.2).  A fork or a spawn
 // in the libOS is these calls plus map.
 #include "abi/layout.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "domain/slice.h"
+#include "lib/string.h"
 #include "sys/syscall.h"
 #include "sys/usermem.h"
 
@@ -99,4 +100,19 @@ Result<int64_t> syscall::sys_domain_set_runnable(domain::Domain& self, const Tra
     (void)target, (void)caller, (void)runnable;
     return Error::NotImplemented;
 #endif
+}
+
+Result<int64_t> syscall::sys_domain_name(domain::Domain& self, uint64_t dom, UserPtr<const char> name, uint64_t len) {
+    domain::Domain* target = TRY(target_domain(self, dom));
+    char copy[sizeof(target->name)];
+    if (len == 0 || len >= sizeof(copy)) return Error::InvalidArgument;
+    TRY(usermem::copy_in(self, copy, name, len));
+    for (uint64_t i = 0; i < len; i++) {
+        // Printable ASCII without parentheses: no name can end a kernel
+        // line early or start a forged one ("x) exited\ndomain 1 (init").
+        if (copy[i] < ' ' || copy[i] > '~' || copy[i] == '(' || copy[i] == ')') return Error::InvalidArgument;
+    }
+    memcpy(target->name, copy, len);
+    target->name[len] = '\0';
+    return 0;
 }

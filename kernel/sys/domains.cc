@@ -12,15 +12,16 @@ Result<int64_t> syscall::sys_domain_destroy(domain::Domain& self, uint64_t dom) 
     domain::Domain* target = TRY(target_domain(self, dom));
     if (target != &self) {
 #if LAB >= 4
-        uint16_t id = target->id;
+        if (!domain::quiet()) {
+            kprintf("domain %u (%s) destroyed by domain %u (%s)\n", target->id, target->name, self.id, self.name);
+        }
         domain::destroy(*target);
-        kprintf("domain %u destroyed by domain %u (%s)\n", id, self.id, self.name);
 #else
         domain::destroy(*target);
 #endif
         return 0;
     }
-    kprintf("domain %u (%s) exited\n", self.id, self.name);
+    if (!domain::quiet()) kprintf("domain %u (%s) exited\n", self.id, self.name);
 #if LAB >= 4
     uint16_t id = self.id;
     domain::end_slice(self.context, DomainState::Stopped, domain::SliceEnd::Exit);
@@ -49,6 +50,9 @@ Result<int64_t> syscall::sys_ipc_send(domain::Domain&, uint64_t, uint64_t, uint6
     return Error::NotImplemented;
 }
 Result<int64_t> syscall::sys_ipc_recv(domain::Domain&, const TrapFrame&, uint64_t, uint64_t) {
+    return Error::NotImplemented;
+}
+Result<int64_t> syscall::sys_domain_name(domain::Domain&, uint64_t, UserPtr<const char>, uint64_t) {
     return Error::NotImplemented;
 }
 #endif

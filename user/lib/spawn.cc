@@ -26,6 +26,7 @@ constexpr uint64_t kStackBottom = USTACK_TOP - kStackPages * PAGE_SIZE;
 // (the kernel's loader allows up to the stack; a libOS child needs more).
 constexpr uint64_t kProgramTop = exofs::kFsRegion;
 constexpr uint64_t kMaxSegments = 16;
+constexpr uint64_t kKernelNameMax = 31;  // domain_name's limit (syscalls.def)
 
 // A program's headers, read from its file.
 struct Program {
@@ -225,16 +226,20 @@ Result<void> build_child(uint64_t dom, int fd, const Program& p, ArgumentFrame& 
     return give_frame(dom, kInheritPage, pfn, PERM_W);
 }
 
-// Records dom's program name (the last component of path) for ps.
-void record_name(uint64_t dom, const char* path) {
-    if (!exofs::attached() || dom >= exofs::kNameDomains) return;
+// Names dom after its program (the last component of path): in the
+// kernel's lines about it, and for ps.  A name the kernel refuses (one with
+// a parenthesis, say) leaves it the creator's name there.
+void name_child(uint64_t dom, const char* path) {
     const char* name = path;
     for (const char* c = path; *c; c++) {
         if (*c == '/') name = c + 1;
     }
+    uint64_t length = strlen(name);
+    (void)sys_domain_name(dom, name, length < kKernelNameMax ? length : kKernelNameMax);
+    if (!exofs::attached() || dom >= exofs::kNameDomains) return;
     exofs::Op op;
     char* slot = exofs::shared()->names[dom];
-    uint64_t n = strlen(name) < exofs::kNameLen - 1 ? strlen(name) : exofs::kNameLen - 1;
+    uint64_t n = length < exofs::kNameLen - 1 ? length : exofs::kNameLen - 1;
     memcpy(slot, name, n);
     slot[n] = '\0';
 }
@@ -308,7 +313,7 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
         *why = error_name(r.error());
         return r.error();
     }
-    record_name(dom, path);
+    name_child(dom, path);
     exofs::share_files(files);  // before the child can run, and after every step that may fail but one
     if (Result<uint64_t> r = checked(sys_domain_set_runnable(dom, 1)); !r) {
         exofs::unshare_files(files);
