@@ -171,13 +171,15 @@ def test_fs_unit(machine, tools, tmp_path, check):
 @pytest.mark.points(5)
 def test_fs_lock_holder_dies(machine, tools, tmp_path):
     # Exercise 7: a child killed while it holds the region's lock, half-way
-    # through an operation; another domain must get the lock, and nothing
-    # of the half operation may reach the disk.
+    # through an operation, its id then taken by a new domain; another
+    # domain must get the lock, and nothing of the half operation may reach
+    # the disk.
     image = fresh_image(tools, tmp_path / "dead.img")
     run = run_domains(machine, "fsdead", extra_args=disk_args(image))
     assert run.lines("fsdead") == [
         "a child holds the lock, half an operation done",
         "killed it: ok",
+        "a new domain takes its id: yes",
         'another child reads /before: "synced before"',
         "and writes /after and syncs",
         'init reads /after: "written after"',

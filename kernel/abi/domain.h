@@ -32,7 +32,9 @@ struct DomainInfo {
     uint16_t parent;      // 0 for init
     DomainState state;
     uint8_t flags;        // kDomainHasUpcall
-    uint8_t reserved[2];
+    uint16_t generation;  // how many domains this slot has held, this one
+                          // included (wraps): tells it from the id's earlier
+                          // and later holders
     uint64_t root_pfn;    // frame of its PML4
     uint64_t frames;      // frames it owns
     uint64_t runs;        // times it was given the CPU

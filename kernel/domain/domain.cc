@@ -27,6 +27,7 @@ static_assert(MAX_DOMAINS * sizeof(DomainInfo) == PAGE_SIZE, "the exported table
 
 DomainInfo* exported = nullptr;   // the UDOMAINS frames, through the physmap
 bool keep_quiet = false;          // set_quiet
+uint16_t generations[MAX_DOMAINS] = {};  // DomainInfo::generation, kept while a slot is free
 
 // Allocates the exported table (one frame) and maps it at UDOMAINS in the
 // shared windows subtree, user-readable only.  The kernel writes it
@@ -140,6 +141,7 @@ Result<Domain*> create(uint16_t parent, const char* name) {
     // counters start from zero).
     (void)parent;
 #endif
+    exported[id].generation = ++generations[id];
     size_t n = 0;
     for (; name[n] != '\0' && n + 1 < sizeof(d->name); n++) d->name[n] = name[n];
     d->name[n] = '\0';

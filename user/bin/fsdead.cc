@@ -7,7 +7,10 @@
 // allocates a block (the bitmap's block dirty) and changes the root
 // directory's inode in the cache without marking it dirty; then it tells
 // init, which kills it.  On init's word the first child reads /before,
-// creates and writes /after and syncs; init gives it a bounded number of
+// creates and writes /after and syncs.  Before that word, init makes a
+// domain that never runs and takes the dead child's id (a lock holder
+// known by its id alone would seem alive again).  init gives the first
+// child a bounded number of
 // turns (a lock nobody recovers would hold it for ever), then reads /after
 // itself.  tools/fsck checks the disk afterwards: nothing of
 // the dead child's half operation may reach it.
@@ -86,6 +89,9 @@ int main() {
     printf("fsdead: a child holds the lock, half an operation done\n");
     int64_t killed = sys_domain_destroy(static_cast<uint64_t>(holder));
     printf("fsdead: killed it: %s\n", result_name(killed));
+    int64_t squatter = sys_domain_create();
+    if (squatter == 0) exit();  // never made runnable
+    printf("fsdead: a new domain takes its id: %s\n", squatter == holder ? "yes" : "no");
 
     uint64_t other = static_cast<uint64_t>(user);
     while (ipc_send(other, 1, 0, 0) < 0) (void)sys_yield(other);
@@ -98,6 +104,7 @@ int main() {
         (void)sys_domain_destroy(other);
         (void)sys_domain_destroy(0);
     }
+    if (squatter > 0) (void)sys_domain_destroy(static_cast<uint64_t>(squatter));
     char text[64];
     read_file("/after", text, sizeof text);
     printf("fsdead: init reads /after: \"%s\"\n", text);

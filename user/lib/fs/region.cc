@@ -55,21 +55,26 @@ Result<void> region_share_with(uint64_t dom) {
 void region_yield() { (void)sys_yield(YIELD_ANY); }
 
 uint32_t region_self() {
-    // Asked of the kernel once and kept in private memory; a forked child
-    // starts with its parent's copy, so the id is trusted only while the
-    // domain table says that domain runs on this domain's page tables (the
-    // PML4 frame, which the PML4's own slot 255 names).  No system call
-    // on the way: every operation takes the lock.
+    // The id is asked of the kernel once and kept in private memory; a
+    // forked child starts with its parent's copy, so it is trusted only
+    // while the domain table says that domain runs on this domain's page
+    // tables (the PML4 frame, which the PML4's own slot 255 names).  No
+    // system call on the way: every operation takes the lock.  The slot's
+    // generation goes with the id, so that a later domain given the same
+    // id is not mistaken for this one.
     constexpr uint64_t kSlot = UVPT_PML4_SLOT;
     constexpr uint64_t kOwnRootEntry = UVPT + (kSlot << 30) + (kSlot << 21) + (kSlot << 12) + kSlot * 8;
     static uint32_t known = 0;
     uint64_t root = pte_frame(*reinterpret_cast<const volatile uint64_t*>(kOwnRootEntry));
     if (known == 0 || domain_table()[known].root_pfn != root) known = static_cast<uint32_t>(sys_self());
-    return known;
+    return known | static_cast<uint32_t>(domain_table()[known].generation) << 16;
 }
 
 bool region_alive(uint32_t who) {
-    return who < MAX_DOMAINS && domain_table()[who].state != DomainState::Free;
+    uint32_t id = who & 0xFFFF;
+    if (id >= MAX_DOMAINS) return false;
+    const volatile DomainInfo& d = domain_table()[id];
+    return d.state != DomainState::Free && d.generation == who >> 16;
 }
 
 }  // namespace exofs

@@ -47,12 +47,14 @@ Result<void> region_share_with(uint64_t dom);
 void region_yield();
 
 // Who this domain is, never 0: in QEMU its domain id (sys_self, asked
-// once), on the host its process id.
+// once) and, in bits 16-31, its slot's generation (abi/domain.h); on the
+// host its process id.
 uint32_t region_self();
 
 // Whether `who` (a region_self() value) still exists: in QEMU its slot of
-// the domain table (windows.h) is not Free, on the host the process has
-// not exited.  An id is reused only once its domain is gone.
+// the domain table (windows.h) is not Free and has the same generation (a
+// dead holder's id may already be a new domain's), on the host the process
+// has not exited.
 bool region_alive(uint32_t who);
 
 }  // namespace exofs
