@@ -9,6 +9,7 @@
 // rely on zeros).
 #include "lib/libos.h"
 #include "lib/spawn.h"
+#include "lib/unitcheck.h"
 
 namespace {
 
@@ -18,13 +19,6 @@ constexpr uint64_t kPageVa = USTACK_TOP - PAGE_SIZE;  // where spawn puts it
 
 alignas(4096) uint8_t pages[3 * PAGE_SIZE];  // guard, the page, guard
 uint8_t* const page = pages + PAGE_SIZE;
-char problem[160];
-
-// Records the first problem of a check.
-bool fail(const char* what) {
-    if (problem[0] == '\0') snprintf(problem, sizeof problem, "%s", what);
-    return false;
-}
 
 // Refills the guards and the page.
 void refill() {
@@ -168,21 +162,16 @@ bool check_page_bounds() {
     return true;
 }
 
-// Runs one check and prints its line.
-void run(const char* name, bool (*check)()) {
-    problem[0] = '\0';
-    bool ok = check();
-    printf("argstack: %s: %s\n", name, ok ? "ok" : problem);
-}
 
 }  // namespace
 
 int main() {
-    run("layout", check_layout);
-    run("no arguments", check_no_arguments);
-    run("alignment", check_alignment);
-    run("limits", check_limits);
-    run("child addresses", check_child_addresses);
-    run("page bounds", check_page_bounds);
+    UnitChecks checks("argstack");
+    checks.run("layout", check_layout);
+    checks.run("no arguments", check_no_arguments);
+    checks.run("alignment", check_alignment);
+    checks.run("limits", check_limits);
+    checks.run("child addresses", check_child_addresses);
+    checks.run("page bounds", check_page_bounds);
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "lib/libos.h"
 #include "lib/pipe.h"
 #include "lib/spawn.h"
+#include "lib/unitcheck.h"
 #include "lib/windows.h"
 
 namespace {
@@ -24,13 +25,6 @@ namespace {
 constexpr uint64_t kFlagPage = 0x0000600000000000;
 volatile uint64_t* const release_flag = reinterpret_cast<volatile uint64_t*>(kFlagPage);
 
-char problem[160];
-
-// Records the first problem of a check.
-bool fail(const char* what) {
-    if (problem[0] == '\0') snprintf(problem, sizeof problem, "%s", what);
-    return false;
-}
 
 // The refs of the open file fd names (0 if fd is closed).
 uint32_t refs_of(int fd) {
@@ -195,23 +189,18 @@ bool check_failed_fork_and_spawn() {
     return true;
 }
 
-// Runs one check and prints its line.
-void run(const char* name, bool (*check)()) {
-    problem[0] = '\0';
-    bool ok = check();
-    printf("fdunit: %s: %s\n", name, ok ? "ok" : problem);
-}
 
 }  // namespace
 
 int main() {
+    UnitChecks checks("fdunit");
     MUST(disk::claim_ports());
     MUST(exofs::mount());
-    run("dup2 onto itself", check_dup2_onto_itself);
-    run("dup2 refusals", check_dup2_refusals);
-    run("close the last reference", check_close_last_reference);
-    run("fork counts", check_fork_counts);
-    run("failed fork and spawn", check_failed_fork_and_spawn);
+    checks.run("dup2 onto itself", check_dup2_onto_itself);
+    checks.run("dup2 refusals", check_dup2_refusals);
+    checks.run("close the last reference", check_close_last_reference);
+    checks.run("fork counts", check_fork_counts);
+    checks.run("failed fork and spawn", check_failed_fork_and_spawn);
     MUST(exofs::sync());
     printf("fdunit: done\n");
     return 0;

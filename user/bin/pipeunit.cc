@@ -13,19 +13,14 @@
 #include "lib/io.h"
 #include "lib/libos.h"
 #include "lib/pipe.h"
+#include "lib/unitcheck.h"
 #include "lib/windows.h"
 
 namespace {
 
 constexpr uint64_t kBig = 300000;  // one write, many rings' worth
-char problem[160];
 uint8_t out[8192], in[8192];
 
-// Records the first problem of a check.
-bool fail(const char* what) {
-    if (problem[0] == '\0') snprintf(problem, sizeof problem, "%s", what);
-    return false;
-}
 
 // The byte at offset i of a test stream (not periodic in the ring's size).
 uint8_t pattern(uint64_t i) { return static_cast<uint8_t>((i * 13 + i / 251) & 0xff); }
@@ -259,26 +254,21 @@ bool check_writer_leaves() {
     return true;
 }
 
-// Runs one check and prints its line.
-void run(const char* name, bool (*check)()) {
-    problem[0] = '\0';
-    bool ok = check();
-    printf("pipeunit: %s: %s\n", name, ok ? "ok" : problem);
-}
 
 }  // namespace
 
 int main() {
+    UnitChecks checks("pipeunit");
     MUST(disk::claim_ports());
     MUST(exofs::mount());
-    run("one domain", check_one_domain);
-    run("wrap-around", check_wrap_around);
-    run("counters past 32 bits", check_counters_past_32_bits);
-    run("EOF after the data", check_eof_after_the_data);
-    run("no reader", check_no_reader);
-    run("two domains", check_two_domains);
-    run("the reader leaves", check_reader_leaves);
-    run("the writer leaves", check_writer_leaves);
+    checks.run("one domain", check_one_domain);
+    checks.run("wrap-around", check_wrap_around);
+    checks.run("counters past 32 bits", check_counters_past_32_bits);
+    checks.run("EOF after the data", check_eof_after_the_data);
+    checks.run("no reader", check_no_reader);
+    checks.run("two domains", check_two_domains);
+    checks.run("the reader leaves", check_reader_leaves);
+    checks.run("the writer leaves", check_writer_leaves);
     printf("pipeunit: done\n");
     return 0;
 }
