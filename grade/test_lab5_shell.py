@@ -40,8 +40,8 @@ def programs(build_dir, tmp_path_factory):
         path = os.path.join(src, name)
         if os.path.isfile(path) and "." not in name:
             shutil.copy(path, bin_dir / name)
-    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "primespipe", "ps", "forever", "spawncheck",
-                 "fdunit", "pipeunit"):
+    for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "pipekill", "primespipe", "ps", "forever",
+                 "spawncheck", "fdunit", "pipeunit"):
         if not (bin_dir / name).exists():
             pytest.fail("no %s among the built programs: build it first (make LAB=5)" % name, pytrace=False)
     # The malformed files are left as mkbadelf wrote them (strip refuses them).
@@ -152,6 +152,20 @@ def test_pipe_megabyte_then_eof(machine, tools, programs, tmp_path):
     assert len(out) == 4 and out[3].startswith(
         "pipetest: the reader lost a slice to the clock in fewer than half of its reads: yes"), (
         "a reader waiting on an empty pipe must give the CPU away, not spin out its slice: %r" % out)
+    sh.exit()
+
+
+@pytest.mark.points(3)
+def test_pipe_writer_killed(machine, tools, programs, tmp_path):
+    # A writer killed with its end open: its fds are closed for it
+    # (lib/fdtable.h), by the waiting reader or before its id's next child
+    # gets an fd table; either way the reader sees EOF.
+    sh, _ = boot(machine, tools, programs, tmp_path)
+    assert sh.run("pipekill", timeout=30) == [
+        'pipekill: a waiting reader: read "written, then killed", then EOF',
+        "pipekill: the id reused: a new child takes the id: yes",
+        'pipekill: the id reused: read "written, then killed", then EOF',
+    ]
     sh.exit()
 
 

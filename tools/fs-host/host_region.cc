@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "host.h"
+#include "lib/fs/fd.h"
 #include "lib/fs/region.h"
 #include "lib/fs/shared.h"
 
@@ -36,6 +37,8 @@ void region_yield() { sched_yield(); }
 uint32_t region_self() { return static_cast<uint32_t>(getpid()); }
 
 bool region_alive(uint32_t who) { return kill(static_cast<pid_t>(who), 0) == 0 || errno == EPERM; }
+
+Files* region_fd_table() { return nullptr; }  // a process keeps its fds (or set_files's) private
 
 }  // namespace exofs
 

@@ -344,7 +344,7 @@ void test_domains() {
     char buf[32] = {};
     CHECK(OK(read(fd, buf, sizeof buf)) == 21 && memcmp(buf, "from the first+second", 21) == 0);
     // A fork: the child's fds are a copy, their open files (offsets) shared.
-    share_files_for_fork();
+    share_files(first);
     Files child = first;
     OK(seek(fd, 0, Whence::Set));
     set_files(&child);

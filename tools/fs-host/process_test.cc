@@ -60,7 +60,7 @@ void test_processes() {
     OK(exofs::mkdir("/p0"));
     OK(exofs::mkdir("/p1"));
     int log = OK(exofs::open("/log", kRead | kWrite | kCreate | kAppend));
-    share_files_for_fork();  // the child inherits log
+    share_files(*files());  // the child inherits log
     void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     CHECK(page != MAP_FAILED);
     auto* ready = static_cast<volatile int*>(page);

@@ -8,6 +8,7 @@
 #include "lib/upcall.h"
 #include "lib/windows.h"
 #if LAB >= 5
+#include "lib/fdtable.h"
 #include "lib/fs/fd.h"
 #endif
 
@@ -216,14 +217,15 @@ void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
     }
 }
 
-// Makes child dom runnable.  From lab 5 its copy of the fd table counts
-// in each open file from just before it can run: not earlier, so that a
-// fork failing on the way leaves every count as it was.
+// Makes child dom runnable.  From lab 5 it gets a copy of this domain's
+// fd table (io::give_files), counted in each open file from just before
+// it can run: not earlier, so that a fork failing on the way leaves every
+// count as it was.
 int64_t start_child(uint64_t dom) {
 #if LAB >= 5
-    exofs::share_files_for_fork();
+    if (Result<void> given = io::give_files(dom, *exofs::files()); !given) return -static_cast<int64_t>(given.error());
     int64_t r = sys_domain_set_runnable(dom, 1);
-    if (r < 0) exofs::unshare_files(*exofs::files());
+    if (r < 0) io::take_back_files(dom);
     return r;
 #else
     return sys_domain_set_runnable(dom, 1);

@@ -16,9 +16,7 @@ void spawn_inherit() {
     const auto* inherited = reinterpret_cast<const Inherited*>(kInheritPage);
     if (inherited->magic != kInheritMagic) return;
     uarea()->fault_vectors = 0;  // the creator's routing: this program sets its own handlers
-    if ((lookup_pte(exofs::kFsRegion) & kPtePresent) && exofs::mount()) {
-        memcpy(exofs::files(), &inherited->files, sizeof(exofs::Files));
-        io::use_standard_fds();
-    }
+    // Its fd table is in the region already (spawn gave it: lib/fdtable.h).
+    if ((lookup_pte(exofs::kFsRegion) & kPtePresent) && exofs::mount()) io::use_standard_fds();
     (void)sys_unmap(0, kInheritPage);
 }

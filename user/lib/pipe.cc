@@ -3,6 +3,7 @@
 #include "lib/pipe.h"
 
 #include "abi/domain.h"
+#include "lib/fdtable.h"
 #include "lib/fs/fd.h"
 #include "lib/fs/fs.h"
 #include "lib/fs/ops.h"
@@ -29,8 +30,10 @@ bool end_open(uint32_t file, FileKind kind, uint32_t index) {
 
 // Gives the CPU away while waiting for domain `other` (0: unknown): to it
 // directly when the kernel allows (an ancestor or a descendant), else to
-// the root scheduler.
+// the root scheduler.  First closes the fds of domains that died with
+// theirs open: the other end's last holder may be one of them.
 void wait_for(uint16_t other) {
+    reclaim_dead_files();
     if (other != 0 && other != static_cast<uint64_t>(sys_self()) && sys_yield(other) >= 0) return;
     (void)sys_yield(YIELD_ANY);
 }

@@ -5,6 +5,7 @@
 #include "abi/domain.h"
 #include "abi/uarea.h"
 #include "lib/elf.h"
+#include "lib/fdtable.h"
 #include "lib/fs/fs.h"
 #include "lib/fs/ops.h"
 #include "lib/fs/region.h"
@@ -207,8 +208,7 @@ Result<void> child_files(const int* fds, exofs::Files& out) {
 }
 
 // Builds child dom from the checked program at fd.
-Result<void> build_child(uint64_t dom, int fd, const Program& p, ArgumentFrame& arguments, uint64_t rsp,
-                         const exofs::Files& files) {
+Result<void> build_child(uint64_t dom, int fd, const Program& p, ArgumentFrame& arguments, uint64_t rsp) {
     for (uint64_t i = 0; i < p.h.phnum; i++) {
         if (p.segments[i].type == elf::kSegmentLoad && p.segments[i].memsz != 0) TRY(load_segment(dom, fd, p.segments[i]));
     }
@@ -220,9 +220,7 @@ Result<void> build_child(uint64_t dom, int fd, const Program& p, ArgumentFrame& 
     TRY(checked(sys_domain_set_context(dom, &context)));
     if (exofs::attached()) TRY(exofs::region_share_with(dom));
     uint64_t pfn = TRY(scratch_frame());
-    auto* inherited = reinterpret_cast<Inherited*>(kScratch);
-    inherited->magic = kInheritMagic;
-    memcpy(&inherited->files, &files, sizeof files);
+    reinterpret_cast<Inherited*>(kScratch)->magic = kInheritMagic;
     return give_frame(dom, kInheritPage, pfn, PERM_W);
 }
 
@@ -308,15 +306,20 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     TRY(read_program(fd, program, why));
     uint64_t dom = TRY(checked(sys_domain_create()));
     if (dom == 0) exit();  // not reached: the child runs the context build_child sets
-    if (Result<void> r = build_child(dom, fd, program, arguments, rsp, files); !r) {
+    if (Result<void> r = build_child(dom, fd, program, arguments, rsp); !r) {
         (void)sys_domain_destroy(dom);
         *why = error_name(r.error());
         return r.error();
     }
     name_child(dom, path);
-    exofs::share_files(files);  // before the child can run, and after every step that may fail but one
+    // The fds count from here: before the child can run, and after every
+    // step that may fail but one.
+    if (Result<void> r = io::give_files(dom, files); !r) {
+        (void)sys_domain_destroy(dom);
+        return r.error();
+    }
     if (Result<uint64_t> r = checked(sys_domain_set_runnable(dom, 1)); !r) {
-        exofs::unshare_files(files);
+        io::take_back_files(dom);
         (void)sys_domain_destroy(dom);
         return r.error();
     }

@@ -19,9 +19,9 @@
 //                         | ... 4 stack pages in all     |
 //                         +------------------------------+
 //
-// plus the file system's shared region (region_share_with) and a page of
-// inherited state at kInheritPage (the fd table to give the child, its
-// cwd), which the child's libos_main reads and unmaps before main.  The
+// plus the file system's shared region (region_share_with), its fd table
+// given in that region (lib/fdtable.h), and a page at kInheritPage that
+// says "spawned", which the child's libos_main reads and unmaps before main.  The
 // child's registers are set with domain_set_context before it first runs:
 // it never runs the context domain_create gave it (the caller's).
 #pragma once
@@ -36,8 +36,7 @@ inline constexpr uint64_t kInheritPage = 0x00007EFFFC000000;
 inline constexpr uint64_t kInheritMagic = 0x54495245484e4958ull;  // "XINHERIT"
 
 struct Inherited {
-    uint64_t magic;     // kInheritMagic
-    exofs::Files files; // the child's fd table (refs counted by spawn) and cwd
+    uint64_t magic;  // kInheritMagic
 };
 
 // The most arguments, and the most bytes of argument strings, spawn passes.
@@ -74,6 +73,6 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
                        const char** why = nullptr);
 
 // In a spawned child, before main: takes over the inherited state (mounts
-// the shared region, installs the fd table) and unmaps its page.  Does
-// nothing in a domain the kernel started.
+// the shared region, where its fd table already is) and unmaps its page.
+// Does nothing in a domain the kernel started.
 void spawn_inherit();

@@ -6,17 +6,16 @@
 #include "lib/fs/ops.h"
 
 namespace exofs {
-namespace {
 
-Files own_files;
+Files* detail::current_files = nullptr;
 
-}  // namespace
-
-Files* detail::current_files = &own_files;
+Files* detail::own_files() {
+    static Files private_files;  // before the region is attached, or without one
+    Files* in_region = attached() ? region_fd_table() : nullptr;
+    return in_region != nullptr ? in_region : &private_files;
+}
 
 void set_files(Files* f) { detail::current_files = f; }
-
-void share_files_for_fork() { share_files(*files()); }
 
 void share_files(const Files& f) {
 #if SOL >= 5

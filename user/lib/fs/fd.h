@@ -3,14 +3,16 @@
 //
 // Two levels, as in Unix:
 //
-//   fd (per domain, private memory)  ->  OpenFile (shared region: kind,
+//   fd (per domain: Files)           ->  OpenFile (shared region: kind,
 //   Files::fd[fd] = index + 1            inode, mode, offset, refs)
 //
 // The open-file table is in the shared region, so an offset is shared by
 // every fd that names the entry, in any domain; refs counts those fds.  A
-// domain's Files (fds and cwd) are private: a forked child gets a copy,
-// and share_files_for_fork counts the child's fds in refs.  All of these
-// run under the region's lock (fs.cc takes it).
+// domain's Files (fds and cwd) are its alone to use, but in QEMU they too
+// live in the region, at fd_tables[its id] (shared.h), so that another
+// domain can close them if it dies (io::reclaim_dead_files).  A child gets
+// its table from its creator (io::give_files), counted in refs before it
+// can run.  All of these run under the region's lock (fs.cc takes it).
 #pragma once
 
 #include <cstdint>
@@ -20,27 +22,21 @@
 
 namespace exofs {
 
-inline constexpr int kMaxFds = 32;
-
-// A domain's private file state.
-struct Files {
-    uint16_t fd[kMaxFds];  // index into Shared::files + 1; 0: closed
-    uint32_t cwd;          // the cwd's inode; 0: the root
-};
-
 namespace detail {
 extern Files* current_files;
+Files* own_files();
 }
 
-// The running domain's Files: a static one by default.  The host tests
-// switch between several to act as several domains over one region.
-inline Files* files() { return detail::current_files; }
-void set_files(Files* f);
+// The running domain's Files: the one set_files chose, else its own: in
+// QEMU with the region attached fd_tables[its id] (region_fd_table), else
+// a private one.  The host tests switch between several to act as several
+// domains over one region; io::reclaim_dead_files acts as the dead domain.
+inline Files* files() { return detail::current_files != nullptr ? detail::current_files : detail::own_files(); }
+void set_files(Files* f);  // nullptr: back to its own
 
-// share_files(*files()) for fork: fork calls it once the child's copy of
-// this domain's fd table exists and before the child can run, and
-// unshare_files(*files()) if the child then never runs.
-void share_files_for_fork();
+// This domain's table in the region (fd_tables[its id]); nullptr on the
+// host, whose domains keep theirs private.  region.cc, host_region.cc.
+Files* region_fd_table();
 
 // LAB 5: Exercise 9 (part 1).  f is the fd table a new child is about to
 // get, before it can run: a forked child's copy of this domain's, or the

@@ -10,7 +10,7 @@
 //   the volume       format, mount, unmount, sync
 //   files            open, close, read, write, pread, pwrite, seek,
 //                    truncate, ftruncate
-//   descriptors      dup, dup2, close_all (fd.h: share_files_for_fork)
+//   descriptors      dup, dup2, close_all (fd.h; a child's: lib/fdtable.h)
 //   names            unlink, mkdir, rmdir, rename, chdir
 //   questions        stat, fstat, readdir
 //

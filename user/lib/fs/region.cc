@@ -5,6 +5,7 @@
 
 #include "abi/domain.h"
 #include "abi/perm.h"
+#include "lib/fs/fd.h"
 #include "lib/fs/shared.h"
 #include "lib/mapbatch.h"
 #include "lib/syscall.h"
@@ -31,7 +32,18 @@ Result<uint8_t*> region_attach(uint64_t pages) {
     if (int64_t r = sys_map(0, kFsRegion, static_cast<uint64_t>(header), PERM_W | PERM_SHARE); r < 0) {
         return static_cast<Error>(-r);
     }
+    uint32_t self = region_self();  // a fresh region: this domain's fd table is the first
+    shared()->fd_owner[self & 0xFFFF] = self;
     return reinterpret_cast<uint8_t*>(kFsRegion);
+}
+
+Files* region_fd_table() {
+    // A domain's row is its own once its creator gave it (io::give_files)
+    // or it made the region; else (a creator that never gave one) its fds
+    // stay private.
+    uint32_t self = region_self();
+    Shared* s = shared();
+    return s->fd_owner[self & 0xFFFF] == self ? &s->fd_tables[self & 0xFFFF] : nullptr;
 }
 
 Result<void> region_share_with(uint64_t dom) {

@@ -4,8 +4,8 @@
 //
 // Everything a domain must agree on with the others is in Shared: the lock,
 // the mounted superblock, the buffer cache's index, the running
-// transaction and the open-file table.  A domain's private state is only
-// its fd table and cwd (fd.h).
+// transaction, the open-file table and every domain's fd table (so that
+// the fds of a domain that died can be closed by another).
 #pragma once
 
 #include <cstddef>
@@ -57,6 +57,18 @@ static_assert(sizeof(PipeRing) == 4096);
 inline constexpr uint32_t kNameDomains = 64;
 inline constexpr uint32_t kNameLen = 24;
 
+// A domain's fd table (fd.h): which open file each fd names, and the cwd.
+inline constexpr int kMaxFds = 32;
+struct Files {
+    uint16_t fd[kMaxFds];  // index into Shared::files + 1; 0: closed
+    uint32_t cwd;          // the cwd's inode; 0: the root
+};
+
+// Shared::fd_owner[id] when no domain's fds are in fd_tables[id], and
+// while a domain closes a dead one's (io::reclaim_dead_files).
+inline constexpr uint32_t kNoOwner = 0;
+inline constexpr uint32_t kReclaiming = 1u << 31;  // id 0: never a live domain
+
 // OpenFile::mode's bit for a directory, so that read and write need not
 // look at the inode to refuse one.
 inline constexpr uint32_t kModeDirectory = 1u << 16;
@@ -90,6 +102,9 @@ struct Shared {
     CacheSlot slots[kSlots];
     OpenFile files[kOpenFiles];
     char names[kNameDomains][kNameLen];  // spawn's program names by domain id
+    Files fd_tables[kNameDomains];       // each domain's fds, by domain id (fd.h)
+    uint32_t fd_owner[kNameDomains];     // region_self() of the domain whose fds
+                                         // fd_tables[id] holds; kNoOwner, kReclaiming
     PipeRing pipes[kPipes];
 };
 
