@@ -26,7 +26,7 @@ PROMPT = r"exolab\$ "
 # the one console, even inside a line the shell is echoing, and left out of
 # what a command printed.
 KERNEL_LINE = re.compile(r"domain \d+ \([^)\n]*\) (started|exited|killed[^\n]*|destroyed by domain [^\n]*)\n")
-BADELF = ["magic", "class", "machine", "kernelseg", "windowseg", "wrapseg", "filesz", "pasteof", "phnum", "phoff"]
+BADELF = ["magic", "class", "machine", "kernelseg", "windowseg", "wrapseg", "wrapoffset", "filesz", "pasteof", "phnum", "phoff"]
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
 //
 // Reads domain_table()[self] (UDOMAINS) while running: its id, parent,
 // state and runs, and whether its root_pfn and frames agree with the frame
-// table (UFRAMES).  All of it is kernel state a domain learns without a
-// system call.
+// table (UFRAMES), also after a frame_alloc and after a frame_free.  All
+// of it is kernel state a domain learns without a system call.
 #include "abi/domain.h"
 #include "lib/libos.h"
 #include "lib/windows.h"
@@ -31,6 +31,14 @@ int main() {
     printf("domaininfo: root_pfn is %s\n",
            root.kind == FrameKind::PageTable && root.owner == me ? "its own page table" : "not its page table");
     printf("domaininfo: frames %s the frame table\n", mine.frames == user_frames_of(me) ? "agrees with" : "differs from");
+    uint64_t before = mine.frames;
+    int64_t pfn = sys_frame_alloc(0);
+    if (pfn < 0) panic("frame_alloc: %s", result_name(pfn));
+    printf("domaininfo: after frame_alloc, frames %lu more and %s the frame table\n", mine.frames - before,
+           mine.frames == user_frames_of(me) ? "agrees with" : "differs from");
+    int64_t freed = sys_frame_free(static_cast<uint64_t>(pfn));
+    printf("domaininfo: after frame_free (%s), frames %lu more and %s the frame table\n", result_name(freed),
+           mine.frames - before, mine.frames == user_frames_of(me) ? "agrees with" : "differs from");
     uint64_t unused = 0;
     for (uint64_t id = 1; id < MAX_DOMAINS; id++) unused += domain_table()[id].state == DomainState::Free ? 1 : 0;
     printf("domaininfo: %lu other slots free\n", unused);
