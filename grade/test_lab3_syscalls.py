@@ -238,7 +238,8 @@ def test_domain_info(machine):
     lines = run.lines("domaininfo")
     runs = re.fullmatch(r"id 1, parent 0, state 3, runs (\d+)", lines[0]) if lines else None   # 3: Running
     assert runs and int(runs.group(1)) >= 1, "domain 1's id, parent, state and runs:\n" + run.printed
-    expected = ["root_pfn is its own page table", "frames agrees with the frame table",
+    expected = ["root_pfn is its own page table", "its PML4's entry count agrees with its present entries",
+                "frames agrees with the frame table",
                 "after frame_alloc, frames 1 more and agrees with the frame table",
                 "after frame_free (ok), frames 0 more and agrees with the frame table", "%d other slots free" % (64 - 2)]
     assert lines[1:] == expected, "domain 1's exported entry:\n" + run.printed

@@ -3,8 +3,10 @@
 //
 // Reads domain_table()[self] (UDOMAINS) while running: its id, parent,
 // state and runs, and whether its root_pfn and frames agree with the frame
-// table (UFRAMES), also after a frame_alloc and after a frame_free.  All
-// of it is kernel state a domain learns without a system call.
+// table (UFRAMES), also after a frame_alloc and after a frame_free, and
+// whether the frame table's count of its PML4's present entries is exact
+// (the kernel half's included).  All of it is kernel state a domain
+// learns without a system call.
 #include "abi/domain.h"
 #include "lib/libos.h"
 #include "lib/windows.h"
@@ -20,6 +22,17 @@ uint64_t user_frames_of(uint64_t id) {
     return n;
 }
 
+// The present entries of this domain's PML4, read through UVPT.
+uint32_t present_root_entries() {
+    uint32_t n = 0;
+    for (uint64_t slot = 0; slot < 512; slot++) {
+        uint64_t va = slot << 39;
+        if (slot >= 256) va |= 0xFFFF000000000000;  // the canonical upper half
+        n += (*reinterpret_cast<const volatile uint64_t*>(entry_address(va, 4)) & kPtePresent) ? 1 : 0;
+    }
+    return n;
+}
+
 }  // namespace
 
 int main() {
@@ -30,6 +43,8 @@ int main() {
     const FrameInfo& root = frame_table()[mine.root_pfn];
     printf("domaininfo: root_pfn is %s\n",
            root.kind == FrameKind::PageTable && root.owner == me ? "its own page table" : "not its page table");
+    printf("domaininfo: its PML4's entry count %s its present entries\n",
+           root.map_count == present_root_entries() ? "agrees with" : "differs from");
     printf("domaininfo: frames %s the frame table\n", mine.frames == user_frames_of(me) ? "agrees with" : "differs from");
     uint64_t before = mine.frames;
     int64_t pfn = sys_frame_alloc(0);
