@@ -26,6 +26,8 @@ def test_io_grant(machine):
         "domain id + 2^32: NoSuchDomain",
         "0x1f0+8: ok",
         "reads 0x1ef no, 0x1f0 yes, 0x1f7 yes, 0x1f8 no",
+        "0x170+8 to the child: ok",
+        "after it reads 0x177: no",
         "child without grant reads 0x1f7: no",
         "0x1f8: ok",
         "child reads 0x1f7: yes",

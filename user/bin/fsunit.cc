@@ -337,7 +337,15 @@ bool check_journal() {
         Result<void> written = journal::write_transaction(sb(), kCount, home, data);
         bool cut_short = !disk::powered();
         disk::cut_power_after(~uint64_t{0});
-        if (!cut_short) MUST_OK(written);
+        if (!cut_short) {
+            MUST_OK(written);
+            EXPECT(disk::read(uint64_t(sb().log_start) * kSectorsPerBlock, 1, scratch).ok());
+            if (reinterpret_cast<CommitRecord*>(scratch)->count != 0) {
+                snprintf(why, sizeof(why), "a transaction that returned left a record of %u blocks to replay",
+                         reinterpret_cast<CommitRecord*>(scratch)->count);
+                return false;
+            }
+        }
         MUST_OK(journal::replay(sb(), scratch));
         int olds = 0, news = 0;
         for (uint32_t i = 0; i < kCount; i++) {

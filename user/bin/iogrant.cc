@@ -7,7 +7,7 @@
 // nothing is open before a grant; hostile arguments are refused; a grant
 // opens exactly its range; a child made before the grant still faults
 // after its parent ran with the ports open (the bitmap follows the running
-// domain); a child made after inherits the ports, may pass on only what it
+// domain), and a grant to it opens nothing for its parent; a child made after inherits the ports, may pass on only what it
 // holds (two grants that touch are one span), and only to itself or its
 // descendants; and a domain's ranges are limited (a refusal opens nothing)
 // and merge.
@@ -75,6 +75,9 @@ int main() {
     show("0x1f0+8", sys_io_grant(0, 0x1F0, 8));
     printf("iogrant: reads 0x1ef %s, 0x1f0 %s, 0x1f7 %s, 0x1f8 %s\n", can_read(0x1EF) ? "yes" : "no",
            can_read(0x1F0) ? "yes" : "no", can_read(0x1F7) ? "yes" : "no", can_read(0x1F8) ? "yes" : "no");
+    // A grant to another domain opens nothing for the one that runs.
+    show("0x170+8 to the child", sys_io_grant(uint64_t(early), 0x170, 8));
+    printf("iogrant: after it reads 0x177: %s\n", can_read(0x177) ? "yes" : "no");
 
     while (ipc_send(uint64_t(early), 1, 0, 0) < 0) sys_yield(uint64_t(early));
     (void)wait(uint64_t(early));
