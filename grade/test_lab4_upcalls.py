@@ -37,6 +37,7 @@ def test_passon(machine):
         "shared, same address, executable: AccessDenied",
         "shared, another address: AccessDenied",
         "hidden, mapped nowhere here: AccessDenied",
+        "hidden, where shared is mapped: AccessDenied",
         "child reads: the parent's page",
         "parent done",
     ], "passon printed (the child's map calls of its parent's frames):\n" + run.output

@@ -9,7 +9,8 @@
 
 #define MAX_DOMAINS 64  // the table is exactly one page
 
-// yield's special targets (lab 4): the root scheduler, and "nobody: idle".
+// yield's special targets (lab 4): YIELD_SELF "nobody: idle until the next
+// interrupt", YIELD_ANY the root scheduler.
 #define YIELD_SELF 0
 #define YIELD_ANY 0xFFFF
 

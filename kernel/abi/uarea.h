@@ -46,8 +46,9 @@ struct UArea {
                               // the saved context at once
 };
 static_assert(sizeof(UArea) <= 4096, "the u-area is one page");
-// The offsets the libOS's assembly uses (user/lib/upcall.asm).
+// The offsets the libOS's assembly uses (upcall_return, an asm block in
+// user/lib/upcall.cc).
 static_assert(__builtin_offsetof(UArea, masked) == 0 && __builtin_offsetof(UArea, pending) == 8 &&
-              __builtin_offsetof(UArea, context) == 40, "user/lib/upcall.asm hard-codes these offsets");
+              __builtin_offsetof(UArea, context) == 40, "user/lib/upcall.cc's upcall_return hard-codes these offsets");
 
 #endif

@@ -7,8 +7,8 @@
 // address), and frame `hidden`, mapped nowhere.  The child may pass on
 // only what it maps itself, at the same address, with no more rights:
 // re-mapping `shared` at kShared copy-on-write is allowed; `shared`
-// writable or executable, `shared` elsewhere, and `hidden` anywhere are
-// refused.
+// writable or executable, `shared` elsewhere, and `hidden` anywhere (even
+// where `shared` is mapped) are refused.
 #include "lib/fork.h"
 #include "lib/libos.h"
 
@@ -38,6 +38,7 @@ int main() {
         report("shared, same address, executable", sys_map(0, kShared, s, PERM_X));
         report("shared, another address", sys_map(0, kElsewhere, s, 0));
         report("hidden, mapped nowhere here", sys_map(0, kElsewhere, h, 0));
+        report("hidden, where shared is mapped", sys_map(0, kShared, h, PERM_COW));
         printf("passon: child reads: %s\n", reinterpret_cast<const char*>(kShared));
         exit();
     }
