@@ -101,11 +101,15 @@ def test_abort_protocol(machine):
     time, then is preempted by force; the kernel says so once however many
     times it happens, and its sibling keeps running meanwhile."""
     run = run_domains(machine, "maskspin")
-    masked = re.search(r"^maskspin: masked (\d+): aborted (\d+) times", run.output, re.M)
+    masked = re.search(r"^maskspin: masked (\d+): aborted (\d+) times, preempted \d+, over (\d+) ticks, pending (\w+)",
+                       run.output, re.M)
     sibling = re.search(r"^maskspin: sibling \d+ ran while (\d+) was aborted (\d+) times", run.output, re.M)
     assert masked and sibling, "maskspin printed:\n" + run.output
     dom, aborted = int(masked.group(1)), int(masked.group(2))
     assert aborted >= 10, "the masked spinner must be aborted 10 times:\n" + run.output
+    assert int(masked.group(3)) >= 2 * aborted, \
+        "a masked domain gets one more slice before each abort (two ticks per abort):\n" + run.output
+    assert masked.group(4) == "set", "the extra slice is borrowed time: pending must say so:\n" + run.output
     assert int(sibling.group(1)) == dom and 5 <= int(sibling.group(2)) < 10, \
         "the sibling must run while the spinner is still masked:\n" + run.output
     reports = [int(d) for d in MASKED_LINE.findall(run.output)]

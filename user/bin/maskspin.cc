@@ -2,8 +2,9 @@
 // user/bin/maskspin.cc: the abort protocol (DESIGN §3.3).
 //
 // init forks two children.  The first sets its u-area's `masked` by hand
-// and spins: the kernel grants it one more slice each time its slice ends,
-// then preempts it by force; it spins until the domain table shows
+// and spins: the kernel grants it one more slice each time its slice ends
+// (and sets `pending`), then preempts it by force, so it holds the CPU for
+// two ticks per abort; it spins until the domain table shows
 // kAborts such aborts, then unmasks (giving back a granted slice) and
 // exits.  The second spins until the first has been aborted kAborts / 2
 // times (so it ran while the first was still masked) and exits.  The
@@ -25,13 +26,15 @@ void spin_masked() {
     uint64_t self = static_cast<uint64_t>(sys_self());
     uarea()->masked = 1;
     while (domain(self).aborted < kAborts) asm volatile("pause");
-    uint64_t aborted = domain(self).aborted, preempted = domain(self).preempted;
+    uint64_t aborted = domain(self).aborted, preempted = domain(self).preempted, ticks = domain(self).ticks;
+    bool told = uarea()->pending != 0;  // the kernel says the time is borrowed
     uarea()->masked = 0;
     if (uarea()->pending) {
         uarea()->pending = 0;
         (void)sys_yield(YIELD_ANY);
     }
-    printf("maskspin: masked %lu: aborted %lu times, preempted %lu\n", self, aborted, preempted);
+    printf("maskspin: masked %lu: aborted %lu times, preempted %lu, over %lu ticks, pending %s\n", self, aborted,
+           preempted, ticks, told ? "set" : "clear");
 }
 
 // The sibling, which must keep running meanwhile.
