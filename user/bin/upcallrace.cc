@@ -1,12 +1,12 @@
 // exolab: lab 4
 // user/bin/upcallrace.cc: the upcall-return critical section under a fast
-// timer (DESIGN §3.3).  Run with hz=5000 or so.
+// timer (DESIGN §3.3).  Run with hz=20000 or so.
 //
 // init forks kChildren children; all three domains run regs_check, an
 // assembly loop that keeps a known value in every general register but
 // rsp (the pattern plus the round number) and checks all of them, and rsp,
-// every round, until the domain table shows kPreemptions preemptions of
-// the domain.  Each preemption goes through an upcall and upcall_return
+// every round, and yields after a pseudo-random number of rounds, until it
+// has lost the CPU kSwitches times.  Each switch goes through an upcall and upcall_return
 // (init's through its root scheduler, the children's through a Resume
 // upcall), so a register lost or corrupted there, or in the kernel's save
 // and restore, is caught.  Each domain prints its result.  The children
@@ -22,8 +22,8 @@
 namespace {
 
 constexpr int kChildren = 2;
-constexpr uint64_t kPreemptions = 1500;
-constexpr uint64_t kRoundsPerCall = 100000;
+constexpr uint64_t kSwitches = 1500;     // per domain: preemptions and yields
+constexpr uint64_t kMaxRoundsPerCall = 600;
 
 }  // namespace
 
@@ -151,21 +151,29 @@ namespace {
 const char* const kRegisterNames[] = {"none", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
                                       "r9",   "r10", "r11", "r12", "r13", "r14", "r15", "rsp", "red zone"};
 
-// Runs regs_check until this domain has been preempted kPreemptions
-// times, then prints the outcome.
+// Runs regs_check for a pseudo-random number of rounds, then yields, until
+// this domain has lost the CPU kSwitches times (to the clock or by
+// yielding), then prints the outcome.  The yields start the next domain's
+// slice, and so its upcall_return, at every distance from the next tick:
+// with preemptions alone a slice starts just after a tick, and a tick
+// would never land inside upcall_return.
 void hammer() {
     uint64_t self = static_cast<uint64_t>(sys_self());
     const volatile DomainInfo& me = domain_table()[self];
-    uint64_t calls = 0;
-    while (me.preempted < kPreemptions) {
-        if (uint64_t bad = regs_check(kRoundsPerCall); bad != 0) {
+    uint64_t rounds = 0, yields = 0, random = self * 0x9E3779B97F4A7C15ull;
+    while (me.preempted + yields < kSwitches) {
+        random = random * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t n = 1 + (random >> 33) % kMaxRoundsPerCall;
+        if (uint64_t bad = regs_check(n); bad != 0) {
             printf("upcallrace: domain %lu: register %s corrupted\n", self, kRegisterNames[bad]);
             return;
         }
-        calls++;
+        rounds += n;
+        (void)sys_yield(YIELD_ANY);
+        yields++;
     }
-    printf("upcallrace: domain %lu: registers intact over %lu rounds and %lu preemptions\n", self,
-           calls * kRoundsPerCall, me.preempted);
+    printf("upcallrace: domain %lu: registers intact over %lu rounds, %lu preemptions and %lu yields\n", self,
+           rounds, me.preempted, yields);
 }
 
 // The resume handler: resume the interrupted context, through upcall_return.
