@@ -127,14 +127,13 @@ bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
     u.arg = about;
     u.pending = 0;
     u.masked = 1;
-    TrapFrame entry{};
-    entry.rip = d.upcall_entry;
-    entry.rsp = d.upcall_stack;
-    entry.rdi = UAREA;
-    entry.cs = gdt::kUserCode;
-    entry.ss = gdt::kUserData;
-    entry.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
-    d.context = entry;
+    d.context = TrapFrame{};  // built in place: no register of the interrupted context survives
+    d.context.rip = d.upcall_entry;
+    d.context.rsp = d.upcall_stack;
+    d.context.rdi = UAREA;
+    d.context.cs = gdt::kUserCode;
+    d.context.ss = gdt::kUserData;
+    d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
     return true;
 #else
     // LAB 4: Exercise 1. Upcall delivery (DESIGN §3.3, slice.h): the whole
