@@ -245,8 +245,8 @@ int64_t fork() {
     stack_bounds(stack_pointer(), &low, &high);
     MapBatch child_maps(dom);
     int64_t r = duplicate_all(child_maps, low, high);
+    if (r >= 0) r = upcalls_init_child(dom, child_maps);
     if (int64_t flushed = child_maps.flush(); r >= 0) r = flushed;
-    if (r >= 0) r = upcalls_init_child(dom);
     if (r >= 0) r = start_child(dom);
     if (r < 0) {
         (void)sys_domain_destroy(dom);

@@ -4,6 +4,7 @@
 
 #include "abi/domain.h"
 #include "lib/libos.h"
+#include "lib/mapbatch.h"
 #include "lib/scheduler.h"
 
 namespace {
@@ -12,17 +13,18 @@ constexpr uint64_t kVectors = 32;
 constinit FaultHandler fault_handlers[kVectors] = {};
 constinit ResumeHandler resume_handler = nullptr;
 
-// Maps the upcall stack's pages, fresh frames, into domain `dom` (0 =
-// self).  The caller keeps its own; a child's it gives up (frame_free) once
-// mapped, so they are freed with the child's mappings when the child exits
-// rather than staying the caller's until it exits.
-int64_t map_upcall_stack(uint64_t dom) {
-    for (uint64_t i = 1; i <= kUpcallStackPages; i++) {
+// Queues the upcall stack's pages, fresh frames, into `stack` (the batch
+// of the domain that gets them), lowest first.  The caller keeps its own;
+// a child's it gives up (`give_up`) once mapped, so they are freed with
+// the child's mappings when the child exits rather than staying the
+// caller's until it exits.
+int64_t queue_upcall_stack(MapBatch& stack, bool give_up) {
+    for (uint64_t i = kUpcallStackPages; i >= 1; i--) {
         int64_t pfn = sys_frame_alloc(0);
         if (pfn < 0) return pfn;
-        int64_t r = sys_map(dom, kUpcallStackTop - i * PAGE_SIZE, static_cast<uint64_t>(pfn), PERM_W);
-        if (r >= 0 && dom != 0) r = sys_frame_free(static_cast<uint64_t>(pfn));
-        if (r < 0) return r;
+        if (int64_t r = stack.add(kUpcallStackTop - i * PAGE_SIZE, static_cast<uint64_t>(pfn), PERM_W, give_up); r < 0) {
+            return r;
+        }
     }
     return 0;
 }
@@ -138,15 +140,16 @@ void set_resume_handler(ResumeHandler handler) {
 void upcalls_child_started() { uarea()->resume_direct = resume_handler == nullptr; }
 
 int64_t upcalls_init() {
-    int64_t r = map_upcall_stack(0);
+    MapBatch stack(0);
+    int64_t r = queue_upcall_stack(stack, false);
+    if (int64_t flushed = stack.flush(); r >= 0) r = flushed;
     if (r < 0) return r;
     uarea()->resume_direct = 1;  // no resume handler yet
     return sys_domain_set_upcall(0, reinterpret_cast<uint64_t>(upcall_entry), kUpcallStackTop);
 }
 
-int64_t upcalls_init_child(uint64_t dom) {
-    int64_t r = map_upcall_stack(dom);
-    if (r < 0) return r;
+int64_t upcalls_init_child(uint64_t dom, MapBatch& child) {
+    if (int64_t r = queue_upcall_stack(child, true); r < 0) return r;
     return sys_domain_set_upcall(dom, reinterpret_cast<uint64_t>(upcall_entry), kUpcallStackTop);
 }
 
