@@ -13,16 +13,27 @@ constexpr uint64_t kVectors = 32;
 constinit FaultHandler fault_handlers[kVectors] = {};
 constinit ResumeHandler resume_handler = nullptr;
 
-// Queues the upcall stack's pages, fresh frames, into `stack` (the batch
-// of the domain that gets them), lowest first.  The caller keeps its own;
-// a child's it gives up (`give_up`) once mapped, so they are freed with
-// the child's mappings when the child exits rather than staying the
-// caller's until it exits.
-int64_t queue_upcall_stack(MapBatch& stack, bool give_up) {
+// Maps this domain's own upcall stack, fresh frames, with one map call
+// each: a MapBatch (1.5 KiB) would deepen the stack of a program that
+// has only just started, which costs more than the calls it saves.
+int64_t map_own_upcall_stack() {
+    for (uint64_t i = 1; i <= kUpcallStackPages; i++) {
+        int64_t pfn = sys_frame_alloc(0);
+        if (pfn < 0) return pfn;
+        if (int64_t r = sys_map(0, kUpcallStackTop - i * PAGE_SIZE, static_cast<uint64_t>(pfn), PERM_W); r < 0) return r;
+    }
+    return 0;
+}
+
+// Queues a child's upcall stack, fresh frames, into `child` (the batch of
+// the child's mappings), lowest first.  They are given up once mapped, so
+// they are freed with the child's mappings when the child exits rather
+// than staying the caller's until it exits.
+int64_t queue_child_upcall_stack(MapBatch& child) {
     for (uint64_t i = kUpcallStackPages; i >= 1; i--) {
         int64_t pfn = sys_frame_alloc(0);
         if (pfn < 0) return pfn;
-        if (int64_t r = stack.add(kUpcallStackTop - i * PAGE_SIZE, static_cast<uint64_t>(pfn), PERM_W, give_up); r < 0) {
+        if (int64_t r = child.add(kUpcallStackTop - i * PAGE_SIZE, static_cast<uint64_t>(pfn), PERM_W, true); r < 0) {
             return r;
         }
     }
@@ -140,16 +151,13 @@ void set_resume_handler(ResumeHandler handler) {
 void upcalls_child_started() { uarea()->resume_direct = resume_handler == nullptr; }
 
 int64_t upcalls_init() {
-    MapBatch stack(0);
-    int64_t r = queue_upcall_stack(stack, false);
-    if (int64_t flushed = stack.flush(); r >= 0) r = flushed;
-    if (r < 0) return r;
+    if (int64_t r = map_own_upcall_stack(); r < 0) return r;
     uarea()->resume_direct = 1;  // no resume handler yet
     return sys_domain_set_upcall(0, reinterpret_cast<uint64_t>(upcall_entry), kUpcallStackTop);
 }
 
 int64_t upcalls_init_child(uint64_t dom, MapBatch& child) {
-    if (int64_t r = queue_upcall_stack(child, true); r < 0) return r;
+    if (int64_t r = queue_child_upcall_stack(child); r < 0) return r;
     return sys_domain_set_upcall(dom, reinterpret_cast<uint64_t>(upcall_entry), kUpcallStackTop);
 }
 
