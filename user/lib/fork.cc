@@ -64,6 +64,14 @@ int64_t copy_for_child(MapBatch& child, uint64_t va, uint64_t perm) {
     return child.add(va, static_cast<uint64_t>(pfn), perm, true);
 }
 
+// Queues for `child` a fresh (zeroed) frame at `va` with rights `perm`,
+// given up once mapped there: for a page whose contents the child will
+// never read.
+int64_t fresh_for_child(MapBatch& child, uint64_t va, uint64_t perm) {
+    int64_t zeroed = sys_frame_alloc(0);
+    return zeroed < 0 ? zeroed : child.add(va, static_cast<uint64_t>(zeroed), perm, true);
+}
+
 // The page-fault handler: a write to a copy-on-write page gets a private
 // copy; anything else is a real fault and kills the domain.  The shared
 // frame, if this domain owns it, is given up: it is freed when the last
@@ -152,14 +160,6 @@ struct Inheritance {
     uint64_t stack_low, stack_high, dead_below;
 };
 
-// Queues for `child` a fresh (zeroed) frame at `va` with rights `perm`,
-// given up once mapped there.
-int64_t fresh_for_child(MapBatch& child, uint64_t va, uint64_t perm) {
-    int64_t pfn = sys_frame_alloc(0);
-    if (pfn < 0) return pfn;
-    return child.add(va, static_cast<uint64_t>(pfn), perm, true);
-}
-
 // Gives `to` the pages under the table at `level` that maps [base, base +
 // 512 * span): of its entries, [0, limit) are user space and `present` are
 // present (the table frame's map_count in UFRAMES).  A program and its
@@ -180,13 +180,10 @@ int64_t give_table(const Inheritance& to, int level, uint64_t base, uint64_t lim
             r = give_table(to, level - 1, va, 512, frame_table()[pte_frame(entry)].map_count);
         } else if (va >= USER_BASE && va != UAREA && !not_inherited(va)) {
             bool stack = va >= to.stack_low && va <= to.stack_high;
-            if (stack && va + PAGE_SIZE <= to.dead_below) {
-                r = fresh_for_child(to.child, va, perm_of(entry));
-            } else if (stack || upcall_data(va)) {
-                r = copy_for_child(to.child, va, perm_of(entry));
-            } else {
-                r = duplicate(to.child, va, entry);
-            }
+            bool dead = stack && va + PAGE_SIZE <= to.dead_below;
+            bool copy_now = stack || upcall_data(va);
+            r = dead       ? fresh_for_child(to.child, va, perm_of(entry))
+                : copy_now ? copy_for_child(to.child, va, perm_of(entry)) : duplicate(to.child, va, entry);
         }
         if (r < 0) return r;
     }
@@ -220,7 +217,7 @@ int64_t duplicate_all(MapBatch& child, uint64_t stack_low, uint64_t stack_high) 
     // faults if a higher level is not present, and user space spans 2^47
     // bytes: skip absent tables whole.  Returns 0 or the first -Error.
     (void)child, (void)stack_low, (void)stack_high, (void)not_inherited, (void)upcall_data, (void)duplicate,
-        (void)copy_for_child;
+        (void)copy_for_child, (void)fresh_for_child;
     return -static_cast<int64_t>(Error::NotImplemented);
 #endif
 }
