@@ -17,15 +17,16 @@ namespace domain {
 
 constinit Domain detail::table[MAX_DOMAINS] = {};
 Domain* detail::running = nullptr;
+DomainInfo* detail::exported = nullptr;  // the UDOMAINS frames, through the physmap
 
 namespace {
 
+using detail::exported;
 using detail::running;
 using detail::table;
 
 static_assert(MAX_DOMAINS * sizeof(DomainInfo) == PAGE_SIZE, "the exported table is one page");
 
-DomainInfo* exported = nullptr;   // the UDOMAINS frames, through the physmap
 bool keep_quiet = false;          // set_quiet
 uint16_t generations[MAX_DOMAINS] = {};  // DomainInfo::generation, kept while a slot is free
 
@@ -214,8 +215,6 @@ bool is_self_or_descendant(const Domain& d, const Domain& ancestor) {
     return false;
 #endif
 }
-
-DomainInfo& info(const Domain& d) { return exported[d.id]; }
 
 void run(Domain& d) {
 #if SOL >= 3

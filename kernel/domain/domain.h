@@ -78,8 +78,13 @@ inline Domain* current() { return detail::running; }
 // True if `d` is `ancestor` or below it.
 bool is_self_or_descendant(const Domain& d, const Domain& ancestor);
 
-// The exported entry of `d` (kernel-writable view of UDOMAINS).
-DomainInfo& info(const Domain& d);
+namespace detail {
+extern DomainInfo* exported;  // the UDOMAINS table, kernel-writable; set by init()
+}
+
+// The exported entry of `d` (kernel-writable view of UDOMAINS).  Inline:
+// every switch and most calls ask.
+inline DomainInfo& info(const Domain& d) { return detail::exported[d.id]; }
 
 // Gives the CPU to `d`: switches to its address space and resumes its
 // context.  Marks it Running and the previous one Runnable.

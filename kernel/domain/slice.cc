@@ -127,14 +127,13 @@ bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
     u.arg = about;
     u.pending = 0;
     u.masked = 1;
-    TrapFrame entry{};
-    entry.rip = d.upcall_entry;
-    entry.rsp = d.upcall_stack;
-    entry.rdi = UAREA;
-    entry.cs = gdt::kUserCode;
-    entry.ss = gdt::kUserData;
-    entry.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
-    d.context = entry;
+    d.context = TrapFrame{};  // built in place: no register of the interrupted context survives
+    d.context.rip = d.upcall_entry;
+    d.context.rsp = d.upcall_stack;
+    d.context.rdi = UAREA;
+    d.context.cs = gdt::kUserCode;
+    d.context.ss = gdt::kUserData;
+    d.context.rflags = cpu::kRflagsInterrupt | cpu::kRflagsReserved;
     return true;
 #else
     // LAB 4: Exercise 1. Upcall delivery (DESIGN §3.3, slice.h): the whole
@@ -180,9 +179,9 @@ void end_slice(const TrapFrame& frame, DomainState state, SliceEnd why) {
 }
 
 void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why) {
-    TrapFrame returns_zero = caller;
-    returns_zero.rax = 0;
-    end_slice(returns_zero, state, why);
+    Domain& d = *current();
+    end_slice(caller, state, why);
+    d.context.rax = 0;  // the call returns 0 (one copy of the frame, not two)
 }
 
 void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {

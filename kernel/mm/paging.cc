@@ -42,24 +42,27 @@ void clear_entry(PhysAddr table, int level, unsigned i, unsigned first_shared_sl
 
 // Empties `table` (at `level`), entry by entry as clear_entry does.  An
 // address space's entries sit near both ends of a table (a program at the
-// bottom, its stacks and u-area at the top): the scan works inwards from
-// both ends and stops once the table's count of present entries
-// (frames::adjust_table_entries) says none is left, so a sparse table
-// costs a few steps, not 512.
+// bottom, its stacks and u-area at the top), and in the root near both
+// ends of each half: the user slots below first_shared_slot, the shared
+// ones from it up.  So each range is scanned inwards from both of its
+// ends, all at once, until the table's count of present entries
+// (frames::adjust_table_entries) says none is left: a sparse table costs
+// a few steps, not 512.
 void destroy_below(PhysAddr table, int level, unsigned first_shared_slot) {
     const Pte* e = entries(table);
     uint32_t left = frames::info(table.pfn()).map_count;
-    for (unsigned low = 0, high = kEntries; left > 0 && low < high;) {
-        if (present(e[low])) {
-            clear_entry(table, level, low, first_shared_slot);
-            left = frames::adjust_table_entries(table.pfn(), -1);
+    auto visit = [&](unsigned i) {
+        if (left == 0 || !present(e[i])) return;
+        clear_entry(table, level, i, first_shared_slot);
+        left = frames::adjust_table_entries(table.pfn(), -1);
+    };
+    unsigned split = level == 4 ? first_shared_slot : kEntries;
+    unsigned low[2] = {0, split}, high[2] = {split, kEntries};
+    while (left > 0 && (low[0] < high[0] || low[1] < high[1])) {
+        for (int r = 0; r < 2; r++) {
+            if (low[r] < high[r]) visit(low[r]++);
+            if (low[r] < high[r]) visit(--high[r]);
         }
-        low++;
-        if (left > 0 && low < high && present(e[high - 1])) {
-            clear_entry(table, level, high - 1, first_shared_slot);
-            left = frames::adjust_table_entries(table.pfn(), -1);
-        }
-        high--;
     }
 }
 

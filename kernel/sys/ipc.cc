@@ -70,7 +70,8 @@ Result<int64_t> syscall::sys_ipc_send(domain::Domain& self, uint64_t dom, uint64
 Result<int64_t> syscall::sys_ipc_recv(domain::Domain& self, const TrapFrame& caller, uint64_t va, uint64_t then) {
 #if SOL >= 4
     if (va != 0) TRY(check_user_page(va));
-    if (&self == domain::root() && self.upcall_entry != 0 && self.uarea->masked) return Error::InvalidArgument;
+    // The cheap tests first: root() scans the domain table.
+    if (self.upcall_entry != 0 && self.uarea->masked && &self == domain::root()) return Error::InvalidArgument;
     domain::Domain* next = nullptr;
     if (then != 0) {
         next = domain::find(then);

@@ -65,6 +65,14 @@ int64_t copy_for_child(MapBatch& child, uint64_t va, uint64_t perm) {
     return child.add(va, static_cast<uint64_t>(pfn), perm, true);
 }
 
+// Queues for `child` a fresh (zeroed) frame at `va` with rights `perm`,
+// given up once mapped there: for a page whose contents the child will
+// never read.
+int64_t fresh_for_child(MapBatch& child, uint64_t va, uint64_t perm) {
+    int64_t zeroed = sys_frame_alloc(0);
+    return zeroed < 0 ? zeroed : child.add(va, static_cast<uint64_t>(zeroed), perm, true);
+}
+
 // The page-fault handler: a write to a copy-on-write page gets a private
 // copy; anything else is a real fault and kills the domain.  The shared
 // frame, if this domain owns it, is given up: it is freed when the last
@@ -138,11 +146,19 @@ int64_t duplicate(MapBatch& child, uint64_t va, uint64_t pte) {
 #endif
 }
 
+// This function's stack pointer.
+uint64_t stack_pointer() {
+    uint64_t rsp;
+    asm volatile("mov %%rsp, %0" : "=r"(rsp));
+    return rsp;
+}
+
 #if SOL >= 4
-// What duplicate_all gives a child: its id and the stack pages it copies.
+// What duplicate_all gives a child: its id and the stack pages it copies;
+// those below `dead_below` get a fresh frame instead.
 struct Inheritance {
     MapBatch& child;
-    uint64_t stack_low, stack_high;
+    uint64_t stack_low, stack_high, dead_below;
 };
 
 // Gives `to` the pages under the table at `level` that maps [base, base +
@@ -164,8 +180,11 @@ int64_t give_table(const Inheritance& to, int level, uint64_t base, uint64_t lim
         if (level > 1) {
             r = give_table(to, level - 1, va, 512, frame_table()[pte_frame(entry)].map_count);
         } else if (va >= USER_BASE && va != UAREA && !not_inherited(va)) {
-            bool copy_now = upcall_data(va) || (va >= to.stack_low && va <= to.stack_high);
-            r = copy_now ? copy_for_child(to.child, va, perm_of(entry)) : duplicate(to.child, va, entry);
+            bool stack = va >= to.stack_low && va <= to.stack_high;
+            bool dead = stack && va + PAGE_SIZE <= to.dead_below;
+            bool copy_now = stack || upcall_data(va);
+            r = dead       ? fresh_for_child(to.child, va, perm_of(entry))
+                : copy_now ? copy_for_child(to.child, va, perm_of(entry)) : duplicate(to.child, va, entry);
         }
         if (r < 0) return r;
     }
@@ -176,31 +195,32 @@ int64_t give_table(const Inheritance& to, int level, uint64_t base, uint64_t lim
 // Gives the child of `child` every user page mapped here but those not
 // inherited (into the batch: fork flushes it):
 // a copy made now of the .upcall_data pages and the stack pages
-// [stack_low, stack_high], the others through duplicate.  Reads each
+// [stack_low, stack_high] (a fresh frame for those wholly below this
+// call's own frame and red zone: nothing there is live for the child,
+// which resumes in fork), the others through duplicate.  Reads each
 // present table's entries in UVPT and skips absent tables whole.
 int64_t duplicate_all(MapBatch& child, uint64_t stack_low, uint64_t stack_high) {
 #if SOL >= 4
-    return give_table(Inheritance{child, stack_low, stack_high}, 4, 0, USER_TOP >> 39, 512);
+    // The child resumes in fork, above this call's frame: nothing below
+    // this frame's red zone is live for it.
+    uint64_t dead_below = stack_pointer() - 128;
+    return give_table(Inheritance{child, stack_low, stack_high, dead_below}, 4, 0, USER_TOP >> 39, 512);
 #else
     // LAB 4: Exercise 7 (part 2). For every user page mapped here, found by
     // reading this domain's own page tables through UVPT (windows.h:
     // entry_address, lookup_pte), give the child its page: a private copy
     // made now (copy_for_child) of the .upcall_data pages (upcall_data()) and of
     // the stack pages [stack_low, stack_high], which the child writes with
-    // upcalls masked, duplicate() for the others; nothing for the u-area and
+    // upcalls masked (a fresh frame will do for those below your own
+    // frame's red zone: the child never reads them), duplicate() for the
+    // others; nothing for the u-area and
     // the pages not_inherited().  Reading a level-1 entry through UVPT
     // faults if a higher level is not present, and user space spans 2^47
     // bytes: skip absent tables whole.  Returns 0 or the first -Error.
     (void)child, (void)stack_low, (void)stack_high, (void)not_inherited, (void)upcall_data, (void)duplicate,
-        (void)copy_for_child;
+        (void)copy_for_child, (void)fresh_for_child;
     return -static_cast<int64_t>(Error::NotImplemented);
 #endif
-}
-
-uint64_t stack_pointer() {
-    uint64_t rsp;
-    asm volatile("mov %%rsp, %0" : "=r"(rsp));
-    return rsp;
 }
 
 // The pages of the stack that holds `rsp`: the mapped pages contiguous
@@ -247,8 +267,8 @@ int64_t fork() {
     stack_bounds(stack_pointer(), &low, &high);
     MapBatch child_maps(dom);
     int64_t r = duplicate_all(child_maps, low, high);
+    if (r >= 0) r = upcalls_init_child(dom, child_maps);
     if (int64_t flushed = child_maps.flush(); r >= 0) r = flushed;
-    if (r >= 0) r = upcalls_init_child(dom);
     if (r >= 0) r = start_child(dom);
     if (r < 0) {
         (void)sys_domain_destroy(dom);

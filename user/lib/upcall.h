@@ -17,6 +17,8 @@
 #include "abi/layout.h"
 #include "abi/uarea.h"
 
+class MapBatch;  // lib/mapbatch.h
+
 // Where each domain's upcall stack lies: kUpcallStackPages pages below
 // kUpcallStackTop, with an unmapped guard page under them.  Below the main
 // stack's guard and far from it.
@@ -64,11 +66,13 @@ void upcalls_child_started();
 // libos_main calls it before main.  Errors (negated): NoMemory.
 int64_t upcalls_init();
 
-// Maps a fresh upcall stack into child `dom` (frames the caller allocates
-// and then gives up, so they are freed when the child exits) and
-// installs the same entry there: a forked child must not share or
-// copy-on-write its parent's upcall stack (it would fault while masked).
-int64_t upcalls_init_child(uint64_t dom);
+// Queues a fresh upcall stack for child `dom` into `child`, the batch of
+// its mappings (frames the caller allocates and gives up once mapped, so
+// they are freed when the child exits; mapped when the caller flushes the
+// batch, before the child runs), and installs the same entry there: a
+// forked child must not share or copy-on-write its parent's upcall stack
+// (it would fault while masked).
+int64_t upcalls_init_child(uint64_t dom, MapBatch& child);
 
 extern "C" {
 // The kernel's way in (upcall.asm).
