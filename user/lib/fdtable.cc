@@ -2,13 +2,11 @@
 // user/lib/fdtable.cc: fd tables in the region (see fdtable.h).
 #include "lib/fdtable.h"
 
-#include "abi/domain.h"
 #include "lib/fs/fd.h"
 #include "lib/fs/ops.h"
 #include "lib/fs/region.h"
 #include "lib/io.h"
 #include "lib/libos.h"
-#include "lib/windows.h"
 
 namespace io {
 namespace {
@@ -16,12 +14,6 @@ namespace {
 using exofs::Files;
 using exofs::kNoOwner;
 using exofs::kReclaiming;
-
-// The region_self() value of domain `dom`: its id and its slot's
-// generation.
-uint32_t self_value_of(uint64_t dom) {
-    return static_cast<uint32_t>(dom) | static_cast<uint32_t>(domain_table()[dom].generation) << 16;
-}
 
 // Closes the fds left in row `id` if its owner died, and frees the row;
 // returns once nobody is closing them.  A live owner's row is left alone.
@@ -59,7 +51,7 @@ Result<void> give_files(uint64_t dom, const Files& f) {
     reclaim(dom);
     exofs::Shared* s = exofs::shared();
     s->fd_tables[dom] = f;
-    __atomic_store_n(&s->fd_owner[dom], self_value_of(dom), __ATOMIC_RELEASE);
+    __atomic_store_n(&s->fd_owner[dom], exofs::region_self_of(dom), __ATOMIC_RELEASE);
     exofs::share_files(s->fd_tables[dom]);
     return {};
 }

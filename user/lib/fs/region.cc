@@ -79,7 +79,11 @@ uint32_t region_self() {
     static uint32_t known = 0;
     uint64_t root = pte_frame(*reinterpret_cast<const volatile uint64_t*>(kOwnRootEntry));
     if (known == 0 || domain_table()[known].root_pfn != root) known = static_cast<uint32_t>(sys_self());
-    return known | static_cast<uint32_t>(domain_table()[known].generation) << 16;
+    return region_self_of(known);
+}
+
+uint32_t region_self_of(uint64_t dom) {
+    return static_cast<uint32_t>(dom) | static_cast<uint32_t>(domain_table()[dom].generation) << 16;
 }
 
 bool region_alive(uint32_t who) {

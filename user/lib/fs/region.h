@@ -51,6 +51,10 @@ void region_yield();
 // host its process id.
 uint32_t region_self();
 
+// What region_self() returns in live domain `dom` (QEMU only): for a
+// creator that records its child's identity before the child runs.
+uint32_t region_self_of(uint64_t dom);
+
 // Whether `who` (a region_self() value) still exists: in QEMU its slot of
 // the domain table (windows.h) is not Free and has the same generation (a
 // dead holder's id may already be a new domain's), on the host the process
