@@ -58,6 +58,21 @@ def test_misplaced_marker_is_named(name, text, line):
     assert found is None and errors and errors[0].startswith("%s:%d: the marker belongs on line" % (name, line)), errors
 
 
+@pytest.mark.parametrize("path, text, line, words", [
+    ("DESIGN.md", "a\n<!-- staff only: begin -->\nb\n", 2, "has no"),
+    ("DESIGN.md", "a\n<!-- staff only: end -->\n", 2, "without"),
+    ("Makefile", "# staff only: begin\n# staff only: begin\n# staff only: end\n", 2, "inside"),
+])
+def test_broken_staff_block_is_named(path, text, line, words):
+    errors = tree.staff_block_errors(path, text)
+    assert errors and errors[0].startswith("%s:%d: " % (path, line)) and words in errors[0], errors
+
+
+def test_staff_block_is_left_out():
+    text = "kept\n<!-- staff only: begin -->\ngone\n<!-- staff only: end -->\nkept too\n"
+    assert tree.without_staff_blocks("DESIGN.md", text) == "kept\nkept too\n"
+
+
 def test_marker_on_line_one_or_after_shebang():
     assert fences.marker("x.cc", "// exolab: lab 2\n// x.cc\n") == (fences.Marker(1, 2), [])
     assert fences.marker("x.sh", "#!/bin/sh\n# exolab: staff\n") == (fences.Marker(2, None), [])

@@ -112,16 +112,13 @@ def test_branch_names_no_staff_file(published, source, labs, lab):
     """Branch labN names nothing of the instructors' that it does not ship:
     no staff file's path (labs/ but labs.toml, `exolab: staff` files), no
     instructors' make target, no SOL and no skeleton build folder (its
-    sources have no solution fence left), no "course tree".  DESIGN.md is
-    the exception: it ships whole, the design of the kit and its staging
-    (DESIGN §5)."""
+    sources have no solution fence left), no "course tree".  DESIGN.md
+    too: its staff blocks are left out (DESIGN §5)."""
     staff = sorted(path for path in tree.source_files(source)
                    if tree.owner(path, tree.read_text(source, path), labs) is None)
     assert "labs/stage.py" in staff and "handouts/instructors.md" in staff, staff
     found = []
     for path in words(published, "ls-tree", "-r", "--name-only", lab.branch):
-        if path == tree.DESIGN:
-            continue
         text = git(published, "show", "%s:%s" % (lab.branch, path))
         found += ["%s: names %s" % (path, name) for name in staff if name in text]
         found += ["%s:%d: %r" % (path, text.count("\n", 0, m.start()) + 1, m.group(0))

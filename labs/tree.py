@@ -8,11 +8,12 @@ Which lab a file first appears in (its owner), the first rule that applies:
   4. a handout that labs.toml names for lab N: lab N;
   5. anything else: lab 1.
 The tree of lab N holds the files whose owner is 1..N, with C and C++ files
-passed through unifdef, the Makefile's `LAB ?=` default set to N and its
-staff blocks (`# staff only: begin` .. `# staff only: end`: SOL, the build
-folders of skeletons, the instructors' targets) left out, and
+passed through unifdef, the Makefile's `LAB ?=` default set to N, the staff
+blocks of the Makefile, .gitignore and DESIGN.md left out (STAFF_BLOCKS:
+the Makefile's SOL, build folders of skeletons and instructors' targets;
+.gitignore's solutions/; the parts of DESIGN.md on the staff's tools), and
 README.md rendered from labs/student-readme.md.  DESIGN.md has no marker,
-so every branch ships it whole (DESIGN §5); lint() insists on that.
+so every branch ships it (DESIGN §5); lint() insists on that.
 """
 
 import os
@@ -34,9 +35,13 @@ DESIGN = "DESIGN.md"
 README_TEMPLATE = "labs/student-readme.md"
 MAKEFILE = "Makefile"
 MAKEFILE_LAB_RE = re.compile(r"^LAB \?= \d+$", re.M)
-STAFF_BEGIN = "# staff only: begin"
-STAFF_END = "# staff only: end"
-STAFF_BLOCK_RE = re.compile(r"^# staff only: begin\n(?:.*\n)*?# staff only: end\n", re.M)
+GITIGNORE = ".gitignore"
+# The files with staff blocks, and the lines that open and close one there.
+STAFF_BLOCKS = {
+    MAKEFILE: ("# staff only: begin", "# staff only: end"),
+    GITIGNORE: ("# staff only: begin", "# staff only: end"),
+    DESIGN: ("<!-- staff only: begin -->", "<!-- staff only: end -->"),
+}
 TEST_RE = re.compile(r"^grade/test_lab(\d+)_[^/]*\.py$")
 MERGE_TEXT = """\
 Your work on the earlier labs is on your branch `$previous`.  Bring it in
@@ -117,29 +122,44 @@ def lint(root, labs):
         errors.append("%s does not exist: every branch ships it" % DESIGN)
     elif owner(DESIGN, read_text(root, DESIGN), labs) != 1:
         errors.append("%s: every branch ships it, so it can have no marker" % DESIGN)
-    makefile = read_text(root, MAKEFILE)
-    if len(MAKEFILE_LAB_RE.findall(makefile)) != 1:
+    if len(MAKEFILE_LAB_RE.findall(read_text(root, MAKEFILE))) != 1:
         errors.append("%s: expected exactly one line `LAB ?= N`" % MAKEFILE)
-    errors += staff_block_errors(makefile)
+    for path in STAFF_BLOCKS:
+        if os.path.isfile(os.path.join(root, path)):
+            errors += staff_block_errors(path, read_text(root, path))
     return errors
 
 
-def staff_block_errors(text):
-    """Messages for Makefile lines that would leave a staff block open or
-    close one that is not open (blocks do not nest)."""
+def staff_block_errors(path, text):
+    """Messages for lines of `path` (one of STAFF_BLOCKS) that would leave
+    a staff block open or close one that is not open (blocks do not nest)."""
+    begin, end = STAFF_BLOCKS[path]
     errors, open_at = [], None
     for number, line in enumerate(text.split("\n"), 1):
-        if line == STAFF_BEGIN:
+        if line == begin:
             if open_at:
-                errors.append("%s:%d: a staff block inside the one of line %d" % (MAKEFILE, number, open_at))
+                errors.append("%s:%d: a staff block inside the one of line %d" % (path, number, open_at))
             open_at = number
-        elif line == STAFF_END:
+        elif line == end:
             if not open_at:
-                errors.append("%s:%d: `%s` without `%s`" % (MAKEFILE, number, STAFF_END, STAFF_BEGIN))
+                errors.append("%s:%d: `%s` without `%s`" % (path, number, end, begin))
             open_at = None
     if open_at:
-        errors.append("%s:%d: this staff block has no `%s`" % (MAKEFILE, open_at, STAFF_END))
+        errors.append("%s:%d: this staff block has no `%s`" % (path, open_at, end))
     return errors
+
+
+def without_staff_blocks(path, text):
+    """`text` of `path` (one of STAFF_BLOCKS) without its staff blocks: the
+    lines from each opening line to its closing line, both included."""
+    begin, end = STAFF_BLOCKS[path]
+    kept, inside = [], False
+    for line in text.split("\n"):
+        if line == (end if inside else begin):
+            inside = not inside
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def missing_handouts(root, labs):
@@ -179,7 +199,9 @@ def _transform(root, labs, path, number, sol):
         return run.stdout
     text = read_text(root, path)
     if path == MAKEFILE:
-        return STAFF_BLOCK_RE.sub("", MAKEFILE_LAB_RE.sub("LAB ?= %d" % number, text)).encode()
+        text = MAKEFILE_LAB_RE.sub("LAB ?= %d" % number, text)
+    if path in STAFF_BLOCKS:
+        return without_staff_blocks(path, text).encode()
     if path == labinfo.PATH:
         return _labs_file_upto(text, number).encode()
     with open(os.path.join(root, path), "rb") as f:
