@@ -32,8 +32,7 @@ void user_fault(TrapFrame& frame, uint64_t fault_address) {
             d->uarea->fault_vector = frame.vector;
             d->uarea->fault_error = frame.error_code;
             d->uarea->fault_address = fault_address;
-            d->context = frame;
-            if (deliver_upcall(*d, UpcallReason::Fault, 0)) run(*d);
+            if (deliver_upcall(*d, frame, UpcallReason::Fault, 0)) run(*d);
         } else {
             kprintf("domain %u (%s): fault while upcalls were masked\n", d->id, d->name);
         }

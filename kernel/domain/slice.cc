@@ -111,7 +111,7 @@ void timer_tick(TrapFrame& frame) {
 
 }  // namespace
 
-bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
+bool deliver_upcall(Domain& d, const TrapFrame& interrupted, UpcallReason reason, uint64_t about) {
 #if SOL >= 4
     if (d.upcall_entry == 0 || reason == UpcallReason::None) return false;
     UArea& u = *d.uarea;
@@ -120,7 +120,7 @@ bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
         u.pending = 1;
         return false;
     }
-    const TrapFrame& f = d.context;
+    const TrapFrame& f = interrupted;  // read whole before d.context (maybe the same) is cleared
     u.context = UserContext{f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp,
                             f.r8,  f.r9,  f.r10, f.r11, f.r12, f.r13, f.r14, f.r15, f.rip, f.rflags};
     u.reason = reason;
@@ -141,7 +141,8 @@ bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
     // Either `d` resumes d.context untouched (return false), or d.context
     // is replaced so that `d` enters its libOS's upcall entry for this
     // reason (return true), with everything that libOS needs to carry on
-    // later exactly where `d` was (its u-area: the context, reason, arg).
+    // later exactly where `d` was, `interrupted` (its u-area: the context,
+    // reason, arg).  `interrupted` may be d.context itself.
     // Upcalls go only to a domain that installed an entry, and a Resume
     // only to one that wants to hear it (its u-area's resume_direct).  A
     // domain inside an upcall already (masked) is not re-entered: it
@@ -151,7 +152,7 @@ bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about) {
     // interrupted context (which the domain chose) may leak into it, and
     // it must let the next timer tick in; a second delivery while masked
     // would overwrite the one saved context the handler must return to.
-    (void)d, (void)reason, (void)about;
+    (void)d, (void)interrupted, (void)reason, (void)about;
     return false;
 #endif
 }
@@ -192,7 +193,7 @@ void give_cpu(Domain& d, UpcallReason reason, uint64_t about) {
         i.last_run = tick_count;
         d.overran = false;
     }
-    (void)deliver_upcall(d, reason, about);
+    (void)deliver_upcall(d, d.context, reason, about);
     // An IRETQ to a non-canonical rip faults in ring 0.  Every context
     // comes from the CPU (a user rip: a jump out of user space faults at
     // the jump or at the target's user-mode fetch), from domain_set_context

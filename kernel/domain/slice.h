@@ -61,13 +61,16 @@ void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why)
 // `d` must be Runnable, or Blocked and the root scheduler.
 [[noreturn]] void give_cpu(Domain& d, UpcallReason reason, uint64_t about);
 
-// Prepares `d` to take the CPU for `reason` (about domain `about`), as
-// give_cpu describes: with no upcall entry, reason None, or a Resume to a
-// domain whose u-area says resume_direct, nothing changes; masked, its
-// `pending` is set; otherwise `d` will enter its upcall entry instead of
-// resuming `d.context`, which is saved in its u-area.  Returns true if it
-// will enter its upcall entry.
-bool deliver_upcall(Domain& d, UpcallReason reason, uint64_t about);
+// Prepares `d`, stopped with the registers `interrupted`, to take the CPU
+// for `reason` (about domain `about`), as give_cpu describes: with no
+// upcall entry, reason None, or a Resume to a domain whose u-area says
+// resume_direct, nothing changes; masked, its `pending` is set; otherwise
+// `d` will enter its upcall entry, and `interrupted` is saved in its
+// u-area.  Returns true if it will enter its upcall entry, false if it
+// resumes `d.context` as it is.  `interrupted` is `d.context` itself
+// (give_cpu), or the trap frame of a fault that was never copied there
+// (user_fault: one copy of the registers, not two).
+bool deliver_upcall(Domain& d, const TrapFrame& interrupted, UpcallReason reason, uint64_t about);
 
 // Reports `reason` about domain `about` to the root scheduler and gives it
 // the CPU.  A root scheduler without an upcall entry (a lab 3 program as

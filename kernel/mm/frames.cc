@@ -9,11 +9,18 @@
 
 
 namespace frames {
-namespace {
-
+namespace detail {
 FrameInfo* table = nullptr;
 size_t frame_count = 0;
 size_t free_frames = 0;
+}  // namespace detail
+
+namespace {
+
+using detail::table;
+using detail::frame_count;
+using detail::free_frames;
+
 uint32_t free_head = kNoFrame;
 PhysAddr table_start;
 size_t table_size = 0;
@@ -196,10 +203,6 @@ Result<void> release(Pfn pfn) {
 #endif
 }
 
-void add_mapping(Pfn pfn) {
-    if (pfn < frame_count) table[pfn].map_count++;
-}
-
 void remove_mapping(Pfn pfn) {
     if (pfn >= frame_count) return;
 #if SOL >= 2
@@ -221,13 +224,6 @@ uint32_t adjust_table_entries(Pfn pfn, int delta) {
     table[pfn].map_count = static_cast<uint32_t>(entries);
     return table[pfn].map_count;
 }
-
-const FrameInfo& info(Pfn pfn) {
-    kassert(pfn < frame_count);
-    return table[pfn];
-}
-size_t count() { return frame_count; }
-size_t free_count() { return free_frames; }
 
 size_t count_of(FrameKind kind) {
     size_t n = 0;

@@ -13,6 +13,7 @@
 
 #include "abi/frame.h"
 #include "boot/multiboot2.h"
+#include "lib/panic.h"
 #include "lib/result.h"
 #include "mm/addr.h"
 
@@ -46,7 +47,7 @@ Result<void> release(Pfn pfn);
 // outside the table, such as MMIO, are not counted).  remove_mapping frees
 // a released frame when its count reaches 0; a count below 0 is a kernel
 // bug (kassert).
-void add_mapping(Pfn pfn);
+void add_mapping(Pfn pfn);  // inline, below
 void remove_mapping(Pfn pfn);
 
 // Adds `delta` to the count of present entries of page-table page `pfn`;
@@ -54,9 +55,24 @@ void remove_mapping(Pfn pfn);
 // page table, is a kernel bug (kassert).
 uint32_t adjust_table_entries(Pfn pfn, int delta);
 
-const FrameInfo& info(Pfn pfn);
-size_t count();                  // frames in the table (PFNs 0 .. count-1)
-size_t free_count();
+namespace detail {
+extern FrameInfo* table;    // set by init(); written only by frames.cc
+extern size_t frame_count;
+extern size_t free_frames;
+}
+
+// The table's entry of `pfn` (which must be in it), its size, its free
+// frames.  Inline, as add_mapping: every map asks (the fault upcall's
+// handler maps, DESIGN §8).
+inline const FrameInfo& info(Pfn pfn) {
+    kassert(pfn < detail::frame_count);
+    return detail::table[pfn];
+}
+inline size_t count() { return detail::frame_count; }  // PFNs 0 .. count-1
+inline size_t free_count() { return detail::free_frames; }
+inline void add_mapping(Pfn pfn) {
+    if (pfn < detail::frame_count) detail::table[pfn].map_count++;
+}
 size_t count_of(FrameKind kind);
 const char* kind_name(FrameKind kind);
 
