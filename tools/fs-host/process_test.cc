@@ -24,6 +24,19 @@ constexpr uint64_t kRecord = 5000;  // more than a block: a torn append would sh
 // creates, rewrites and removes files and directories of its own.  Both
 // start together (`ready`, shared) and yield now and then, so that their
 // operations interleave even on one core.
+// Forks this process, stdio flushed first (else the child prints the
+// parent's buffered lines again); a failed fork ends the test run.
+pid_t fork_process() {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t child = ::fork();
+    if (child < 0) {
+        perror("fork");
+        exit(1);
+    }
+    return child;
+}
+
 void worker(int me, int log, volatile int* ready) {
     char letter = static_cast<char>('a' + me);
     std::string dir = "/p" + std::to_string(me) + "/";
@@ -64,13 +77,7 @@ void test_processes() {
     void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     CHECK(page != MAP_FAILED);
     auto* ready = static_cast<volatile int*>(page);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t child = ::fork();
-    if (child < 0) {
-        perror("fork");
-        exit(1);
-    }
+    pid_t child = fork_process();
     worker(child == 0 ? 1 : 0, log, ready);
     OK(exofs::close(log));
     if (child == 0) _exit(failures == 0 ? 0 : 1);
@@ -106,13 +113,7 @@ void test_dead_holder() {
     fresh_volume("dead.img", 2048, 512, 64);
     spit("/before", "synced before");
     OK(exofs::sync());
-    fflush(stdout);
-    fflush(stderr);
-    pid_t child = ::fork();
-    if (child < 0) {
-        perror("fork");
-        exit(1);
-    }
+    pid_t child = fork_process();
     if (child == 0) {
         cache::lock();
         (void)block_alloc(true);
