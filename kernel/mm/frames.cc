@@ -12,15 +12,14 @@ namespace frames {
 namespace detail {
 FrameInfo* table = nullptr;
 size_t frame_count = 0;
-size_t free_frames = 0;
 }  // namespace detail
 
 namespace {
 
 using detail::table;
 using detail::frame_count;
-using detail::free_frames;
 
+size_t free_frames = 0;
 uint32_t free_head = kNoFrame;
 PhysAddr table_start;
 size_t table_size = 0;
@@ -224,6 +223,12 @@ uint32_t adjust_table_entries(Pfn pfn, int delta) {
     table[pfn].map_count = static_cast<uint32_t>(entries);
     return table[pfn].map_count;
 }
+
+const FrameInfo& info(Pfn pfn) {
+    kassert(pfn < frame_count);
+    return table[pfn];
+}
+size_t free_count() { return free_frames; }
 
 size_t count_of(FrameKind kind) {
     size_t n = 0;

@@ -13,7 +13,6 @@
 
 #include "abi/frame.h"
 #include "boot/multiboot2.h"
-#include "lib/panic.h"
 #include "lib/result.h"
 #include "mm/addr.h"
 
@@ -58,21 +57,17 @@ uint32_t adjust_table_entries(Pfn pfn, int delta);
 namespace detail {
 extern FrameInfo* table;    // set by init(); written only by frames.cc
 extern size_t frame_count;
-extern size_t free_frames;
 }
 
-// The table's entry of `pfn` (which must be in it), its size, its free
-// frames.  Inline, as add_mapping: every map asks (the fault upcall's
-// handler maps, DESIGN §8).
-inline const FrameInfo& info(Pfn pfn) {
-    kassert(pfn < detail::frame_count);
-    return detail::table[pfn];
-}
-inline size_t count() { return detail::frame_count; }  // PFNs 0 .. count-1
-inline size_t free_count() { return detail::free_frames; }
+// add_mapping's body and the table's size, inline: every map asks (the
+// fault upcall's handler maps, DESIGN §8).
 inline void add_mapping(Pfn pfn) {
     if (pfn < detail::frame_count) detail::table[pfn].map_count++;
 }
+inline size_t count() { return detail::frame_count; }  // PFNs 0 .. count-1
+
+const FrameInfo& info(Pfn pfn);
+size_t free_count();
 size_t count_of(FrameKind kind);
 const char* kind_name(FrameKind kind);
 
