@@ -61,7 +61,8 @@ PRINTF_CASES = [
     ("%8s|", ("exo",), 1), ("%-8s|", ("exo",), 1), ("%08s|", None, 1), ("%*d", (6, 7), 1),
     ("%d", (-2**31,), 2), ("%i", (-56789,), 2), ("%d", (-1,), 2), ("%u", None, 2), ("%x", None, 2),
     ("%ld", (-2**63,), 2), ("%lu", (2**64 - 1,), 2), ("%llx", (0x123456789abcdef0,), 2),
-    ("%lld", (-1234567890123,), 2), ("%zu", (4096,), 2), ("%hd", None, 2), ("%hu", None, 2), ("%hx", None, 2),
+    ("%lld", (-1234567890123,), 2), ("%zu", (4096,), 2), ("%zx", (0x123456789ab,), 2),
+    ("%hd", None, 2), ("%hu", None, 2), ("%hx", None, 2),
     ("%hhd", None, 2), ("%hhu", None, 2), ("%hhx", None, 2), ("%hu|", None, 2), ("%hx|", None, 2),
     ("%u|", None, 2), ("%d|", None, 2), ("%x|", None, 2),
 ]
@@ -203,6 +204,8 @@ symbol 1020 => none (untouched)
 symbol 1030 => [beta]+0x0
 symbol 104f => [beta]+0x1f
 symbol 1050 => none (untouched)
+symbol 1064 => none (untouched)
+symbol 1074 => none (untouched)
 symbol 0 => none (untouched)
 symbol 5 => none (untouched)
 symbol 2004 => []+0x4
@@ -214,7 +217,8 @@ SYMBOL_WHY = {  # why a case is there, keyed by its address
     "1010": "a data object is not a function", "1020": "a function of size 0 holds nothing",
     "0": "the null symbol holds nothing", "2004": "a name offset outside .strtab gives the name ''",
     "fffffffffffffffc": "top ends at 2^64, where value + size wraps to 0",
-    "1050": "one past the end of beta", "100f": "the last byte of alpha",
+    "1050": "one past the end of beta", "1064": "a symbol of no type (NOTYPE) is not a function",
+    "1074": "a thread-local (TLS) symbol is not a function", "100f": "the last byte of alpha",
     "1004": "alpha and its alias gamma both hold it: the first in the table wins",
 }
 
@@ -360,6 +364,16 @@ def test_monitor_examine(machine, kernel_elf):
     assert [line.split(":")[0] for line in out.splitlines()] == ["%016x" % first, "%016x" % (first + 8)], \
         "x %x 2 lies inside .bss (the data section runs to bss_end) and must print two lines, got:\n%s" % (
             first, out)
+    # .data and .bss are one section for x: a range may run from one into the other
+    first = sym["bss_start"] - 8
+    out = m.command("x %x 2" % first)
+    assert [line.split(":")[0] for line in out.splitlines()] == ["%016x" % first, "%016x" % (first + 8)], \
+        "x %x 2 runs from the end of .data into .bss, one section for x, and must print two lines, got:\n%s" % (
+            first, out)
+    # the largest count, 0x40 quadwords, is allowed
+    out = m.command("x %x 40" % sym["text_start"])
+    assert len(out.splitlines()) == 0x40 and out.splitlines()[-1].startswith("%016x:" % (sym["text_start"] + 8 * 0x3f)), \
+        "x %x 40 (the largest count) must print 0x40 lines, got:\n%s" % (sym["text_start"], out)
     refused = {
         "x %x 2" % (sym["rodata_end"] - 8): "it runs 8 bytes past the end of .rodata",
         "x %x" % sym["bss_end"]: "it is past .bss (the stack's guard page; unmapped from lab 2 on)",

@@ -14,7 +14,7 @@
 namespace selftest {
 namespace {
 
-constexpr uint8_t kSection = 3, kObject = 1;  // ELF symbol types besides kSymbolFunction
+constexpr uint8_t kNoType = 0, kObject = 1, kSection = 3, kTls = 6;  // ELF symbol types besides kSymbolFunction
 
 // An ELF symbol of `type` named by offset `name`, covering [value, value + size).
 constexpr elf::Symbol symbol(uint32_t name, uint8_t type, uint64_t value, uint64_t size) {
@@ -35,14 +35,17 @@ constexpr elf::Symbol kSymbols[] = {
     symbol(23, elf::kSymbolFunction, 0xfffffffffffffff0, 0x10),    // top: ends at 2^64
     symbol(999, elf::kSymbolFunction, 0x2000, 0x10),               // a name offset out of range
     symbol(12, elf::kSymbolFunction, 0x1000, 0x8),                 // gamma again: an alias inside alpha
+    symbol(18, kNoType, 0x1060, 0x10),                             // no type, with a size: not a function
+    symbol(18, kTls, 0x1070, 0x10),                                // thread-local data: not a function
 };
 
 }  // namespace
 
 void symbol_cases() {
     symbols::Table table{kSymbols, sizeof(kSymbols) / sizeof(kSymbols[0]), kStrings, sizeof(kStrings)};
-    const uint64_t addresses[] = {0x1000, 0x1004, 0x100f, 0x1010, 0x1020, 0x1030, 0x104f, 0x1050, 0x0,
-                                  0x5,    0x2004, 0xfffffffffffffff0, 0xfffffffffffffffc, 0xffffffffffffffef};
+    const uint64_t addresses[] = {0x1000, 0x1004, 0x100f, 0x1010, 0x1020, 0x1030, 0x104f, 0x1050,
+                                  0x1064, 0x1074, 0x0,    0x5,    0x2004, 0xfffffffffffffff0,
+                                  0xfffffffffffffffc, 0xffffffffffffffef};
     for (uint64_t address : addresses) {
         symbols::Location where{"untouched", 0};
         if (symbols::lookup_in(table, address, &where)) {

@@ -73,6 +73,7 @@ void printf_cases() {
     CASE("%llx", 0x123456789abcdef0ull);
     CASE("%lld", -1234567890123ll);
     CASE("%zu", sizeof(uint64_t[512]));
+    CASE("%zx", static_cast<size_t>(0x123456789abul));  // a size_t above 32 bits
     CASE("%hd", -1234);
     CASE("%hu", 70000);
     CASE("%hx", 0x12345);
