@@ -7,7 +7,7 @@
 namespace cmdline {
 
 // Contract in cmdline.h.  The line is typed by a person (grub.cfg, QEMU's
-// -smbios): it may hold any words, in any order, with any spacing.
+// -smbios): it may hold any words, in any order, separated by any number of spaces (cmdline.h).
 bool get(const char* line, const char* key, char* buf, size_t size) {
 #if SOL >= 1
     if (size > 0) buf[0] = '\0';
