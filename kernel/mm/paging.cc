@@ -226,7 +226,9 @@ Result<Mapping> lookup(PhysAddr root, VirtAddr va) {
         if (level == 1 || (level < 4 && has(flags_of(e), PageFlags::Large))) break;
     }
     uint64_t offset = va.value & (page_size(level) - 1);
-    uint64_t rights = (e & mmu::kFlagsMask & ~(kEveryLevel | kAnyLevel)) | granted | forbidden;
+    uint64_t leaf_only = e & mmu::kFlagsMask & ~(kEveryLevel | kAnyLevel);
+    if (level == 1) leaf_only &= ~static_cast<uint64_t>(PageFlags::Large);  // bit 7 of a 4 KiB entry: PAT
+    uint64_t rights = leaf_only | granted | forbidden;
     return Mapping{PhysAddr((mmu::address_of(e) & ~(page_size(level) - 1)) + offset), static_cast<PageFlags>(rights)};
 #else
     // LAB 2: Exercise 10. Contract in paging.h.  The threat is a lookup

@@ -79,7 +79,8 @@ void cmd_showmappings(int argc, char** argv) {
     // LAB 2: Exercise 9. Print one line (print_mapping) for each page in
     // [first, last], starting with the page that holds `first`: one per
     // 4 KiB page, one per 2 MiB page (the next line is the next page,
-    // whatever its size).  At most kMaxLines lines; a longer range ends
+    // whatever its size).  The first line names `first` rounded down to
+    // 4 KiB, also inside a 2 MiB page.  At most kMaxLines lines; a longer range ends
     // with the line "  ... (stopped after 256 lines)".  The threat is a
     // range the loop cannot finish: `last` may be the very top of the
     // address space (ffffffffffffffff), where the address after the last

@@ -76,6 +76,9 @@ Result<void> check_frames() {
         const FrameInfo& f = frames::info(allocated[i]);
         CHECK(f.kind == kinds[i] && f.owner == owners[i] && f.map_count == 0, "frame %lu: kind %s owner %u map_count %u",
               allocated[i], frames::kind_name(f.kind), f.owner, f.map_count);
+        // Every domain reads the table (UFRAMES): a frame off the list names no neighbour.
+        CHECK(f.prev == frames::kNoFrame && f.next == frames::kNoFrame,
+              "frame %lu left the free list with links prev %u next %u still set", allocated[i], f.prev, f.next);
     }
     CHECK(frames::free_count() == free_before - 3, "free count %zu, expected %zu", frames::free_count(),
           free_before - 3);

@@ -281,6 +281,15 @@ Result<void> check_lookup() {
               cut.set ? "set" : "clear", cut.level, has(m.flags, cut.bit) ? "set" : "clear");
         CHECK(m.pa == frame, "lookup lost the frame");
     }
+    // In a 4 KiB page's entry bit 7 is PAT (a memory type), not the large-page bit it is above.
+    constexpr uint64_t kSmallPat = uint64_t{1} << 7;
+    paging::Pte* leaf = EXPECT_OK(paging::walk(root, kTestVa, 1, false, kTestOwner));
+    *leaf |= kSmallPat;
+    m = EXPECT_OK(paging::lookup(root, kTestVa));
+    *leaf &= ~kSmallPat;
+    CHECK(m.pa == frame && !has(m.flags, PageFlags::Large),
+          "a 4 KiB page with PAT (bit 7) set: lookup gave %lx, flags %lx (bit 7 is Large only above level 1)",
+          m.pa.value, static_cast<uint64_t>(m.flags));
 
     // A 2 MiB page, and a 1 GiB page written by hand into the PDPT.
     EXPECT_OK(paging::map_large(root, VirtAddr(kLargePageSize), PhysAddr(8 * kLargePageSize),
