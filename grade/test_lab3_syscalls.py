@@ -170,6 +170,43 @@ def test_syscall_with_trap_flag(machine, build_dir):
         "the single-step trap should come right after SYSRET, at the nop after the syscall: " + run.kill.line
 
 
+def gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, cmdline, commands):
+    """Runs `commands` in GDB against a QEMU booted with `cmdline` (stopped
+    at its first instruction) and returns (GDB's output, the Machine)."""
+    booted = []
+
+    def boot(**options):
+        booted.append(machine(**options))
+        return booted[-1]
+
+    out = run_gdb(boot, kernel_elf, os.path.join(log_dir, request.node.name + ".gdb-target"), commands,
+                  timeout=30 * timeout_scale, cmdline=cmdline)
+    return out, booted[0]
+
+
+# The RFLAGS bits SFMASK must clear on entry (TF IF DF NT AC), as DESIGN §3.1 lists them.
+ENTRY_FLAGS = {"TF": 1 << 8, "IF": 1 << 9, "DF": 1 << 10, "NT": 1 << 14, "AC": 1 << 18}
+
+
+@pytest.mark.points(4)
+def test_syscall_entry_flags(machine, kernel_elf, log_dir, timeout_scale, request):
+    # GDB prints RFLAGS at syscall_entry's first instruction for every call
+    # entryflags makes; one of them is made with DF, NT and AC set (and IF,
+    # as always in user mode).  Each must be clear in the kernel, whatever
+    # the caller left in it: test_syscall_with_trap_flag sees TF alone.
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=entryflags",
+                         ['dprintf syscall_entry,"entry rflags %#x\\n",$eflags + 0', "continue"])
+    assert m.wait_exit() == Outcome.EXIT, "entryflags should run to its end and the kernel exit QEMU:\n" + out[-1500:]
+    printed = m.output
+    assert "entryflags: self with DF, NT and AC set: ok\nentryflags: after SYSRET: IF set, DF/NT/AC set\n" in printed, \
+        "entryflags did not make its call with the flags set, or SYSRET did not restore them:\n" + printed[-1500:]
+    entries = [int(v, 16) for v in re.findall(r"^entry rflags (0x[0-9a-f]+|0)$", out, re.M)]
+    assert len(entries) >= 3, "GDB saw no system call at syscall_entry:\n" + out[-1500:]
+    left = sorted({name for flags in entries for name, bit in ENTRY_FLAGS.items() if flags & bit})
+    assert not left, "the kernel ran with %s set on entry (SFMASK must clear TF, IF, DF, NT and AC); RFLAGS at " \
+        "syscall_entry: %s" % (", ".join(left), ", ".join("%#x" % f for f in entries))
+
+
 @pytest.mark.points(5)
 def test_testbss(machine):
     run = run_program(machine, "testbss")
@@ -384,7 +421,7 @@ def test_evilhello(machine):
     run = run_program(machine, "evilhello")
     assert_exited(run, "evilhello")
     results = run.lines("evilhello")
-    assert len(results) == 3 and all(r.endswith("returned -3 (BadAddress)") for r in results), \
+    assert len(results) == 4 and all(r.endswith("returned -3 (BadAddress)") for r in results), \
         "each sys_cputs of kernel memory must return BadAddress:\n" + run.printed
     others = [line for line in run.printed.splitlines() if not line.startswith("evilhello: ")]
     assert not others, "kernel memory reached the console:\n%r" % "\n".join(others)
