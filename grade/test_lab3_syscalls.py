@@ -603,6 +603,42 @@ def test_badelf_program(machine, kind):
 
 
 @pytest.mark.points(3)
+def test_badelf_reads_only_the_image(machine, kernel_elf, log_dir, timeout_scale, request):
+    # badelf_phoff's e_phoff is 2^64 - 8: phoff + phnum * 56 wraps to a
+    # small number, and a check_header that tests that sum accepts a table
+    # 8 bytes before the image.  The file is refused later either way (the
+    # bytes there are no valid table), so GDB watches those 8 bytes from
+    # loader::load's first instruction (rsi: the image) until QEMU exits.
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=badelf_phoff",
+                         ["break *loader::load", "continue", 'printf "image at %#lx\\n", $rsi',
+                          'eval "rwatch *(long *)%lu", $rsi - 8', "continue"])
+    assert re.search(r"^image at 0x[0-9a-f]+$", out, re.M), "GDB did not stop in loader::load:\n" + out[-1500:]
+    hit = out.split("Value = ", 1)
+    assert len(hit) == 1, "the kernel read the 8 bytes before badelf_phoff's image: check_header accepted a " \
+        "program header table outside the file (phoff + phnum * 56 wrapped past 2^64); GDB stopped at:\n" + \
+        "Value = " + "\n".join(hit[-1].splitlines()[:3])
+    m.expect(r"run=badelf_phoff: cannot load: ")
+    assert m.wait_exit() == Outcome.FAILURE, "a program that cannot be loaded ends the boot with the failure code"
+
+
+@pytest.mark.points(3)
+def test_refused_program_leaves_no_domain(machine, kernel_elf, log_dir, timeout_scale, request):
+    # A program refused by the loader ends the boot, so nothing in it can
+    # see what the refusal left behind: GDB looks at the domain table when
+    # the kernel exits QEMU.  badelf_entry passes every check but the last
+    # one, so its domain (id 1) exists when it is refused.
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=badelf_entry",
+                         ["break qemu_exit", "continue", 'printf "slot 1: id %u, exported id %u, frames %lu\\n", '
+                          "domain::detail::table[1].id, domain::detail::exported[1].id, "
+                          "domain::detail::exported[1].frames", "kill"])
+    slot = re.search(r"^slot 1: id (\d+), exported id (\d+), frames (\d+)$", out, re.M)
+    assert slot, "GDB did not stop at qemu_exit:\n" + out[-1500:]
+    m.expect(r"run=badelf_entry: cannot load: ")
+    assert slot.groups() == ("0", "0", "0"), "after `cannot load` the refused program's domain is still in the " \
+        "table (%s): start_program must destroy it before giving up" % slot.group(0)
+
+
+@pytest.mark.points(3)
 def test_unknown_program(machine):
     m = machine(cmdline="run=nosuchprogram")
     m.expect(r"run=nosuchprogram: no such program\n")
