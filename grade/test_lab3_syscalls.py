@@ -39,6 +39,7 @@ BADELF_HEADER_KINDS = ["magic", "class", "machine", "endian", "type", "phentsize
 BADELF_PROGRAM_KINDS = ["sharedpage", "samepage", "entry", "entryend"]  # check_layout
 BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS + BADELF_PROGRAM_KINDS]  # check_segment
 PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
+USTACK_TOP = 0x7EFFFFFFF000                # kernel/abi/layout.h
 
 
 class Run:
@@ -286,10 +287,12 @@ def test_domain_info(machine):
 def test_first_context(machine):
     # Exercise 15: the user stack and the context a program starts from.
     run = run_program(machine, "firstcontext")
+    assert not (run.kill and run.kill.address == USTACK_TOP), "firstcontext read argv at USTACK_TOP: the first " \
+        "rsp was below USTACK_TOP, so crt0 took what lay there for argc and argv (%s)" % run.kill.line
     assert_exited(run, "firstcontext")
     expected = ["cs 0x23 ss 0x1b", "interrupts on, IOPL/TF/DF/NT/AC clear",
                 "rsp within the top page of the stack: yes", "top page: user rw nx", "bottom page: user rw nx",
-                "guard page: unmapped"]
+                "guard page: unmapped", "arguments: argc 0, argv[0] null"]
     assert run.lines("firstcontext") == expected, "the program's first context and stack:\n" + run.printed
 
 
