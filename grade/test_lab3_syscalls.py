@@ -196,7 +196,7 @@ def gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, cmdline, c
     return out, booted[0]
 
 
-# The RFLAGS bits SFMASK must clear on entry (TF IF DF NT AC), as DESIGN §3.1 lists them.
+# The RFLAGS bits SFMASK must clear on entry (the lab 3 handout, §4.1).  QEMU clears DF on SYSCALL by itself.
 ENTRY_FLAGS = {"TF": 1 << 8, "IF": 1 << 9, "DF": 1 << 10, "NT": 1 << 14, "AC": 1 << 18}
 
 
