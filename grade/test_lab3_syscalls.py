@@ -35,10 +35,11 @@ KILLED_RE = (r"domain (?P<id>\d+) \((?P<program>[^)\n]+)\) killed: (?P<name>[^(\
              r"(?:, address (?P<address>[0-9a-f]{16}))?\n")
 BADELF_KINDS = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkbadelf"), "--list"],
                               capture_output=True, text=True, check=True).stdout.split()
-BADELF_HEADER_KINDS = ["magic", "class", "machine", "phnum", "phoff"]    # loader.cc's check_header
-BADELF_PROGRAM_KINDS = ["sharedpage", "entry"]                          # check_layout
+BADELF_HEADER_KINDS = ["magic", "class", "machine", "endian", "type", "phentsize", "phnum", "phoff"]  # check_header
+BADELF_PROGRAM_KINDS = ["sharedpage", "samepage", "entry", "entryend"]  # check_layout
 BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS + BADELF_PROGRAM_KINDS]  # check_segment
 PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
+USTACK_TOP = 0x7EFFFFFFF000                # kernel/abi/layout.h
 
 
 class Run:
@@ -129,6 +130,17 @@ def instruction_before_and_at(build_dir, program, address):
     return previous, None
 
 
+def lines_split(machine, program, first_word):
+    """Runs `program` to a normal exit and returns its result lines (those
+    after "<program>: ") in two lists: those that start with `first_word`,
+    then the others.  sysargs and authority each feed two tests this way."""
+    run = run_program(machine, program)
+    assert_exited(run, program)
+    lines = run.lines(program)
+    return [line for line in lines if line.startswith(first_word)], \
+        [line for line in lines if not line.startswith(first_word)]
+
+
 def assert_in_main(build_dir, program, kill):
     where = function_at(build_dir, program, kill.rip)
     assert where == "main", "the fault's rip %x should be in %s's main, not in %s" % (kill.rip, program, where)
@@ -170,6 +182,43 @@ def test_syscall_with_trap_flag(machine, build_dir):
         "the single-step trap should come right after SYSRET, at the nop after the syscall: " + run.kill.line
 
 
+def gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, cmdline, commands):
+    """Runs `commands` in GDB against a QEMU booted with `cmdline` (stopped
+    at its first instruction) and returns (GDB's output, the Machine)."""
+    booted = []
+
+    def boot(**options):
+        booted.append(machine(**options))
+        return booted[-1]
+
+    out = run_gdb(boot, kernel_elf, os.path.join(log_dir, request.node.name + ".gdb-target"), commands,
+                  timeout=30 * timeout_scale, cmdline=cmdline)
+    return out, booted[0]
+
+
+# The RFLAGS bits SFMASK must clear on entry (the lab 3 handout, §4.1).  QEMU clears DF on SYSCALL by itself.
+ENTRY_FLAGS = {"TF": 1 << 8, "IF": 1 << 9, "DF": 1 << 10, "NT": 1 << 14, "AC": 1 << 18}
+
+
+@pytest.mark.points(4)
+def test_syscall_entry_flags(machine, kernel_elf, log_dir, timeout_scale, request):
+    # GDB prints RFLAGS at syscall_entry's first instruction for every call
+    # entryflags makes; one of them is made with DF, NT and AC set (and IF,
+    # as always in user mode).  Each must be clear in the kernel, whatever
+    # the caller left in it: test_syscall_with_trap_flag sees TF alone.
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=entryflags",
+                         ['dprintf syscall_entry,"entry rflags %#x\\n",$eflags + 0', "continue"])
+    assert m.wait_exit() == Outcome.EXIT, "entryflags should run to its end and the kernel exit QEMU:\n" + out[-1500:]
+    printed = m.output
+    assert "entryflags: self with DF, NT and AC set: ok\nentryflags: after SYSRET: IF set, DF/NT/AC set\n" in printed, \
+        "entryflags did not make its call with the flags set, or SYSRET did not restore them:\n" + printed[-1500:]
+    entries = [int(v, 16) for v in re.findall(r"^entry rflags (0x[0-9a-f]+|0)$", out, re.M)]
+    assert len(entries) >= 3, "GDB saw no system call at syscall_entry:\n" + out[-1500:]
+    left = sorted({name for flags in entries for name, bit in ENTRY_FLAGS.items() if flags & bit})
+    assert not left, "the kernel ran with %s set on entry (SFMASK must clear TF, IF, DF, NT and AC); RFLAGS at " \
+        "syscall_entry: %s" % (", ".join(left), ", ".join("%#x" % f for f in entries))
+
+
 @pytest.mark.points(5)
 def test_testbss(machine):
     run = run_program(machine, "testbss")
@@ -179,22 +228,18 @@ def test_testbss(machine):
 
 @pytest.mark.points(4)
 def test_syscall_numbers(machine):
-    run = run_program(machine, "sysargs")
-    assert_exited(run, "sysargs")
-    got = [line for line in run.lines("sysargs") if line.startswith("number ")]
+    got, _ = lines_split(machine, "sysargs", "number ")
     expected = ["number just past the table: NotImplemented", "number 255: NotImplemented",
                 "number -1: NotImplemented",
                 "number 2^32 + self's: NotImplemented",    # rax is 64 bits: no truncation to a call
                 "number 2^63 + self's: NotImplemented", "number -2^32 + self's: NotImplemented",
                 "number self's: ok"]
-    assert got == expected, "system calls by number (the dispatch table):\n" + run.printed
+    assert got == expected, "system calls by number (the dispatch table):\n" + "\n".join(got)
 
 
 @pytest.mark.points(4)
 def test_syscall_arguments(machine):
-    run = run_program(machine, "sysargs")
-    assert_exited(run, "sysargs")
-    got = [line for line in run.lines("sysargs") if not line.startswith("number ")]
+    _, got = lines_split(machine, "sysargs", "number ")
     expected = ["argument 1 (dom) names no domain: NoSuchDomain", "argument 2 (va) unaligned: InvalidArgument",
                 "argument 3 (pfn) past the frame table: InvalidArgument",
                 "argument 4 (perm) an unknown bit: InvalidArgument",   # r10, not rcx (the return rip)
@@ -202,7 +247,7 @@ def test_syscall_arguments(machine):
                 "argument 4 (perm) gives the rights asked for: yes",
                 "cputs of this line", "argument cputs of a line: ok",
                 "argument cputs of a kernel address: BadAddress"]
-    assert got == expected, "each argument from its register:\n" + run.printed
+    assert got == expected, "each argument from its register:\n" + "\n".join(got)
 
 
 def assert_kernel_check(machine, name):
@@ -249,10 +294,12 @@ def test_domain_info(machine):
 def test_first_context(machine):
     # Exercise 15: the user stack and the context a program starts from.
     run = run_program(machine, "firstcontext")
+    assert not (run.kill and run.kill.address == USTACK_TOP), "firstcontext read argv at USTACK_TOP: the first " \
+        "rsp was below USTACK_TOP, so crt0 took what lay there for argc and argv (%s)" % run.kill.line
     assert_exited(run, "firstcontext")
     expected = ["cs 0x23 ss 0x1b", "interrupts on, IOPL/TF/DF/NT/AC clear",
                 "rsp within the top page of the stack: yes", "top page: user rw nx", "bottom page: user rw nx",
-                "guard page: unmapped"]
+                "guard page: unmapped", "arguments: argc 0, argv[0] null"]
     assert run.lines("firstcontext") == expected, "the program's first context and stack:\n" + run.printed
 
 
@@ -384,7 +431,7 @@ def test_evilhello(machine):
     run = run_program(machine, "evilhello")
     assert_exited(run, "evilhello")
     results = run.lines("evilhello")
-    assert len(results) == 3 and all(r.endswith("returned -3 (BadAddress)") for r in results), \
+    assert len(results) == 4 and all(r.endswith("returned -3 (BadAddress)") for r in results), \
         "each sys_cputs of kernel memory must return BadAddress:\n" + run.printed
     others = [line for line in run.printed.splitlines() if not line.startswith("evilhello: ")]
     assert not others, "kernel memory reached the console:\n%r" % "\n".join(others)
@@ -464,25 +511,21 @@ def test_framewant(machine):
 
 @pytest.mark.points(5)
 def test_frame_free_authority(machine):
-    run = run_program(machine, "authority")
-    assert_exited(run, "authority")
-    got = [line for line in run.lines("authority") if line.startswith("free ")]
+    got, _ = lines_split(machine, "authority", "free ")
     expected = ["free kernel image: AccessDenied", "free frame table: AccessDenied", "free free frame: AccessDenied",
                 "free own page table: AccessDenied",   # the domain's, but a page table: freed, it is still in use
                 "free beyond the table: InvalidArgument", "free own frame: ok",
                 "free it again: AccessDenied"]         # released already: a double free
-    assert got == expected, "sys_frame_free results:\n" + run.printed
+    assert got == expected, "sys_frame_free results:\n" + "\n".join(got)
 
 
 @pytest.mark.points(4)
 def test_domain_argument(machine):
-    run = run_program(machine, "authority")
-    assert_exited(run, "authority")
-    got = [line for line in run.lines("authority") if not line.startswith("free ")]
+    _, got = lines_split(machine, "authority", "free ")
     expected = ["map into an unused id: NoSuchDomain", "map into an id past the table: NoSuchDomain",
                 "map into own id plus 2^32: NoSuchDomain", "unmap in an unused id: NoSuchDomain",
                 "destroy an unused id: NoSuchDomain", "map into own id: ok", "unmap in own id: ok"]
-    assert got == expected, "the memory calls' domain argument:\n" + run.printed
+    assert got == expected, "the memory calls' domain argument:\n" + "\n".join(got)
 
 
 @pytest.mark.points(6)
@@ -538,7 +581,10 @@ def test_mapself(machine):
 def assert_refused(machine, kind):
     program = "badelf_" + kind
     m = machine(cmdline="run=" + program)
-    reason = m.expect(r"run=%s: cannot load: ([^\n]*)\n" % program).group(1)
+    verdict = m.expect(r"run=%s: cannot load: ([^\n]*)\n|domain \d+ \(%s\) started\n" % (program, program))
+    assert verdict.group(1) is not None, "the kernel started %s: the rule tools/mkbadelf's kind '%s' breaks " \
+        "went unchecked (the lab 3 handout's table of kinds says which)" % (program, kind)
+    reason = verdict.group(1)
     assert reason.strip(), "the kernel should say what is wrong with the ELF file"
     assert m.wait_exit() == Outcome.FAILURE, "a program that cannot be loaded ends the boot with the failure code"
     assert "started" not in m.output, "the kernel started a malformed program"
@@ -560,6 +606,42 @@ def test_badelf_segment(machine, kind):
 @pytest.mark.parametrize("kind", BADELF_PROGRAM_KINDS)
 def test_badelf_program(machine, kind):
     assert_refused(machine, kind)
+
+
+@pytest.mark.points(3)
+def test_badelf_reads_only_the_image(machine, kernel_elf, log_dir, timeout_scale, request):
+    # badelf_phoff's e_phoff is 2^64 - 8: phoff + phnum * 56 wraps to a
+    # small number, and a check_header that tests that sum accepts a table
+    # 8 bytes before the image.  The file is refused later either way (the
+    # bytes there are no valid table), so GDB watches those 8 bytes from
+    # loader::load's first instruction (rsi: the image) until QEMU exits.
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=badelf_phoff",
+                         ["break *loader::load", "continue", 'printf "image at %#lx\\n", $rsi',
+                          'eval "rwatch *(long *)%lu", $rsi - 8', "continue"])
+    assert re.search(r"^image at 0x[0-9a-f]+$", out, re.M), "GDB did not stop in loader::load:\n" + out[-1500:]
+    hit = out.split("Value = ", 1)
+    assert len(hit) == 1, "the kernel read the 8 bytes before badelf_phoff's image: check_header accepted a " \
+        "program header table outside the file (phoff + phnum * 56 wrapped past 2^64); GDB stopped at:\n" + \
+        "Value = " + "\n".join(hit[-1].splitlines()[:3])
+    m.expect(r"run=badelf_phoff: cannot load: ")
+    assert m.wait_exit() == Outcome.FAILURE, "a program that cannot be loaded ends the boot with the failure code"
+
+
+@pytest.mark.points(3)
+def test_refused_program_leaves_no_domain(machine, kernel_elf, log_dir, timeout_scale, request):
+    # A program refused by the loader ends the boot, so nothing in it can
+    # see what the refusal left behind: GDB looks at the domain table when
+    # the kernel exits QEMU.  badelf_entry passes every check but the last
+    # one, so its domain (id 1) exists when it is refused.
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=badelf_entry",
+                         ["break qemu_exit", "continue", 'printf "slot 1: id %u, exported id %u, frames %lu\\n", '
+                          "domain::detail::table[1].id, domain::detail::exported[1].id, "
+                          "domain::detail::exported[1].frames", "kill"])
+    slot = re.search(r"^slot 1: id (\d+), exported id (\d+), frames (\d+)$", out, re.M)
+    assert slot, "GDB did not stop at qemu_exit:\n" + out[-1500:]
+    m.expect(r"run=badelf_entry: cannot load: ")
+    assert slot.groups() == ("0", "0", "0"), "after `cannot load` the refused program's domain is still in the " \
+        "table (%s): start_program must destroy it before giving up" % slot.group(0)
 
 
 @pytest.mark.points(3)

@@ -3,7 +3,8 @@
 // domaintable fills the table with a chain of domains (each the child of
 // the one before), checks ids, entries and the tree, destroys part of it,
 // checks that what is gone cannot be named any more and that its slot
-// comes back fresh, and that no frame was lost.  usermem gives a domain
+// comes back fresh, and that no frame was lost; on the way, which of its
+// domains a system call made by one of them may name (target_domain).  usermem gives a domain
 // four pages (two writable whose frames are not neighbours, one
 // read-only, one unmapped) and copies across their edges.
 #include "selftest/domain_checks.h"
@@ -14,6 +15,7 @@
 #include "mm/frames.h"
 #include "mm/paging.h"
 #include "selftest/check.h"
+#include "sys/syscall.h"
 #include "sys/usermem.h"
 
 namespace selftest {
@@ -66,6 +68,11 @@ Result<void> check_domain_table() {
           made[2]->id);
     CHECK(!domain::is_self_or_descendant(*made[2], *made[40]), "domain %u is not below its descendant %u",
           made[2]->id, made[40]->id);
+    // The domain a system call's argument names (syscall::target_domain, Exercise 7).
+    CHECK(EXPECT_OK(syscall::target_domain(*made[40], 0)) == made[40], "id 0 names the caller itself");
+    CHECK(EXPECT_OK(syscall::target_domain(*made[2], made[40]->id)) == made[40], "a descendant may be named");
+    EXPECT_ERROR(syscall::target_domain(*made[40], made[2]->id), Error::AccessDenied);  // an ancestor
+    EXPECT_ERROR(syscall::target_domain(*made[2], made[40]->id + kTwoTo32), Error::NoSuchDomain);
 
     uint16_t cut_id = made[kCut]->id;
     domain::destroy(*made[kCut]);  // and every domain below it
@@ -79,6 +86,8 @@ Result<void> check_domain_table() {
     CHECK(strcmp(again->name, "again") == 0, "the name is \"%s\", not \"again\"", again->name);
     CHECK(!domain::is_self_or_descendant(*again, *made[0]),
           "domain %u reuses a slot of domain %u's subtree, but is not in it", again->id, made[0]->id);
+    EXPECT_ERROR(syscall::target_domain(*again, made[0]->id), Error::AccessDenied);  // a sibling
+    EXPECT_ERROR(syscall::target_domain(*made[0], again->id), Error::AccessDenied);  // a sibling's subtree
     domain::destroy(*again);
     domain::destroy(*made[0]);
     for (int id = 0; id < MAX_DOMAINS; id++) CHECK(domain::find(id) == nullptr, "domain %d outlived the test", id);

@@ -1,8 +1,9 @@
 // exolab: lab 3
 // kernel/selftest/domain_checks.h: lab 3's kernel self-checks (graded by
 // grade/test_lab3_syscalls.py), with no program loaded: run=domaintable
-// (create, find, is_self_or_descendant and the exported entries) and
-// run=usermem (check, copy_in and copy_out on a domain made for it).
+// (create, find, is_self_or_descendant, the exported entries and
+// syscall::target_domain) and run=usermem (check, copy_in and copy_out on
+// a domain made for it).
 #pragma once
 
 namespace selftest {

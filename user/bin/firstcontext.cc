@@ -4,7 +4,11 @@
 // The selectors and rflags as main sees them (nothing before main changes
 // them: crt0 only sets up the call), and the stack: the pages of
 // [USTACK_TOP - 4 pages, USTACK_TOP) mapped user, writable and not
-// executable, the page below them unmapped (the guard).
+// executable, the page below them unmapped (the guard).  And what crt0
+// found on the stack: a program the kernel starts has rsp exactly at
+// USTACK_TOP (16-byte aligned, as the System V ABI wants at entry), which
+// libos_main reads as "no arguments"; any other rsp has it read argc and
+// argv from the stack, and argv then points at the page above it.
 #include "lib/libos.h"
 #include "lib/windows.h"
 
@@ -24,7 +28,7 @@ const char* rights(uint64_t va, char (&out)[16]) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
     uint16_t cs, ss;
     uint64_t rflags;
     asm volatile("mov %%cs, %0\n\tmov %%ss, %1" : "=r"(cs), "=r"(ss));
@@ -41,5 +45,6 @@ int main() {
     printf("firstcontext: top page: %s\n", rights(USTACK_TOP - PAGE_SIZE, buf));
     printf("firstcontext: bottom page: %s\n", rights(USTACK_TOP - kStackPages * PAGE_SIZE, buf));
     printf("firstcontext: guard page: %s\n", rights(USTACK_TOP - (kStackPages + 1) * PAGE_SIZE, buf));
+    printf("firstcontext: arguments: argc %d, argv[0] %s\n", argc, argv[0] == nullptr ? "null" : "set");
     return 0;
 }
