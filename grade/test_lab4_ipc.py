@@ -26,12 +26,14 @@ def test_pingpong(machine):
 def test_sendpage(machine):
     run = run_domains(machine, "sendpage")
     assert run.lines("sendpage") == [
+        "child got value 6, asked for no page: page not sent, nothing at 0",
         "child got value 7, page sent, perm W, mapped writable: hello through a shared page",
         "parent reads the child was here",
         "child got value 8, page sent, perm -, mapped read-only: hello through a read-only page",
         "write to 20000000 faulted (error 7)",
         "parent still reads hello through a read-only page",
-    ], "a page sent with PERM_W must be shared and writable, one sent without it read-only:\n" + run.output
+    ], "a page must arrive only where the receiver asked for one; sent with PERM_W it must be shared and " \
+        "writable, sent without it read-only:\n" + run.output
     assert not run.killed(), "no domain may be killed:\n" + run.output
 
 
@@ -52,12 +54,18 @@ def test_yield_hostile(machine):
         "yield to id 63, no domain: NoSuchDomain",
         "yield to id 64, past the table: NoSuchDomain",
         "yield to id 2^40: NoSuchDomain",
+        "set_runnable 2 on a stopped child: InvalidArgument",
+        "set_runnable 2^32 + 1 on a stopped child: InvalidArgument",
         "yield to a child blocked in ipc_recv: InvalidArgument",
+        "set_runnable 0 on a child blocked in ipc_recv: InvalidArgument",
+        "set_runnable 1 on a child blocked in ipc_recv: InvalidArgument",
         "B yields to its sibling A: AccessDenied",
         "B yields to its sibling's child A1: AccessDenied",
         "B yields to its parent: ok",
+        "B receives, then its sibling A runs: AccessDenied",
+        "B receives, then its sibling's child A1 runs: AccessDenied",
         "done",
-    ], "each yield must get its documented result:\n" + run.output
+    ], "each yield, set_runnable and ipc_recv must get its documented result:\n" + run.output
     assert not run.killed(), "no domain may be killed:\n" + run.output
 
 
@@ -83,6 +91,7 @@ def test_ipc_hostile(machine):
         "receive, then run itself: InvalidArgument",
         "receive, then run id 63, no domain: NoSuchDomain",
         "receive, then run id 2^40: NoSuchDomain",
+        "receive as the root scheduler, upcalls masked: InvalidArgument",
         "child still waiting",
         "send program text read-only: ok",
         "child got 42 from 1, perm 8000000000000000",

@@ -218,7 +218,9 @@ def test_hostile_context_flags(machine):
         "the IOPL child, and only it, must be killed by #GP at its cli:\n" + run.output
     assert "IF-clear child preempted, destroyed: ok" in lines, \
         "domain_set_context must set IF: the timer must still preempt the child:\n" + run.output
-    assert len([line for line in lines if line.endswith(": ok")]) == 4 and (1, "exited") in run.endings, \
+    assert "flags_probe: AC and NT clear" in lines, \
+        "domain_set_context must clear AC and NT (and RF, VM): flags_probe must see them clear:\n" + run.output
+    assert len([line for line in lines if line.endswith(": ok")]) == 5 and (1, "exited") in run.endings, \
         "both contexts must be accepted (sanitised, not refused), and the parent exit:\n" + run.output
 
 
