@@ -6,6 +6,8 @@ Each test boots one program from user/bin/ as init and waits for "all
 domains exited": none passes by running out of time.  The programs use the
 libOS's blocking ipc_send and ipc_recv (user/lib/ipc.h)."""
 
+import re
+
 import pytest
 
 from lab4 import run_domains
@@ -99,3 +101,21 @@ def test_ipc_hostile(machine):
         "done",
     ], "each call must get its documented error and a refused send must deliver nothing:\n" + run.output
     assert not run.killed(), "no domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_send_waits_by_yielding(machine):
+    """The library's ipc_send, refused with WouldBlock, gives the CPU to
+    the receiver rather than spinning until the timer preempts it."""
+    run = run_domains(machine, "sendwait")
+    sends = [re.match(r"(\d+) sends, (\d+) to a receiver not yet waiting; the sender was preempted (\d+) times", line)
+             for line in run.lines("sendwait")]
+    sends = [m for m in sends if m]
+    assert len(sends) == 1 and "the receiver got 20 words, sum 210" in run.lines("sendwait"), \
+        "sendwait printed:\n" + run.output
+    total, busy, preempted = (int(g) for g in sends[0].groups())
+    assert busy >= total - 1, "the receiver should not yet be waiting at %d of the %d sends:\n%s" % (
+        total - 1, total, run.output)
+    assert preempted <= 2, "ipc_send spun on WouldBlock: the timer preempted the sender %d times in %d sends " \
+        "(it must yield to the receiver instead):\n%s" % (preempted, total, run.output)
+    assert not run.killed() and len(run.endings) == 2, "both domains must exit normally:\n" + run.output

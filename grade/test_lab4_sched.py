@@ -185,3 +185,13 @@ def test_cond_lost_wakeup(machine):
     run = run_domains(machine, "condwake")
     assert run.lines("condwake") == ["100 wake-ups, none lost"], "condwake printed:\n" + run.output
     assert run.endings == [(1, "exited")], "condwake must exit normally:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_init_threads_preempted(machine):
+    """init is the root scheduler: its ticks arrive as Timer upcalls, and
+    once the root scheduler picks init its threads get their say."""
+    run = run_domains(machine, "initthreads")
+    assert run.lines("initthreads") == ["the other thread ran while main spun: yes"], \
+        "init's threads must be switched after its root scheduler picks init:\n" + run.output
+    assert run.endings == [(1, "exited")], "initthreads must exit normally:\n" + run.output

@@ -280,3 +280,12 @@ def test_hostile_map_runs(machine):
         ("no such domain", "NoSuchDomain"), ("mapped after all", "ok")])
     assert "a good batch: 2 pages, each where it was asked" in run.lines("maprunshostile"), \
         "a good batch must map every page:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_fault_routed_without_handler(machine):
+    run = run_domains(machine, "faultunrouted")
+    assert run.lines("libos") == ["fault upcall for vector 0 with no handler"] and not run.lines("faultunrouted"), \
+        "a vector routed by hand with no handler must end the domain with the libOS's message:\n" + run.output
+    assert run.endings == [(1, "exited")] and not run.masked, \
+        "the libOS must exit, not jump through a null handler (a fault while masked):\n" + run.output
