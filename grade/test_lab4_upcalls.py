@@ -289,3 +289,21 @@ def test_fault_routed_without_handler(machine):
         "a vector routed by hand with no handler must end the domain with the libOS's message:\n" + run.output
     assert run.endings == [(1, "exited")] and not run.masked, \
         "the libOS must exit, not jump through a null handler (a fault while masked):\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_fork_keeps_rights(machine):
+    """fork.h: a PERM_SHARE page stays shared, and a read-only page is
+    shared read-only, never made copy-on-write (a write to it faults)."""
+    run = run_domains(machine, "forkrights")
+    lines = run.lines("forkrights")
+    assert "the shared page after the child's write: child" in lines, \
+        "a PERM_SHARE page must stay shared across fork: the parent must see the child's write:\n" + run.output
+    assert "the child wrote its rodata" not in lines, \
+        "a read-only page must not become copy-on-write: the child's write to .rodata must fault:\n" + run.output
+    rodata = [line.split(" at ")[1] for line in lines if line.startswith("rodata at ")]
+    assert rodata and re.search(r"^domain \d+: page fault at 0*%s \(rip [0-9a-f]+, error 7\), not copy-on-write$"
+                                % rodata[0], run.output, re.M), \
+        "fork's fault handler must report the child's write to .rodata as not copy-on-write:\n" + run.output
+    assert lines[-1] == "rodata after the child's write: constant" and not run.killed(), \
+        "forkrights printed:\n" + run.output
