@@ -195,3 +195,37 @@ def test_init_threads_preempted(machine):
     assert run.lines("initthreads") == ["the other thread ran while main spun: yes"], \
         "init's threads must be switched after its root scheduler picks init:\n" + run.output
     assert run.endings == [(1, "exited")], "initthreads must exit normally:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_masked_without_entry(machine):
+    """The abort protocol ignores `masked` in the u-area of a domain with
+    no upcall entry: its ticks are ordinary preemptions."""
+    run = run_domains(machine, "noentrymask")
+    got = [re.match(r"masked by hand with no upcall entry: (\d+) ticks, (\d+) preemptions, aborted (\d+) times$", line)
+           for line in run.lines("noentrymask")]
+    assert len(got) == 1 and got[0], "noentrymask printed:\n" + run.output
+    ticks, preempted, aborted = (int(g) for g in got[0].groups())
+    assert aborted == 0 and preempted == ticks and not MASKED_LINE.search(run.output), \
+        "a domain with no upcall entry has no upcall to finish: no tick may be borrowed or aborted " \
+        "(%d ticks, %d preemptions, aborted %d times):\n%s" % (ticks, preempted, aborted, run.output)
+    assert run.endings == [(1, "exited")], "noentrymask must exit normally:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_borrowed_time_given_back(machine):
+    """A tick that came while masked is borrowed time: upcall_finish, and
+    the thread library's unmask, give the CPU away before going on."""
+    run = run_domains(machine, "borrowed", "hz=20000", timeout=60)
+    lines = run.lines("borrowed")
+    assert "upcall_finish gave the CPU away after a tick while masked: yes" in lines, \
+        "upcall_finish must yield when pending says the time was borrowed:\n" + run.output
+    mutex = [re.match(r"(\d+) rounds of mutex_lock and mutex_unlock, (\d+) across a tick, the CPU kept past (\d+) ticks$",
+                      line) for line in lines]
+    mutex = [m for m in mutex if m]
+    assert len(mutex) == 1, "borrowed printed:\n" + run.output
+    _rounds, ticked, kept = (int(g) for g in mutex[0].groups())
+    assert ticked >= 20, "too few ticks landed across the mutex calls to check them:\n" + run.output
+    assert kept == 0, "unmask must give back a slice borrowed while masked: the domain kept the CPU past %d of " \
+        "%d ticks:\n%s" % (kept, ticked, run.output)
+    assert not run.killed() and len(run.endings) == 2, "both domains must exit normally:\n" + run.output
