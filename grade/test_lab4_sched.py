@@ -229,3 +229,16 @@ def test_borrowed_time_given_back(machine):
     assert kept == 0, "unmask must give back a slice borrowed while masked: the domain kept the CPU past %d of " \
         "%d ticks:\n%s" % (kept, ticked, run.output)
     assert not run.killed() and len(run.endings) == 2, "both domains must exit normally:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_root_idles_when_nothing_can_run(machine):
+    """With every domain waiting in ipc_recv, the root scheduler gives the
+    CPU to nobody (yield(YIELD_SELF)): the kernel's trace shows the CPU
+    idle at tick after tick, never init spinning masked in its upcall."""
+    m = machine(cmdline="run=allblocked trace=1")
+    m.expect(r"allblocked: both domains wait in ipc_recv\n")
+    for _ in range(3):
+        seen = m.expect(r"slice 0 \d+ \d+ idle\n|preempted: upcalls still masked[^\n]*\n|slice 1 \d+ \d+ abort\n")
+        assert "idle" in seen.group(0), "with nothing to run the root scheduler must yield(YIELD_SELF), not spin " \
+            "masked in its upcall:\n" + m.output[-3000:]
