@@ -11,19 +11,17 @@ import re
 
 import pytest
 
-from lab4 import run_domains
+from lab4 import run_alone, run_domains
 
 
 @pytest.mark.points(5)
 def test_faultalloc(machine):
-    run = run_domains(machine, "faultalloc")
-    assert run.lines("faultalloc") == [
+    run_alone(machine, "faultalloc", [
         "fault at 10deadbe",
         "this string was faulted in at 10deadbe",
         "fault at 1cafef00",
         "this string was faulted in at 1cafef00",
-    ], "faultalloc printed:\n" + run.output
-    assert run.endings == [(1, "exited")], "faultalloc must exit normally:\n" + run.output
+    ])
 
 
 @pytest.mark.points(3)
@@ -48,12 +46,7 @@ def test_passon(machine):
 def test_faultallocbad(machine):
     # Provided behaviour: usermem checks a buffer before the kernel touches
     # it, so a bad pointer passed to a call is an error, never a Fault upcall.
-    run = run_domains(machine, "faultallocbad")
-    assert run.lines("faultallocbad") == [
-        "cputs of an unmapped buffer: BadAddress",
-        "handler calls: 0",
-    ], "faultallocbad printed:\n" + run.output
-    assert run.endings == [(1, "exited")], "faultallocbad must exit normally:\n" + run.output
+    run_alone(machine, "faultallocbad", ["cputs of an unmapped buffer: BadAddress", "handler calls: 0"])
 
 
 @pytest.mark.points(5)
@@ -98,10 +91,8 @@ def test_faultdie(machine):
 
 @pytest.mark.points(4)
 def test_faultregs(machine):
-    run = run_domains(machine, "faultregs")
-    assert run.lines("faultregs") == ["2 faults, 0 differences"], \
-        "every register, rsp and the arithmetic flags must survive a fault upcall:\n" + run.output
-    assert run.endings == [(1, "exited")], "faultregs must exit normally:\n" + run.output
+    run_alone(machine, "faultregs", ["2 faults, 0 differences"],
+              "every register, rsp and the arithmetic flags must survive a fault upcall")
 
 
 @pytest.mark.points(2)
