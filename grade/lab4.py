@@ -44,3 +44,14 @@ def run_domains(machine, program, cmdline="", timeout=30, extra_args=()):
     assert m.wait_exit() == Outcome.EXIT, "after its domains end the kernel must exit QEMU with the success code"
     assert "kernel panic" not in m.output and "kernel fault" not in m.output, "the kernel failed:\n" + m.output
     return Domains(m.output.split("(%s) started\n" % program, 1)[1])
+
+
+def run_alone(machine, program, expected, why=None, cmdline=""):
+    """Boots `program` as init (run_domains), checks that the lines it
+    printed with its own prefix are `expected`, in order (failing with
+    `why`, or "<program> printed"), and that it exited normally, the only
+    domain of the run; returns its Domains."""
+    run = run_domains(machine, program, cmdline)
+    assert run.lines(program) == expected, "%s:\n%s" % (why or program + " printed", run.output)
+    assert run.endings == [(1, "exited")], "%s must exit normally:\n%s" % (program, run.output)
+    return run

@@ -6,6 +6,8 @@ Each test boots one program from user/bin/ as init and waits for "all
 domains exited": none passes by running out of time.  The programs use the
 libOS's blocking ipc_send and ipc_recv (user/lib/ipc.h)."""
 
+import re
+
 import pytest
 
 from lab4 import run_domains
@@ -26,12 +28,14 @@ def test_pingpong(machine):
 def test_sendpage(machine):
     run = run_domains(machine, "sendpage")
     assert run.lines("sendpage") == [
+        "child got value 6, asked for no page: page not sent, nothing at 0",
         "child got value 7, page sent, perm W, mapped writable: hello through a shared page",
         "parent reads the child was here",
         "child got value 8, page sent, perm -, mapped read-only: hello through a read-only page",
         "write to 20000000 faulted (error 7)",
         "parent still reads hello through a read-only page",
-    ], "a page sent with PERM_W must be shared and writable, one sent without it read-only:\n" + run.output
+    ], "a page must arrive only where the receiver asked for one; sent with PERM_W it must be shared and " \
+        "writable, sent without it read-only:\n" + run.output
     assert not run.killed(), "no domain may be killed:\n" + run.output
 
 
@@ -52,12 +56,18 @@ def test_yield_hostile(machine):
         "yield to id 63, no domain: NoSuchDomain",
         "yield to id 64, past the table: NoSuchDomain",
         "yield to id 2^40: NoSuchDomain",
+        "set_runnable 2 on a stopped child: InvalidArgument",
+        "set_runnable 2^32 + 1 on a stopped child: InvalidArgument",
         "yield to a child blocked in ipc_recv: InvalidArgument",
+        "set_runnable 0 on a child blocked in ipc_recv: InvalidArgument",
+        "set_runnable 1 on a child blocked in ipc_recv: InvalidArgument",
         "B yields to its sibling A: AccessDenied",
         "B yields to its sibling's child A1: AccessDenied",
         "B yields to its parent: ok",
+        "B receives, then its sibling A runs: AccessDenied",
+        "B receives, then its sibling's child A1 runs: AccessDenied",
         "done",
-    ], "each yield must get its documented result:\n" + run.output
+    ], "each yield, set_runnable and ipc_recv must get its documented result:\n" + run.output
     assert not run.killed(), "no domain may be killed:\n" + run.output
 
 
@@ -83,6 +93,7 @@ def test_ipc_hostile(machine):
         "receive, then run itself: InvalidArgument",
         "receive, then run id 63, no domain: NoSuchDomain",
         "receive, then run id 2^40: NoSuchDomain",
+        "receive as the root scheduler, upcalls masked: InvalidArgument",
         "child still waiting",
         "send program text read-only: ok",
         "child got 42 from 1, perm 8000000000000000",
@@ -90,3 +101,21 @@ def test_ipc_hostile(machine):
         "done",
     ], "each call must get its documented error and a refused send must deliver nothing:\n" + run.output
     assert not run.killed(), "no domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_send_waits_by_yielding(machine):
+    """The library's ipc_send, refused with WouldBlock, gives the CPU to
+    the receiver rather than spinning until the timer preempts it."""
+    run = run_domains(machine, "sendwait")
+    sends = [re.match(r"(\d+) sends, (\d+) to a receiver not yet waiting; the sender was preempted (\d+) times", line)
+             for line in run.lines("sendwait")]
+    sends = [m for m in sends if m]
+    assert len(sends) == 1 and "the receiver got 20 words, sum 210" in run.lines("sendwait"), \
+        "sendwait printed:\n" + run.output
+    total, busy, preempted = (int(g) for g in sends[0].groups())
+    assert busy >= total - 1, "the receiver should not yet be waiting at %d of the %d sends:\n%s" % (
+        total - 1, total, run.output)
+    assert preempted <= 2, "ipc_send spun on WouldBlock: the timer preempted the sender %d times in %d sends " \
+        "(it must yield to the receiver instead):\n%s" % (preempted, total, run.output)
+    assert not run.killed() and len(run.endings) == 2, "both domains must exit normally:\n" + run.output

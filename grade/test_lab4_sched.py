@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from lab4 import run_domains
+from lab4 import run_alone, run_domains
 
 MASKED_LINE = re.compile(r"^domain (\d+) \(\w+\) preempted: upcalls still masked", re.M)
 SLICE_RE = re.compile(r"^slice (\d+) \d+ \d+ (\w+)$", re.M)
@@ -163,8 +163,7 @@ def test_thread_join(machine):
     join refuses itself, unused and out-of-range ids, a second joiner and
     a second join; 40 threads in a row reuse the slots; the domain lives
     on after its first context exits, until its last thread does."""
-    run = run_domains(machine, "threadjoin")
-    assert run.lines("threadjoin") == [
+    run_alone(machine, "threadjoin", [
         "argument 1234, stack misaligned by 0",
         "join exited ok, finished 1",
         "join running ok, finished 2",
@@ -174,14 +173,75 @@ def test_thread_join(machine):
         "created and joined 40 threads",
         "the first context exits",
         "the last thread exits",
-    ], "threadjoin printed:\n" + run.output
-    assert run.endings == [(1, "exited")], "threadjoin must exit normally:\n" + run.output
+    ])
 
 
 @pytest.mark.points(5)
 def test_cond_lost_wakeup(machine):
     """A switch forced at the first moment cond_wait lets upcalls in: the
     signal sent then must still wake the waiter, 100 times in a row."""
-    run = run_domains(machine, "condwake")
-    assert run.lines("condwake") == ["100 wake-ups, none lost"], "condwake printed:\n" + run.output
-    assert run.endings == [(1, "exited")], "condwake must exit normally:\n" + run.output
+    run_alone(machine, "condwake", ["100 wake-ups, none lost"])
+
+
+@pytest.mark.points(3)
+def test_init_threads_preempted(machine):
+    """init is the root scheduler: its ticks arrive as Timer upcalls, and
+    once the root scheduler picks init its threads get their say."""
+    run_alone(machine, "initthreads", ["the other thread ran while main spun: yes"],
+              "init's threads must be switched after its root scheduler picks init")
+
+
+@pytest.mark.points(3)
+def test_masked_without_entry(machine):
+    """The abort protocol ignores `masked` in the u-area of a domain with
+    no upcall entry: its ticks are ordinary preemptions.  With an entry,
+    the same spin is aborted every other tick."""
+    run = run_domains(machine, "noentrymask")
+    counts = {}
+    for line in run.lines("noentrymask"):
+        m = re.match(r"masked by hand with (an|no) upcall entry: (\d+) ticks, (\d+) preemptions, (\d+) aborted$", line)
+        if m:
+            counts[m.group(1)] = tuple(int(g) for g in m.groups()[1:])
+    assert set(counts) == {"an", "no"}, "noentrymask printed:\n" + run.output
+    ticks, preempted, aborted = counts["an"]
+    assert aborted == 3 and preempted == 3, "with an upcall entry, a domain spinning masked gets one borrowed tick " \
+        "before each abort: %d ticks, %d preemptions, %d aborted:\n%s" % (ticks, preempted, aborted, run.output)
+    ticks, preempted, aborted = counts["no"]
+    assert aborted == 0 and preempted == ticks, \
+        "a domain with no upcall entry has no upcall to finish: no tick may be borrowed or aborted " \
+        "(%d ticks, %d preemptions, %d aborted):\n%s" % (ticks, preempted, aborted, run.output)
+    assert len(MASKED_LINE.findall(run.output)) == 1, \
+        "the kernel reports the masked preemption once, in the first spin:\n" + run.output
+    assert run.endings == [(1, "exited")], "noentrymask must exit normally:\n" + run.output
+
+
+@pytest.mark.points(5)
+def test_borrowed_time_given_back(machine):
+    """A tick that came while masked is borrowed time: upcall_finish, and
+    the thread library's unmask, give the CPU away before going on."""
+    run = run_domains(machine, "borrowed", "hz=20000", timeout=60)
+    lines = run.lines("borrowed")
+    assert "upcall_finish gave the CPU away after a tick while masked: yes" in lines, \
+        "upcall_finish must yield when pending says the time was borrowed:\n" + run.output
+    mutex = [re.match(r"(\d+) rounds of mutex_lock and mutex_unlock, (\d+) across a tick, the CPU kept past (\d+) ticks$",
+                      line) for line in lines]
+    mutex = [m for m in mutex if m]
+    assert len(mutex) == 1, "borrowed printed:\n" + run.output
+    _rounds, ticked, kept = (int(g) for g in mutex[0].groups())
+    assert ticked >= 20, "too few ticks landed across the mutex calls to check them:\n" + run.output
+    assert kept == 0, "unmask must give back a slice borrowed while masked: the domain kept the CPU past %d of " \
+        "%d ticks:\n%s" % (kept, ticked, run.output)
+    assert not run.killed() and len(run.endings) == 2, "both domains must exit normally:\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_root_idles_when_nothing_can_run(machine):
+    """With every domain waiting in ipc_recv, the root scheduler gives the
+    CPU to nobody (yield(YIELD_SELF)): the kernel's trace shows the CPU
+    idle at tick after tick, never init spinning masked in its upcall."""
+    m = machine(cmdline="run=allblocked trace=1")
+    m.expect(r"allblocked: both domains wait in ipc_recv\n")
+    for _ in range(3):
+        seen = m.expect(r"slice 0 \d+ \d+ idle\n|preempted: upcalls still masked[^\n]*\n|slice 1 \d+ \d+ abort\n")
+        assert "idle" in seen.group(0), "with nothing to run the root scheduler must yield(YIELD_SELF), not spin " \
+            "masked in its upcall:\n" + m.output[-3000:]

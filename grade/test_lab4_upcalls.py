@@ -11,19 +11,17 @@ import re
 
 import pytest
 
-from lab4 import run_domains
+from lab4 import run_alone, run_domains
 
 
 @pytest.mark.points(5)
 def test_faultalloc(machine):
-    run = run_domains(machine, "faultalloc")
-    assert run.lines("faultalloc") == [
+    run_alone(machine, "faultalloc", [
         "fault at 10deadbe",
         "this string was faulted in at 10deadbe",
         "fault at 1cafef00",
         "this string was faulted in at 1cafef00",
-    ], "faultalloc printed:\n" + run.output
-    assert run.endings == [(1, "exited")], "faultalloc must exit normally:\n" + run.output
+    ])
 
 
 @pytest.mark.points(3)
@@ -48,12 +46,7 @@ def test_passon(machine):
 def test_faultallocbad(machine):
     # Provided behaviour: usermem checks a buffer before the kernel touches
     # it, so a bad pointer passed to a call is an error, never a Fault upcall.
-    run = run_domains(machine, "faultallocbad")
-    assert run.lines("faultallocbad") == [
-        "cputs of an unmapped buffer: BadAddress",
-        "handler calls: 0",
-    ], "faultallocbad printed:\n" + run.output
-    assert run.endings == [(1, "exited")], "faultallocbad must exit normally:\n" + run.output
+    run_alone(machine, "faultallocbad", ["cputs of an unmapped buffer: BadAddress", "handler calls: 0"])
 
 
 @pytest.mark.points(5)
@@ -98,10 +91,8 @@ def test_faultdie(machine):
 
 @pytest.mark.points(4)
 def test_faultregs(machine):
-    run = run_domains(machine, "faultregs")
-    assert run.lines("faultregs") == ["2 faults, 0 differences"], \
-        "every register, rsp and the arithmetic flags must survive a fault upcall:\n" + run.output
-    assert run.endings == [(1, "exited")], "faultregs must exit normally:\n" + run.output
+    run_alone(machine, "faultregs", ["2 faults, 0 differences"],
+              "every register, rsp and the arithmetic flags must survive a fault upcall")
 
 
 @pytest.mark.points(2)
@@ -218,7 +209,9 @@ def test_hostile_context_flags(machine):
         "the IOPL child, and only it, must be killed by #GP at its cli:\n" + run.output
     assert "IF-clear child preempted, destroyed: ok" in lines, \
         "domain_set_context must set IF: the timer must still preempt the child:\n" + run.output
-    assert len([line for line in lines if line.endswith(": ok")]) == 4 and (1, "exited") in run.endings, \
+    assert "flags_probe: AC and NT clear" in lines, \
+        "domain_set_context must clear AC and NT (and RF, VM): flags_probe must see them clear:\n" + run.output
+    assert len([line for line in lines if line.endswith(": ok")]) == 5 and (1, "exited") in run.endings, \
         "both contexts must be accepted (sanitised, not refused), and the parent exit:\n" + run.output
 
 
@@ -278,3 +271,30 @@ def test_hostile_map_runs(machine):
         ("no such domain", "NoSuchDomain"), ("mapped after all", "ok")])
     assert "a good batch: 2 pages, each where it was asked" in run.lines("maprunshostile"), \
         "a good batch must map every page:\n" + run.output
+
+
+@pytest.mark.points(2)
+def test_fault_routed_without_handler(machine):
+    run = run_domains(machine, "faultunrouted")
+    assert run.lines("libos") == ["fault upcall for vector 0 with no handler"] and not run.lines("faultunrouted"), \
+        "a vector routed by hand with no handler must end the domain with the libOS's message:\n" + run.output
+    assert run.endings == [(1, "exited")] and not run.masked, \
+        "the libOS must exit, not jump through a null handler (a fault while masked):\n" + run.output
+
+
+@pytest.mark.points(3)
+def test_fork_keeps_rights(machine):
+    """fork.h: a PERM_SHARE page stays shared, and a read-only page is
+    shared read-only, never made copy-on-write (a write to it faults)."""
+    run = run_domains(machine, "forkrights")
+    lines = run.lines("forkrights")
+    assert "the shared page after the child's write: child" in lines, \
+        "a PERM_SHARE page must stay shared across fork: the parent must see the child's write:\n" + run.output
+    assert "the child wrote its rodata" not in lines, \
+        "a read-only page must not become copy-on-write: the child's write to .rodata must fault:\n" + run.output
+    rodata = [line.split(" at ")[1] for line in lines if line.startswith("rodata at ")]
+    assert rodata and re.search(r"^domain \d+: page fault at 0*%s \(rip [0-9a-f]+, error 7\), not copy-on-write$"
+                                % rodata[0], run.output, re.M), \
+        "fork's fault handler must report the child's write to .rodata as not copy-on-write:\n" + run.output
+    assert lines[-1] == "rodata after the child's write: constant" and not run.killed(), \
+        "forkrights printed:\n" + run.output

@@ -14,6 +14,7 @@
 #include "lib/fork.h"
 #include "lib/ipc.h"
 #include "lib/libos.h"
+#include "lib/upcall.h"
 #include "lib/windows.h"
 
 namespace {
@@ -28,6 +29,23 @@ uint64_t cow_page[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE))) = {1};
 
 // Prints the result of one call.
 void report(const char* what, int64_t r) { printf("ipchostile: %s: %s\n", what, result_name(r)); }
+
+// ipc_recv as init, the root scheduler, with upcalls masked by hand, as
+// they are in its handler: it must be refused, not block (nobody would be
+// left to schedule).
+int64_t receive_masked() {
+    UArea* u = uarea();
+    u->masked = 1;
+    asm volatile("" ::: "memory");
+    int64_t r = sys_ipc_recv(0, 0);
+    asm volatile("" ::: "memory");
+    u->masked = 0;
+    if (u->pending) {
+        u->pending = 0;
+        (void)sys_yield(YIELD_ANY);  // a tick came while masked: give the time back
+    }
+    return r;
+}
 
 // The child: prints each message until kQuit.
 [[noreturn]] void receiver() {
@@ -73,6 +91,7 @@ int main() {
     report("receive, then run itself", sys_ipc_recv(0, self));
     report("receive, then run id 63, no domain", sys_ipc_recv(0, MAX_DOMAINS - 1));
     report("receive, then run id 2^40", sys_ipc_recv(0, 1ull << 40));
+    report("receive as the root scheduler, upcalls masked", receive_masked());
     printf("ipchostile: child %s\n", domain_table()[r].state == DomainState::Blocked ? "still waiting" : "woken");
 
     report("send program text read-only", sys_ipc_send(r, kQuit, USER_BASE, 0));

@@ -5,8 +5,10 @@
 // address holding the sender's data, with the rights asked for: sent with
 // PERM_W it is shared and writable (the parent sees the child's reply);
 // sent without, the receiver's mapping is read-only and a write to it
-// faults.  The parent maps two fresh pages after fork, so that its own
-// mappings are writable (not copy-on-write).
+// faults.  Before those, a page sent to a receiver that asked for none
+// (va 0) must not arrive: no page in the message, nothing mapped at 0.
+// The parent maps two fresh pages after fork, so that its own mappings
+// are writable (not copy-on-write).
 #include "lib/fork.h"
 #include "lib/ipc.h"
 #include "lib/libos.h"
@@ -43,9 +45,19 @@ uint64_t receive_and_print() {
     return m.sender;
 }
 
-// The receiving side: answers on the shared page, then writes to the
-// read-only one, which must fault.
+// Receives a message without asking for a page (va 0), though one is
+// sent, and prints whether a page came anyway.
+void receive_no_page() {
+    IpcMessage m;
+    if (int64_t r = ipc_recv(0, m); r < 0) panic("ipc_recv: %s", result_name(r));
+    printf("sendpage: child got value %lu, asked for no page: page %s, %s at 0\n", m.value,
+           (m.perm & kIpcPageSent) ? "sent" : "not sent", (lookup_pte(0) & kPtePresent) ? "a page" : "nothing");
+}
+
+// The receiving side: a message with no page asked for; then answers on
+// the shared page, then writes to the read-only one, which must fault.
 void child() {
+    receive_no_page();
     uint64_t parent = receive_and_print();
     put(kReceive, "the child was here");
     if (int64_t r = ipc_send(parent, 1, 0, 0); r < 0) panic("ipc_send: %s", result_name(r));
@@ -74,6 +86,7 @@ int main() {
     uint64_t dom = static_cast<uint64_t>(kid);
     make_page(kShared, "hello through a shared page");
     make_page(kReadOnly, "hello through a read-only page");
+    if (int64_t r = ipc_send(dom, 6, kShared, PERM_W); r < 0) panic("ipc_send: %s", result_name(r));
     if (int64_t r = ipc_send(dom, 7, kShared, PERM_W); r < 0) panic("ipc_send: %s", result_name(r));
     IpcMessage m;
     if (int64_t r = ipc_recv(0, m); r < 0) panic("ipc_recv: %s", result_name(r));
