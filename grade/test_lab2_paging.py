@@ -100,7 +100,12 @@ def test_protect_revokes_write(machine, how):
     # the TLB held a writable entry for it: by protect, and by map of the
     # same frame again with fewer rights.
     m = machine(cmdline="run=%swrite" % how)
-    target = m.expect(r"%s: ok; writing to the page at 0x([0-9a-f]{16})" % how).group(1)
+    started = m.expect(r"(?m)%s: (\w+); writing to the page at 0x([0-9a-f]{16})|^check mm ready: FAILED$"
+                       r"|^could not map the test page$" % how)
+    assert started.group(1) is not None, "the write was never tried: %s\n%s" % (
+        started.group(0), "\n".join(re.findall(r"^  check failed at .*$", m.output, re.M)))
+    assert started.group(1) == "ok", "%s returned %s instead of revoking write" % (how, started.group(1))
+    target = started.group(2)
     report = m.expect(r"(kernel fault: page fault \(vector 14\) .*, error 0x[0-9a-f]+ \(([^)]*)\), address ([0-9a-f]{16})"
                       r"|the write to a page made read-only did not fault)")
     assert report.group(2) is not None, "the write went through: %s left the old, writable entry in the TLB" % how
