@@ -303,6 +303,11 @@ def test_shell_redirection(machine, tools, programs, tmp_path):
     out = sh.run("echo 'echo still fine > h' >> s; echo 'cat h' >> s; sh s")
     assert out == ["sh: nothere: no such file or directory"] * 40 + ["still fine"], (
         "a failed redirection must close what the command opened before it: %r" % out)
+    # Two redirections of one kind: the first file is opened (and created),
+    # then replaced; its fd must be closed too, or 40 lines use up 32 fds.
+    write_script(sh, "t", ["echo %d > a%d > b" % (i, i % 3) for i in range(40)])
+    out = sh.run("echo 'cat b' >> t; sh t")
+    assert out == ["39"], "`cmd > a > b` must close a's fd as well as b's: %r" % out
     sh.exit()
     assert_fsck_clean(tools, image, "the redirections")
 
