@@ -10,7 +10,7 @@ import re
 import pytest
 
 from lab4 import run_domains
-from lab5 import disk_args, patterned_image, sector_text
+from lab5 import patterned_image, sector_text
 
 
 @pytest.mark.points(6)
@@ -58,9 +58,17 @@ def test_port_without_grant_kills(machine):
 @pytest.mark.points(6)
 def test_disk_driver(machine, tmp_path):
     image = patterned_image(tmp_path / "disk.img", 8192)
+    # QEMU's blkdebug driver between the drive and the image fails every
+    # read of sector 4000 and every write of sector 4100 with EIO, which
+    # the drive reports as ERR (rerror=report, werror=report): the only way
+    # to make QEMU's drive fail a command the driver itself issued.
+    rules = tmp_path / "blkdebug.cfg"
+    rules.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "4000"\nonce = "off"\n\n'
+                     '[inject-error]\nevent = "write_aio"\nerrno = "5"\nsector = "4100"\nonce = "off"\n')
+    drive = "file=blkdebug:%s:%s,format=raw,if=ide,index=0,media=disk,rerror=report,werror=report" % (rules, image)
     # QEMU's trace of every ATA command shows whether each write is followed
     # by FLUSH CACHE EXT (0xEA) before the driver says it is done.
-    run = run_domains(machine, "diskrw", extra_args=disk_args(image) + ("-trace", "ide_exec_cmd"))
+    run = run_domains(machine, "diskrw", extra_args=("-drive", drive, "-trace", "ide_exec_cmd"))
     assert run.lines("diskrw") == [
         "8192 sectors",
         "read ok",
@@ -70,12 +78,18 @@ def test_disk_driver(machine, tmp_path):
         "then read ok, write ok",
         "a read of 2 sectors left unread: DRQ",
         "then read ok, write ok",
+        "a read across a sector the drive cannot read: IoError",
+        "then read ok, write ok",
+        "a write to a sector the drive cannot write: IoError",
+        "then read ok, write ok",
     ], ("diskrw printed (a command the drive refused, or a transfer left half-done, must not make the next "
-        "ones fail or return another command's data):\n" + run.output)
+        "ones fail or return another command's data; a sector the drive reports ERR for is IoError, "
+        "never the data port's garbage):\n" + run.output)
     commands = re.findall(r"^ide_exec_cmd .*; cmd (0x[0-9a-f]+)$", run.output, re.M)
     writes = [i for i, c in enumerate(commands) if c == "0x34"]
     assert writes, "diskrw's write issued no WRITE SECTORS EXT (0x34); commands: %s" % commands
-    unflushed = [i for i in writes if commands[i + 1:i + 2] != ["0xea"]]
+    # The next-to-last write is the one the drive fails: nothing to flush.
+    unflushed = [i for i in writes[:-2] + writes[-1:] if commands[i + 1:i + 2] != ["0xea"]]
     assert not unflushed, ("a write must reach the medium, not the drive's cache, before disk::write returns: "
                            "FLUSH CACHE EXT (0xea) must follow WRITE SECTORS EXT (0x34); commands: %s" % commands)
     written = [sector_text(image, n) for n in range(99, 109)]

@@ -173,7 +173,9 @@ def test_fs_lock_holder_dies(machine, tools, tmp_path):
     # Exercise 7: a child killed while it holds the region's lock, half-way
     # through an operation, its id then taken by a new domain; another
     # domain must get the lock, and nothing of the half operation may reach
-    # the disk.
+    # the disk.  Then a holder killed past its commit point (the record on
+    # the disk, the homes not): the next holder must see the transaction,
+    # and so must the disk after the next holder's own commit.
     image = fresh_image(tools, tmp_path / "dead.img")
     run = run_domains(machine, "fsdead", extra_args=disk_args(image))
     assert run.lines("fsdead") == [
@@ -183,5 +185,11 @@ def test_fs_lock_holder_dies(machine, tools, tmp_path):
         'another child reads /before: "synced before"',
         "and writes /after and syncs",
         'init reads /after: "written after"',
-    ], "after the lock's holder died:\n" + run.output
+        "a child dies past its commit point, its record on the disk: yes",
+        "killed it: ok",
+        'another child reads /committed: "committed by the dead"',
+        "and writes /later and syncs",
+        'init reads /committed: "committed by the dead"',
+    ], ("after the lock's holder died (half-way through an operation, then past its commit point, when the "
+        "disk as the journal leaves it holds the transaction):\n" + run.output)
     assert_fsck_clean(tools, image, "the lock's holder died half-way through an operation")

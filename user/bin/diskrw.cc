@@ -8,7 +8,12 @@
 // errors of a range past the end of the disk; then it makes the drive
 // fail a command of its own (a read past the end, written to the ports by
 // hand), then leaves a read unfinished, and checks after each that the
-// driver still reads and writes.  It prints
+// driver still reads and writes.  Last, it reads 4 sectors across sector
+// kUnreadable, which the harness's disk fails to read (QEMU's blkdebug
+// driver injects an I/O error there, and the drive reports ERR): the read
+// must fail, not return what the data port happens to hold; and writes
+// sector kUnwritable, whose writes fail the same way: IoError, not done.
+// It prints
 // "diskrw: wrote <lba>" so that the harness can read the image afterwards.
 #include "lib/fs/disk.h"
 #include "lib/fs/ports.h"
@@ -17,6 +22,9 @@
 namespace {
 
 char buf[256 * 512];
+
+constexpr uint64_t kUnreadable = 4000;  // grade/test_lab5_disk.py fails its reads
+constexpr uint64_t kUnwritable = 4100;  // and its writes
 
 // Asks for the disk's ports: the eight command-block ports and the
 // device-control port.
@@ -92,6 +100,14 @@ int main() {
     report_read_and_write("then");
     status = read_by_hand(3, 2);
     printf("diskrw: a read of 2 sectors left unread: %s\n", status & 0x08 ? "DRQ" : "no DRQ?");
+    report_read_and_write("then");
+    Result<void> bad = disk::read(kUnreadable - 2, 4, buf);
+    printf("diskrw: a read across a sector the drive cannot read: %s\n",
+           bad.ok() ? "ok (the data is garbage)" : error_name(bad.error()));
+    report_read_and_write("then");
+    snprintf(buf, 512, "never written");
+    bad = disk::write(kUnwritable, 1, buf);
+    printf("diskrw: a write to a sector the drive cannot write: %s\n", bad.ok() ? "ok" : error_name(bad.error()));
     report_read_and_write("then");
     return 0;
 }

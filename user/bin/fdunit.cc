@@ -1,13 +1,15 @@
 // exolab: lab 5
 // user/bin/fdunit.cc: unit checks of fd sharing (Exercise 9): io::close,
 // io::dup2, and the counts fork and spawn keep through share_files and
-// unshare_files.  Run as init on an empty exofs; reads the open-file
+// unshare_files, also while another domain holds the lock and changes the
+// same counts.  Run as init on an empty exofs; reads the open-file
 // table's refs directly (the region is this domain's memory too).
 //
 // Prints "fdunit: <check>: ok" for each check, or the first thing found
 // wrong, then syncs (tools/fsck then checks that the unlinked file was
 // freed with its last fd).
 #include "lib/fork.h"
+#include "lib/fs/cache.h"
 #include "lib/fs/disk.h"
 #include "lib/fs/fd.h"
 #include "lib/fs/fs.h"
@@ -150,6 +152,73 @@ bool check_fork_counts() {
     return true;
 }
 
+// check_counts_while_closing: the closer's rounds, each holding the lock
+// for kClosingsPerRound closings; and the PERM_SHARE page whose flag tells
+// the counter that the closer is done.
+constexpr int kClosingRounds = 1600;
+constexpr int kClosingsPerRound = 1000;
+constexpr uint64_t kClosedPage = 0x0000600000001000;
+volatile uint64_t* const closer_done = reinterpret_cast<volatile uint64_t*>(kClosedPage);
+
+// The closer: dup and close as io::dup and io::close do them, inside the
+// lock, with a pseudo-random pause after each, so that slices end at every
+// point of the loop, not always at the same one.
+[[noreturn]] void close_copies_of(int fd) {
+    int copy = exofs::kMaxFds - 1;
+    uint32_t seed = 1;
+    for (int round = 0; round < kClosingRounds; round++) {
+        exofs::cache::lock();
+        for (int i = 0; i < kClosingsPerRound; i++) {
+            exofs::fd_attach(copy, fd);
+            (void)exofs::fd_detach(copy);
+            seed = seed * 1103515245 + 12345;
+            for (uint32_t k = 0; k < (seed >> 16) % 8; k++) asm volatile("");
+        }
+        exofs::cache::unlock();
+        (void)sys_yield(YIELD_ANY);
+    }
+    *closer_done = 1;
+    exit();
+}
+
+// The counter: counts fd's open file in a made-up child's table and takes
+// the counts back, four at a time, until the closer is done.
+[[noreturn]] void count_and_uncount(int fd) {
+    exofs::Files one = {};
+    one.fd[0] = exofs::files()->fd[fd];
+    while (*closer_done == 0) {
+        for (int i = 0; i < 4; i++) exofs::share_files(one);
+        for (int i = 0; i < 4; i++) exofs::unshare_files(one);
+    }
+    exit();
+}
+
+// share_files and unshare_files while another domain, holding the lock,
+// keeps changing the refs of the same open file (as dup and close do): a
+// count changed without the lock is lost whenever the holder is preempted
+// between reading refs and writing it back.  Both are children, between
+// which the root scheduler (this domain's upcalls) passes the CPU; the
+// closer is preempted some thousands of times (hz=2000), a few percent of
+// them inside that window.
+bool check_counts_while_closing() {
+    int64_t pfn = sys_frame_alloc(0);
+    if (pfn < 0 || sys_map(0, kClosedPage, static_cast<uint64_t>(pfn), PERM_W | PERM_SHARE) < 0) {
+        return fail("no flag page");
+    }
+    int fd = open_fresh("/contended");
+    int64_t counter = fork();
+    if (counter == 0) count_and_uncount(fd);
+    if (counter < 0) return fail("fork failed");
+    int64_t closer = fork();
+    if (closer == 0) close_copies_of(fd);
+    if (closer < 0) return fail("fork failed");
+    (void)wait(static_cast<uint64_t>(closer));
+    (void)wait(static_cast<uint64_t>(counter));
+    if (refs_of(fd) != 1) return fail("after the counter and the closer exited, refs is not 1: a count was lost");
+    MUST(io::close(fd));
+    return true;
+}
+
 // Forks children that wait for release_flag until fork fails (the domain
 // table is full); returns how many it made, or -1.
 int fork_until_full(uint64_t* children, int max) {
@@ -201,6 +270,7 @@ int main() {
     checks.run("close the last reference", check_close_last_reference);
     checks.run("fork counts", check_fork_counts);
     checks.run("failed fork and spawn", check_failed_fork_and_spawn);
+    checks.run("fork counts while another domain closes", check_counts_while_closing);
     MUST(exofs::sync());
     printf("fdunit: done\n");
     return 0;

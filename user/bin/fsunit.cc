@@ -9,7 +9,9 @@
 //   alloc    block_alloc and block_free on the cached bitmap (Exercise 3)
 //   hint     where block_alloc looks first: at the hint, wrapping around,
 //            a freed block first (Exercise 3)
-//   bmap     the block map of a new inode at every level (Exercise 4)
+//   bmap     the block map of a new inode at every level, its new blocks
+//            taken from free blocks whose cached copies hold stale bytes
+//            (Exercise 4)
 //   lookup   dir_lookup in /dir, which spans two blocks (Exercise 5)
 //   journal  write_transaction with the power cut at every sector, each
 //            time followed by replay; replay refusing damaged records, and
@@ -111,19 +113,47 @@ bool check_alloc() {
     return full_ok;
 }
 
+// Whether all of cached block b reads as zeros.
+bool all_zero(uint32_t b) {
+    Result<uint8_t*> data = cache::get(b);
+    if (!data.ok()) return false;
+    for (uint32_t i = 0; i < kBlockSize; i++) {
+        if (data.value()[i] != 0) return false;
+    }
+    return true;
+}
+
+// Leaves stale bytes in the cached copies of the next `count` free blocks
+// (those block_alloc hands out next, from the start of the hint's word
+// on), as a block used, then freed, leaves them: a new block then reads as
+// zeros only if it was zeroed.
+bool leave_stale_bytes_in_free_blocks(int count) {
+    uint32_t b = shared()->block_hint / 64 * 64;
+    for (int n = 0; n < count && b < sb().nblocks; b++) {
+        if (b < sb().data_start || bit_set(b)) continue;
+        memset(MUST_OK(cache::get(b, cache::Fill::None)), 0xA5, kBlockSize);
+        n++;
+    }
+    return true;
+}
+
 bool check_bmap() {
     Op op;
     MUST_OK(op.check());
     uint32_t inum = MUST_OK(inode_alloc(InodeType::File));
     Inode* ip = MUST_OK(inode_get(inum));
     EXPECT(MUST_OK(bmap(ip, 0, Holes::Keep)) == 0);
+    if (!leave_stale_bytes_in_free_blocks(32)) return false;
     const uint64_t last = kMaxFileBlocks - 1;
     const uint64_t fbs[] = {0, 11, 12, 1035, 1036, 1036 + 1023, 1036 + 1024, last};
     uint32_t got[8];
     for (int i = 0; i < 8; i++) {
         ip = MUST_OK(inode_get(inum));
-        got[i] = MUST_OK(bmap(ip, fbs[i], Holes::Fill));
+        // FillWhole at 0, 12, 1036 and 2060 (the last three make map
+        // blocks): only a data block may be left unzeroed.
+        got[i] = MUST_OK(bmap(ip, fbs[i], i % 2 == 0 ? Holes::FillWhole : Holes::Fill));
         EXPECT(in_data(got[i]) && bit_set(got[i]));
+        if (i % 2 == 1) EXPECT(all_zero(got[i]));  // a new data block under Fill reads as zeros
         for (int j = 0; j < i; j++) EXPECT(got[i] != got[j]);
         ip = MUST_OK(inode_get(inum));
         EXPECT(MUST_OK(bmap(ip, fbs[i], Holes::Keep)) == got[i]);  // found again, not made again
