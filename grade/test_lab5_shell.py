@@ -38,6 +38,8 @@ def programs(build_dir, tmp_path_factory):
     src = os.path.join(build_dir, "user", "bin")
     for name in sorted(os.listdir(src)):
         path = os.path.join(src, name)
+        if name.startswith("badelf_") and name[len("badelf_"):] not in BADELF:
+            continue  # unstripped, 400 KiB each: only the kinds spawn is tried on
         if os.path.isfile(path) and "." not in name:
             shutil.copy(path, bin_dir / name)
     for name in ("init", "sh", "echo", "cat", "args", "fdshare", "pipetest", "pipekill", "primespipe", "ps", "forever",
