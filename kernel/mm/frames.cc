@@ -216,18 +216,6 @@ void remove_mapping(Pfn pfn) {
 #endif
 }
 
-uint32_t adjust_table_entries(Pfn pfn, int delta) {
-    kassert(pfn < frame_count && table[pfn].kind == FrameKind::PageTable);
-    int64_t entries = int64_t{table[pfn].map_count} + delta;
-    kassert(entries >= 0 && entries <= static_cast<int64_t>(kPageSize / sizeof(uint64_t)));
-    table[pfn].map_count = static_cast<uint32_t>(entries);
-    return table[pfn].map_count;
-}
-
-const FrameInfo& info(Pfn pfn) {
-    kassert(pfn < frame_count);
-    return table[pfn];
-}
 size_t free_count() { return free_frames; }
 
 size_t count_of(FrameKind kind) {

@@ -13,6 +13,7 @@
 
 #include "abi/frame.h"
 #include "boot/multiboot2.h"
+#include "lib/panic.h"
 #include "lib/result.h"
 #include "mm/addr.h"
 
@@ -52,21 +53,32 @@ void remove_mapping(Pfn pfn);
 // Adds `delta` to the count of present entries of page-table page `pfn`;
 // returns the new count.  A count outside 0..512, or a frame that is not a
 // page table, is a kernel bug (kassert).
-uint32_t adjust_table_entries(Pfn pfn, int delta);
+uint32_t adjust_table_entries(Pfn pfn, int delta);  // inline, below
 
 namespace detail {
-extern FrameInfo* table;    // set by init(); written only by frames.cc
+extern FrameInfo* table;    // set by init(); written only by frames.cc and the functions below
 extern size_t frame_count;
 }
 
-// add_mapping's body and the table's size, inline: every map asks (the
-// fault upcall's handler maps, DESIGN §8).
+// The bodies every map runs, inline (the fault upcall's handler maps, DESIGN
+// §8): add_mapping, adjust_table_entries, the table's size and `info`.
+// `info` is also kept out of line (used), for GDB to call.
 inline void add_mapping(Pfn pfn) {
     if (pfn < detail::frame_count) detail::table[pfn].map_count++;
 }
+inline uint32_t adjust_table_entries(Pfn pfn, int delta) {
+    kassert(pfn < detail::frame_count && detail::table[pfn].kind == FrameKind::PageTable);
+    int64_t entries = int64_t{detail::table[pfn].map_count} + delta;
+    kassert(entries >= 0 && entries <= static_cast<int64_t>(kPageSize / sizeof(uint64_t)));
+    detail::table[pfn].map_count = static_cast<uint32_t>(entries);
+    return detail::table[pfn].map_count;
+}
 inline size_t count() { return detail::frame_count; }  // PFNs 0 .. count-1
+[[gnu::used]] inline const FrameInfo& info(Pfn pfn) {
+    kassert(pfn < detail::frame_count);
+    return detail::table[pfn];
+}
 
-const FrameInfo& info(Pfn pfn);
 size_t free_count();
 size_t count_of(FrameKind kind);
 const char* kind_name(FrameKind kind);

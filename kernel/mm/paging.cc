@@ -73,22 +73,36 @@ Result<PhysAddr> new_table(uint16_t owner) {
     return PhysAddr::from_pfn(pfn);
 }
 
+#if SOL >= 2
+namespace {
+
+// walk's slow path: entry va.index(at) of `table` (at `at`) is missing, and
+// so is every level below it: links a fresh table at each, down to `level`.
+// Out of line, so that the walk of a present path saves no register (the
+// fault upcall's handler maps a page, DESIGN §8).
+[[gnu::noinline]] Result<Pte*> link_new_tables(PhysAddr table, VirtAddr va, int at, int level, uint16_t owner) {
+    // Make sure every table can be had before linking the first.
+    if (frames::free_count() < static_cast<size_t>(at - level)) return Error::NoMemory;
+    for (; at > level; at--) {
+        Pte& slot = entries(table)[va.index(at)];
+        slot = make_pte(TRY(new_table(owner)), intermediate_flags(va));
+        frames::adjust_table_entries(table.pfn(), 1);
+        table = frame_of(slot);
+    }
+    return entries(table) + va.index(level);
+}
+
+}  // namespace
+#endif
+
 Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t owner) {
     if (!va.canonical() || level < 1 || level > 3) return Error::InvalidArgument;
 #if SOL >= 2
     PhysAddr table = root;
     for (int at = 4; at > level; at--) {
-        Pte& slot = entries(table)[va.index(at)];
-        if (!present(slot)) {
-            if (!create) return Error::NotMapped;
-            // Every level from here down is missing: make sure all of them
-            // can be had before linking the first.
-            if (frames::free_count() < static_cast<size_t>(at - level)) return Error::NoMemory;
-            slot = make_pte(TRY(new_table(owner)), intermediate_flags(va));
-            frames::adjust_table_entries(table.pfn(), 1);
-        } else if (has(flags_of(slot), PageFlags::Large)) {
-            return Error::Busy;
-        }
+        Pte slot = entries(table)[va.index(at)];
+        if (!present(slot)) return create ? link_new_tables(table, va, at, level, owner) : Error::NotMapped;
+        if (has(flags_of(slot), PageFlags::Large)) return Error::Busy;
         table = frame_of(slot);
     }
     return entries(table) + va.index(level);
@@ -107,7 +121,7 @@ Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t o
 }
 
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner) {
-    if (!va.canonical() || !va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;
+    if (!va.page_aligned() || !pa.page_aligned()) return Error::InvalidArgument;  // walk refuses a non-canonical va
 #if SOL >= 2
     Pte* leaf = TRY(walk(root, va, 1, true, owner));
     Pte previous = *leaf;
