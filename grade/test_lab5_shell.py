@@ -255,6 +255,40 @@ def test_kill(machine, tools, programs, tmp_path):
 
 
 @pytest.mark.points(4)
+def test_share_tables(machine):
+    # Provided (spawn relies on it): one PML4 slot's page tables linked into
+    # a child, frozen for both sides while linked, kept for the parent when
+    # the child is destroyed, and free to change again once it is gone.
+    run = run_domains(machine, "sharetables")
+    refused = [("self", "InvalidArgument"), ("own id", "InvalidArgument"), ("unaligned", "InvalidArgument"),
+               ("slot 0, below USER_BASE", "InvalidArgument"), ("the u-area's slot", "InvalidArgument"),
+               ("USER_TOP", "InvalidArgument"), ("kernel half", "InvalidArgument"), ("no such domain", "NoSuchDomain"),
+               ("nothing mapped", "NotMapped"), ("the child maps there", "Busy")]
+    assert run.lines("sharetables") == (
+        ["child unmaps 1: ok", "child unmaps 2: ok"] + ["%s: %s" % r for r in refused] + [
+            "links before 0",
+            "link: ok",
+            "links after 1",
+            "link again: Busy",
+            "map in the linked slot: Busy",
+            "unmap in the linked slot: Busy",
+            "map into the child's linked slot: Busy",
+            "map elsewhere: ok",
+            "child reads 1111 and 2222",
+            "child maps in the linked slot: Busy",
+            "child unmaps in the linked slot: Busy",
+            "child links its parent: AccessDenied",
+            "parent reads c41d",
+            "links once the child is gone 0",
+            "parent reads c41d and 2222",
+            "map in the slot again: ok",
+            "unmap in the slot again: ok",
+            "done",
+        ]), "sharetables printed:\n" + run.output
+    assert not run.killed(), "no sharetables domain may be killed:\n" + run.output
+
+
+@pytest.mark.points(4)
 def test_spawn_argument_page(machine):
     run = run_domains(machine, "argstack")
     checks = ["layout", "no arguments", "alignment", "limits", "child addresses", "page bounds"]

@@ -3,10 +3,10 @@
 // and every domain reads it at UFRAMES (DESIGN §3: exposed physical names,
 // no hidden state).  Entry n describes physical frame n.
 //
-//   +-------+------+----+-----------+------+------+
-//   | owner | kind | -- | map_count | prev | next |   16 bytes per frame
-//   +-------+------+----+-----------+------+------+
-//   |  u16  |  u8  | u8 |    u32    | u32  | u32  |
+//   +-------+------+-------+-----------+------+------+
+//   | owner | kind | links | map_count | prev | next |   16 bytes per frame
+//   +-------+------+-------+-----------+------+------+
+//   |  u16  |  u8  |  u8   |    u32    | u32  | u32  |
 #ifndef EXOLAB_ABI_FRAME_H
 #define EXOLAB_ABI_FRAME_H
 
@@ -27,7 +27,7 @@ inline constexpr uint16_t kFrameNoOwner = 0xFFFF;   // free, or released and wai
 struct FrameInfo {
     uint16_t owner;
     FrameKind kind;
-    uint8_t unused;
+    uint8_t links;       // PageTable: how many more address spaces link it (share_tables, lab 5); else 0
     uint32_t map_count;  // User/Module/Kernel: PTEs that map it; PageTable: present entries
     uint32_t prev;       // free-list links, valid while kind == Free
     uint32_t next;

@@ -73,6 +73,23 @@ inline uint32_t adjust_table_entries(Pfn pfn, int delta) {
     detail::table[pfn].map_count = static_cast<uint32_t>(entries);
     return detail::table[pfn].map_count;
 }
+#if LAB >= 5
+// Adds `delta` to the count of the other address spaces that link
+// page-table page `pfn` (share_tables); returns the new count.  A count
+// outside 0..kMaxTableLinks, or a frame that is not a page table, is a
+// kernel bug (kassert).
+inline constexpr uint8_t kMaxTableLinks = 255;
+inline uint8_t adjust_table_links(Pfn pfn, int delta) {
+    kassert(pfn < detail::frame_count && detail::table[pfn].kind == FrameKind::PageTable);
+    int links = detail::table[pfn].links + delta;
+    kassert(links >= 0 && links <= kMaxTableLinks);
+    detail::table[pfn].links = static_cast<uint8_t>(links);
+    return detail::table[pfn].links;
+}
+// The count adjust_table_links keeps, of a page-table page `pfn` found in
+// a present entry (unchecked: every map asks, DESIGN §8).
+inline uint8_t table_links(Pfn pfn) { return detail::table[pfn].links; }
+#endif
 inline size_t count() { return detail::frame_count; }  // PFNs 0 .. count-1
 [[gnu::used]] inline const FrameInfo& info(Pfn pfn) {
     kassert(pfn < detail::frame_count);

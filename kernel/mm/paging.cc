@@ -31,6 +31,13 @@ void destroy_below(PhysAddr table, int level, unsigned first_shared_slot);
 void clear_entry(PhysAddr table, int level, unsigned i, unsigned first_shared_slot) {
     Pte* e = entries(table) + i;
     bool shared = level == 4 && i >= first_shared_slot;
+#if LAB >= 5
+    // A slot another space links too: this space only lets go of it.
+    if (!shared && level == 4 && frames::info(frame_of(*e).pfn()).links > 0) {
+        frames::adjust_table_links(frame_of(*e).pfn(), -1);
+        shared = true;
+    }
+#endif
     if (!shared && level == 1) {
         frames::remove_mapping(frame_of(*e).pfn());
     } else if (!shared && !has(flags_of(*e), PageFlags::Large)) {
@@ -97,6 +104,9 @@ namespace {
 
 Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t owner) {
     if (!va.canonical() || level < 1 || level > 3) return Error::InvalidArgument;
+#if LAB >= 5
+    if (create && in_linked_slot(root, va)) return Error::Busy;  // another space's tables too
+#endif
 #if SOL >= 2
     PhysAddr table = root;
     for (int at = 4; at > level; at--) {
@@ -184,6 +194,9 @@ Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags,
 
 Result<void> unmap(PhysAddr root, VirtAddr va) {
     if (!va.canonical() || !va.page_aligned()) return Error::InvalidArgument;
+#if LAB >= 5
+    if (in_linked_slot(root, va)) return Error::Busy;  // another space's tables too
+#endif
 #if SOL >= 2
     PhysAddr tables[5];  // tables[level]: the page-table page at that level on va's path
     tables[4] = root;
@@ -273,6 +286,21 @@ Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags) {
     return Error::NotImplemented;
 #endif
 }
+
+#if LAB >= 5
+Result<void> link_slot(PhysAddr from, PhysAddr to, VirtAddr va) {
+    if (!va.canonical() || va.value % kSlotSpan != 0) return Error::InvalidArgument;
+    Pte theirs = entries(from)[va.index(4)];
+    Pte& mine = entries(to)[va.index(4)];
+    if (!present(theirs)) return Error::NotMapped;
+    if (present(mine) || frames::info(frame_of(theirs).pfn()).links == frames::kMaxTableLinks) return Error::Busy;
+    mine = theirs;  // the same table, the same (intermediate) rights
+    frames::adjust_table_entries(to.pfn(), 1);
+    frames::adjust_table_links(frame_of(theirs).pfn(), 1);
+    return {};
+}
+
+#endif
 
 void destroy(PhysAddr root) {
     destroy_below(root, 4, kWindowsSlot);

@@ -23,6 +23,7 @@
 #include "arch/x86_64/mmu.h"
 #include "lib/result.h"
 #include "mm/addr.h"
+#include "mm/frames.h"
 
 namespace paging {
 
@@ -51,7 +52,8 @@ Result<PhysAddr> new_table(uint16_t owner);
 // (NoMemory).  Each present entry a page-table page holds is counted in
 // its frame (frames::adjust_table_entries); the entry returned is not
 // counted by walk.  Errors: InvalidArgument (va not canonical, level not
-// 1..3), NotMapped, NoMemory, Busy (a large page above `level` covers va).
+// 1..3), NotMapped, NoMemory, Busy (a large page above `level` covers va;
+// from lab 5, with `create`, va in a linked slot: link_slot).
 Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t owner);
 
 // Maps the 4 KiB page at `va` to frame `pa` with `flags` (Present is
@@ -69,6 +71,27 @@ Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint1
 Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, PageFlags flags, uint16_t owner);
 #endif
 
+#if LAB >= 5
+// The span of one PML4 slot: 512 GiB.
+inline constexpr uint64_t kSlotSpan = uint64_t{1} << 39;
+
+// Links the tables of PML4 slot `va` (a multiple of kSlotSpan) of the space
+// rooted at `from` into the space rooted at `to`: from then on both map the
+// same pages there with the same rights (share_tables, lab 5).  While a
+// slot's tables are linked into more than one space, map and unmap in it
+// are refused (Busy), in every space that links them.  Errors: NotMapped
+// (nothing mapped there in `from`), Busy (something mapped there in `to`,
+// or the tables linked kMaxTableLinks times already).
+Result<void> link_slot(PhysAddr from, PhysAddr to, VirtAddr va);
+
+// Whether va's PML4 slot in the space rooted at `root` holds tables that
+// another space links too.  Inline: every map asks (walk).
+inline bool in_linked_slot(PhysAddr root, VirtAddr va) {
+    Pte slot = entries(root)[va.index(4)];
+    return present(slot) && frames::table_links(frame_of(slot).pfn()) > 0;
+}
+#endif
+
 // Maps a 2 MiB page (kernel use: the physmap), through walk.  va and pa
 // 2 MiB-aligned; the page directory entry must be empty.  Changes nothing
 // when it fails.
@@ -80,7 +103,8 @@ Result<void> map_large(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags,
 // and from the return on the CPU can reach neither the old page nor a
 // freed table through any cached translation.  Changes nothing when it
 // fails.  Errors: InvalidArgument (va not canonical or not page-aligned, a
-// 2 MiB page covers it), NotMapped.
+// 2 MiB page covers it), NotMapped, from lab 5 Busy (va in a linked slot:
+// link_slot).
 Result<void> unmap(PhysAddr root, VirtAddr va);
 
 // What `va` maps to.
@@ -105,7 +129,8 @@ Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags);
 
 // Frees `root` and every page-table page below it in PML4 slots below the
 // exported windows (the private part of an address space); the window and
-// kernel-half tables are shared and stay.  Leaf frames are unmapped (their
+// kernel-half tables are shared and stay, and so do (from lab 5) the
+// tables of a slot another space still links, which only lose this link.  Leaf frames are unmapped (their
 // owners keep them; a released one becomes free with its last mapping).
 void destroy(PhysAddr root);
 

@@ -25,7 +25,7 @@ PageFlags flags_for(uint64_t perm) {
 // May `self` map frame `pfn` into `target`?  Only user frames owned by
 // self, by one of self's descendants, or by target itself.
 // Errors: InvalidArgument (no such frame), AccessDenied.
-Result<void> check_frame_authority(domain::Domain& self, domain::Domain& target, uint64_t pfn) {
+[[gnu::always_inline]] inline Result<void> check_frame_authority(domain::Domain& self, domain::Domain& target, uint64_t pfn) {
 #if SOL >= 3
     if (pfn >= frames::count()) return Error::InvalidArgument;
     const FrameInfo& f = frames::info(pfn);

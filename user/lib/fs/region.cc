@@ -47,20 +47,9 @@ Files* region_fd_table() {
 }
 
 Result<void> region_share_with(uint64_t dom) {
-    MapBatch batch(dom);  // a few map_runs calls, not one map per page (DESIGN §8)
-    const volatile uint64_t* entries = nullptr;  // the page table of the page at hand, in UVPT
-    for (uint64_t i = 0; i < kRegionPages; i++) {
-        uint64_t va = kFsRegion + i * PAGE_SIZE;
-        if (entries == nullptr || (va >> 12) % 512 == 0) {  // a table not known present yet
-            if (!(lookup_pte(va) & kPtePresent)) return Error::NotMapped;
-            entries = reinterpret_cast<const volatile uint64_t*>(entry_address(va & ~(512 * PAGE_SIZE - 1), 1));
-        }
-        uint64_t pte = entries[(va >> 12) % 512];
-        if (!(pte & kPtePresent)) return Error::NotMapped;
-        int64_t r = batch.add(va, pte_frame(pte), PERM_W | PERM_SHARE);
-        if (r < 0) return static_cast<Error>(-r);
-    }
-    if (int64_t r = batch.flush(); r < 0) return static_cast<Error>(-r);
+    // The region's page tables themselves, one call: not a map per page
+    // (DESIGN §8).  The region has its PML4 slot to itself (region.h).
+    if (int64_t r = sys_share_tables(dom, kFsRegion); r < 0) return static_cast<Error>(-r);
     return {};
 }
 

@@ -18,7 +18,10 @@
 //
 // 0x5000_0000_0000 is far from the program image (from USER_BASE), the
 // stacks and thread stacks (0x7EFF_...) and the read-only windows (USER_TOP
-// and up); nothing else of the libOS maps there.
+// and up): it begins a PML4 slot (512 GiB) that nothing else of the libOS
+// maps in, so that spawn links the slot's page tables into a child with one
+// share_tables call.  Once linked, no one may map or unmap in the slot
+// (syscalls.def), so the region is mapped whole, once, by region_attach.
 #pragma once
 
 #include <cstdint>
@@ -38,8 +41,9 @@ Result<uint8_t*> region_attach(uint64_t pages);
 
 // Maps this domain's region, the same frames at the same address, into
 // descendant `dom` (for spawn; fork does this itself for PERM_SHARE
-// pages).  QEMU only.  Errors: NotMapped if this domain has no region;
-// those of sys_map.
+// pages), by linking the region's page tables into it (share_tables).
+// QEMU only.  Errors: those of share_tables (NotMapped if this domain has
+// no region, Busy if dom has one).
 Result<void> region_share_with(uint64_t dom);
 
 // Gives the CPU away while another domain holds the region's lock: in QEMU
