@@ -271,6 +271,8 @@ def test_share_tables(machine):
             "links after 1",
             "link again: Busy",
             "map in the linked slot: Busy",
+            "map_runs into the linked slot: Busy",
+            "map_runs mapped nothing: ok",
             "unmap in the linked slot: Busy",
             "map into the child's linked slot: Busy",
             "map elsewhere: ok",
@@ -304,8 +306,8 @@ def test_fd_sharing_unit(machine, tools, programs, tmp_path):
     # and changes refs (at hz=20000 the root scheduler's share of each slice
     # left the domains too little time to meet inside that window).
     run = run_domains(machine, "fdunit", cmdline="hz=2000", extra_args=disk_args(image), timeout=60)
-    checks = ["dup2 onto itself", "dup2 refusals", "close the last reference", "fork counts", "failed fork and spawn",
-              "fork counts while another domain closes"]
+    checks = ["dup2 onto itself", "dup2 refusals", "close the last reference", "failed pipe", "fork counts",
+              "failed fork and spawn", "fork counts while another domain closes"]
     assert run.lines("fdunit") == ["%s: ok" % c for c in checks] + ["done"], (
         "Exercise 9 (share_files, unshare_files, io::close, io::dup2):\n" + run.output)
     assert_fsck_clean(tools, image, "fdunit (an unlinked file must be freed with its last fd)")

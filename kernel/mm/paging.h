@@ -52,22 +52,22 @@ Result<PhysAddr> new_table(uint16_t owner);
 // (NoMemory).  Each present entry a page-table page holds is counted in
 // its frame (frames::adjust_table_entries); the entry returned is not
 // counted by walk.  Errors: InvalidArgument (va not canonical, level not
-// 1..3), NotMapped, NoMemory, Busy (a large page above `level` covers va;
-// from lab 5, with `create`, va in a linked slot: link_slot).
+// 1..3), NotMapped, NoMemory, Busy (a large page above `level` covers va).
 Result<Pte*> walk(PhysAddr root, VirtAddr va, int level, bool create, uint16_t owner);
 
 // Maps the 4 KiB page at `va` to frame `pa` with `flags` (Present is
 // implied), replacing whatever was there: the old frame loses a mapping,
 // and from the return on the CPU uses only the new entry.  Changes nothing
-// when it fails.  Errors: as walk, and InvalidArgument for an unaligned va
-// or pa.
+// when it fails.  Errors: as walk, InvalidArgument for an unaligned va or
+// pa, from lab 5 Busy (va in a linked slot: link_slot).
 Result<void> map(PhysAddr root, VirtAddr va, PhysAddr pa, PageFlags flags, uint16_t owner);
 
 #if LAB >= 4
 // Maps the `pages` 4 KiB pages from `va` on to the frames from `pa` on,
 // with `flags`, as that many calls of map would, but walking to each page
 // table once rather than once a page (map_runs, lab 4).  Stops at the
-// first error, with the pages before it mapped.  Errors: as map.
+// first error, with the pages before it mapped.  Errors: as map, but a
+// linked slot (lab 5) is the caller's to refuse.
 Result<void> map_range(PhysAddr root, VirtAddr va, PhysAddr pa, uint64_t pages, PageFlags flags, uint16_t owner);
 #endif
 
@@ -85,10 +85,13 @@ inline constexpr uint64_t kSlotSpan = uint64_t{1} << 39;
 Result<void> link_slot(PhysAddr from, PhysAddr to, VirtAddr va);
 
 // Whether va's PML4 slot in the space rooted at `root` holds tables that
-// another space links too.  Inline: every map asks (walk).
+// another space links too.  link_slot marks both spaces' PML4 entries
+// Linked, so the common answer, no, is one load and one test (every map
+// asks); a marked entry whose other links are all gone is unmarked here.
+bool still_linked(Pte& slot);
 inline bool in_linked_slot(PhysAddr root, VirtAddr va) {
-    Pte slot = entries(root)[va.index(4)];
-    return present(slot) && frames::table_links(frame_of(slot).pfn()) > 0;
+    Pte& slot = entries(root)[va.index(4)];
+    return has(flags_of(slot), PageFlags::Linked) && still_linked(slot);
 }
 #endif
 

@@ -228,6 +228,15 @@ Result<int64_t> syscall::sys_map_runs(domain::Domain& self, uint64_t dom, UserPt
         for (uint64_t k = 0; k < run[at].pages; k++) {
             TRY(check_map(self, *target, run[at].va + k * kPageSize, run[at].pfn + k, run[at].perm));
         }
+#if LAB >= 5
+        // map refuses a linked slot only as it maps; here it is checked with
+        // the rest.  A run is far shorter than a slot: its ends tell.
+        uint64_t last = run[at].va + (run[at].pages - 1) * kPageSize;
+        if (paging::in_linked_slot(target->root, VirtAddr(run[at].va)) ||
+            paging::in_linked_slot(target->root, VirtAddr(last))) {
+            return Error::Busy;
+        }
+#endif
     }
     for (uint64_t at = 0; at < count; at++) {
         TRY(paging::map_range(target->root, VirtAddr(run[at].va), PhysAddr::from_pfn(run[at].pfn), run[at].pages,

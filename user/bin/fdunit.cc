@@ -1,6 +1,6 @@
 // exolab: lab 5
 // user/bin/fdunit.cc: unit checks of fd sharing (Exercise 9): io::close,
-// io::dup2, and the counts fork and spawn keep through share_files and
+// io::dup2, a pipe that fails for want of fds, and the counts fork and spawn keep through share_files and
 // unshare_files, also while another domain holds the lock and changes the
 // same counts.  Run as init on an empty exofs; reads the open-file
 // table's refs directly (the region is this domain's memory too).
@@ -58,6 +58,34 @@ bool holds(int fd, const char* text) {
     char got[64] = {};
     Result<uint64_t> n = exofs::pread(fd, got, sizeof got - 1, 0);
     return n && n.value() == strlen(text) && strcmp(got, text) == 0;
+}
+
+// Open files machine-wide (an fd names each somewhere).
+int open_files() {
+    int n = 0;
+    for (uint32_t i = 0; i < exofs::kOpenFiles; i++) n += exofs::shared()->files[i].refs != 0;
+    return n;
+}
+
+// A pipe with one fd free fails (it needs two) and leaves nothing behind:
+// not the read end's fd, not its open file, not the ring.
+bool check_failed_pipe() {
+    int file = open_fresh("/filler");
+    int copies[exofs::kMaxFds];
+    int made = 0;
+    while (open_fds() < exofs::kMaxFds - 1) copies[made++] = MUST(io::dup(file));
+    int fds_before = open_fds(), files_before = open_files(), pipes_before = pipes_in_use();
+    int ends[2] = {-1, -1};
+    if (io::pipe(ends)) return fail("pipe succeeded with one fd free");
+    if (open_fds() != fds_before) return fail("a failed pipe left an fd open");
+    if (open_files() != files_before) return fail("a failed pipe left an open file counted");
+    if (pipes_in_use() != pipes_before) return fail("a failed pipe left its ring in use");
+    for (int i = 0; i < made; i++) MUST(io::close(copies[i]));
+    MUST(io::close(file));
+    if (!io::pipe(ends)) return fail("pipe failed once fds were free again");
+    MUST(io::close(ends[0]));
+    MUST(io::close(ends[1]));
+    return true;
 }
 
 bool check_dup2_onto_itself() {
@@ -268,6 +296,7 @@ int main() {
     checks.run("dup2 onto itself", check_dup2_onto_itself);
     checks.run("dup2 refusals", check_dup2_refusals);
     checks.run("close the last reference", check_close_last_reference);
+    checks.run("failed pipe", check_failed_pipe);
     checks.run("fork counts", check_fork_counts);
     checks.run("failed fork and spawn", check_failed_fork_and_spawn);
     checks.run("fork counts while another domain closes", check_counts_while_closing);

@@ -32,6 +32,15 @@ uint64_t new_page(uint64_t va, uint64_t perm) {
     return static_cast<uint64_t>(pfn);
 }
 
+// Two frames of this domain's that follow on from each other: the first of them.
+uint64_t two_frames() {
+    for (;;) {
+        int64_t first = sys_frame_alloc(0);
+        if (first < 0) panic("no frame");
+        if (sys_frame_alloc(static_cast<uint64_t>(first) + 1) >= 0) return static_cast<uint64_t>(first);
+    }
+}
+
 // How many other spaces link the table behind PML4 slot `va` (UFRAMES).
 unsigned links_of(uint64_t va) {
     return frame_table()[pte_frame(*reinterpret_cast<const volatile uint64_t*>(entry_address(va, 4)))].links;
@@ -88,6 +97,13 @@ int main() {
     show("link again", sys_share_tables(c, kLinked));
     uint64_t pfn = pte_frame(lookup_pte(kLinked));
     show("map in the linked slot", sys_map(0, kLinked + PAGE_SIZE, pfn, PERM_W));
+    // A run from the slot below into the linked one, after a good run: map_runs
+    // checks every page before it maps any, so neither may be mapped.
+    uint64_t pair = two_frames();
+    MapRun runs[2] = {{kEmpty + PAGE_SIZE, pair, 1, PERM_W}, {kLinked - PAGE_SIZE, pair, 2, PERM_W}};
+    show("map_runs into the linked slot", sys_map_runs(0, runs, 2));
+    bool untouched = !(lookup_pte(kLinked - PAGE_SIZE) & kPtePresent) && !(lookup_pte(kEmpty + PAGE_SIZE) & kPtePresent);
+    show("map_runs mapped nothing", untouched ? 0 : -1);
     show("unmap in the linked slot", sys_unmap(0, kLinked + kSpan / 2));
     show("map into the child's linked slot", sys_map(c, kLinked + PAGE_SIZE, pfn, PERM_W));
     show("map elsewhere", sys_map(0, kEmpty, pfn, PERM_W));

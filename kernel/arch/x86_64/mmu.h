@@ -28,6 +28,7 @@ enum class PageFlags : uint64_t {
     Global = 1ull << 8,
     Cow = 1ull << 9,
     Share = 1ull << 10,
+    Linked = 1ull << 11,  // lab 5, a PML4 entry only: its tables may be linked into another space
     NoExecute = 1ull << 63,
 };
 
