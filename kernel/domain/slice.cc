@@ -120,17 +120,15 @@ bool deliver_upcall(Domain& d, const TrapFrame& interrupted, UpcallReason reason
         u.pending = 1;
         return false;
     }
-    // Field by field, each register read and written at once: copied as one
-    // aggregate, the compiler reads all 18 first (the u-area might alias
-    // `interrupted`) and spills half of them (DESIGN §8, the fault upcall).
-    const TrapFrame& f = interrupted;  // read before d.context (maybe the same) is cleared
-    UserContext& c = u.context;
-    c.rax = f.rax, c.rbx = f.rbx, c.rcx = f.rcx, c.rdx = f.rdx, c.rsi = f.rsi, c.rdi = f.rdi;
-    asm volatile("" ::: "memory");
-    c.rbp = f.rbp, c.rsp = f.rsp, c.r8 = f.r8, c.r9 = f.r9, c.r10 = f.r10, c.r11 = f.r11;
-    asm volatile("" ::: "memory");
-    c.r12 = f.r12, c.r13 = f.r13, c.r14 = f.r14, c.r15 = f.r15, c.rip = f.rip, c.rflags = f.rflags;
-    asm volatile("" ::: "memory");
+    // Through volatile references, so that each register is read and then
+    // written at once, in order: copied as one aggregate, or field by field
+    // without them, the compiler reads all 18 first and spills half of them
+    // (DESIGN §8, the fault upcall).
+    const volatile TrapFrame& f = interrupted;  // read before d.context (maybe the same) is cleared
+    volatile UserContext& c = u.context;
+    c.rax = f.rax; c.rbx = f.rbx; c.rcx = f.rcx; c.rdx = f.rdx; c.rsi = f.rsi; c.rdi = f.rdi;
+    c.rbp = f.rbp; c.rsp = f.rsp; c.r8 = f.r8; c.r9 = f.r9; c.r10 = f.r10; c.r11 = f.r11;
+    c.r12 = f.r12; c.r13 = f.r13; c.r14 = f.r14; c.r15 = f.r15; c.rip = f.rip; c.rflags = f.rflags;
     u.reason = reason;
     u.arg = about;
     u.pending = 0;

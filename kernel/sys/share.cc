@@ -17,8 +17,8 @@ Result<int64_t> syscall::sys_share_tables(domain::Domain& self, uint64_t dom, ui
     constexpr uint64_t kSpan = paging::kSlotSpan;
     bool user_slot = va % kSpan == 0 && va >= kUserBase && va < kUserTop && kUserTop - va >= kSpan;
     if (!user_slot || va / kSpan == UAREA / kSpan) return Error::InvalidArgument;
-    domain::Domain* target = TRY(target_domain(self, dom));
-    if (target == &self) return Error::InvalidArgument;
-    TRY(paging::link_slot(self.root, target->root, VirtAddr(va)));
+    domain::Domain& child = *TRY(target_domain(self, dom));
+    if (&child == &self) return Error::InvalidArgument;  // its own tables: nothing to link
+    TRY(paging::link_slot(self.root, child.root, VirtAddr(va)));
     return 0;
 }

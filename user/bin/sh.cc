@@ -245,6 +245,10 @@ int main(int argc, char** argv) {
         if (interactive) printf("exolab$ ");
         if (!read_line(fd, interactive)) break;
         run_line();
+        // At the prompt each line ends with a commit (nothing to write:
+        // nothing done), so what it wrote survives QEMU being quit, as it
+        // survives a power failure (DESIGN §3.5, durability).
+        if (Result<void> r = interactive ? exofs::sync() : Result<void>{}; !r) printf("sh: sync: %s\n", describe(r.error()));
     }
     if (interactive) printf("\n");
     return 0;
