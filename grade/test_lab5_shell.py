@@ -366,6 +366,10 @@ def test_shell_pipelines(machine, tools, programs, tmp_path):
     assert sh.run("echo hi | cat > f | wc; cat f", timeout=20) == ["0 0 0", "hi"], (
         "a redirection replaces the pipe's end, which must still be closed")
     assert sh.run("cat < f | wc > n; cat n", timeout=20) == ["1 1 3"]
+    assert sh.run("exitstatus 3 | exitstatus 4; echo $?", timeout=20) == ["4"], "a pipeline's status is its last command's"
+    assert sh.run("echo hi | grep zzz; echo $?", timeout=20) == ["1"]
+    assert sh.run("echo hi | nosuch; echo $?", timeout=20) == ["sh: nosuch: command not found", "127"], (
+        "a last command that did not start: 127")
     # Twenty pipelines run by a script shell: leaked pipes (32 in the
     # machine) or fds (32 in the shell) would run out half-way.
     write_script(sh, "s", ["echo p%d | cat | wc" % i for i in range(20)])
@@ -389,3 +393,43 @@ def test_failed_fork_counts_no_fds(machine, tools, programs, tmp_path):
         "forkfail: closed: yes",
     ], "a failed fork must leave the open file's refs as they were"
     sh.exit()
+
+
+@pytest.mark.points(4)
+def test_exit_status(machine, tools, programs, tmp_path):
+    # The kernel keeps no status: a child's exit code reaches its parent
+    # through the region (lib/exits.h), after the child is gone, in the
+    # order the parent made its children, and the shell shows it as $?.
+    sh, image = boot(machine, tools, programs, tmp_path)
+    out = [re.sub(r"exitstatus\.cc:\d+", "exitstatus.cc:N", x) for x in sh.run("exitstatus", timeout=60)]
+    assert out == [
+        "exitstatus: exit 3, waited for after it ended: 3",
+        "exitstatus: exit 300: 44",
+        "exitstatus: spawned, main returns 7: 7",
+        "user panic at user/bin/exitstatus.cc:N: on purpose",
+        "exitstatus: panicked: 255",
+        "exitstatus: killed by its parent: 256",
+        "exitstatus: waited for: 4",
+        "exitstatus: waited for again: NoSuchDomain",
+        "exitstatus: init, not a child: NoSuchDomain",
+        "exitstatus: one id given twice: yes",
+        "exitstatus: its first child: 5",
+        "exitstatus: its second child: 6",
+        "from the script",
+        "exitstatus: sh status.sh: 9",
+        "exitstatus: over 100 children never waited for, then fork: NoMemory",
+        "exitstatus: their statuses, in order: yes",
+        "exitstatus: fork once they are collected: 0",
+    ], "wait returns the status a child gave exit (or main), 255 for a panic, 256 when killed:\n%s" % "\n".join(out)
+    assert sh.run("echo $?") == ["0"]
+    assert sh.run("cat nothere; echo $?") == ["cat: nothere: no such file or directory", "1"]
+    assert sh.run("grep zzz nothere; echo $?") == ["grep: nothere: no such file or directory", "2"]
+    assert sh.run("nosuch; echo $?; echo $?") == ["sh: nosuch: command not found", "127", "0"]
+    assert sh.run("cd nowhere; echo $?") == ["sh: cd: nowhere: no such file or directory", "1"]
+    assert sh.run("exitstatus 42; echo '$?' \"$?\" \\$? x$?y") == ["$? 42 $? x42y"], "$? is not expanded inside '...'"
+    started = sh.run("forever &")
+    assert len(started) == 1 and re.fullmatch(r"\[\d+\]", started[0]), started
+    assert sh.run("kill %s; echo $?; exitstatus 5; echo $?" % started[0][1:-1]) == ["0", "5"], (
+        "the shell must not take the killed background child's status for the next child given its id")
+    sh.exit()
+    assert_fsck_clean(tools, image, "exit statuses")

@@ -24,15 +24,17 @@ bool copy(int fd, const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) (void)copy(0, "stdin");
+    int status = 0;
+    if (argc < 2 && !copy(0, "stdin")) status = 1;
     for (int i = 1; i < argc; i++) {
         Result<int> fd = exofs::open(argv[i], exofs::kRead);
         if (!fd) {
             printf("cat: %s: %s\n", argv[i], fd.error() == Error::NotFound ? "no such file or directory" : error_name(fd.error()));
+            status = 1;
             continue;
         }
-        (void)copy(fd.value(), argv[i]);
+        if (!copy(fd.value(), argv[i])) status = 1;
         (void)io::close(fd.value());
     }
-    return 0;
+    return status;
 }

@@ -1,7 +1,8 @@
 // exolab: lab 5
 // user/bin/grep.cc: grep TEXT [FILE...]: prints the lines of each file
 // (none: fd 0) that contain TEXT (a fixed string).  A line longer than
-// 1023 bytes is taken as several.
+// 1023 bytes is taken as several.  Exit status: 0 if a line matched, 1
+// if none did, 2 after an error.
 #include "lib/fs/fs.h"
 #include "lib/io.h"
 #include "lib/libos.h"
@@ -20,8 +21,10 @@ bool contains(const char* text, uint64_t len) {
     return false;
 }
 
-// Prints the matching lines of fd, each after `prefix`.
-void search(const char* text, int fd, const char* prefix) {
+// Prints the matching lines of fd, each after `prefix`.  Returns whether
+// one matched.
+bool search(const char* text, int fd, const char* prefix) {
+    bool matched = false;
     uint64_t len = 0;
     for (;;) {
         Result<uint64_t> got = io::read(fd, buffer, sizeof buffer);
@@ -30,11 +33,14 @@ void search(const char* text, int fd, const char* prefix) {
             bool end = i == n ? n == 0 && len > 0 : buffer[i] == '\n';
             if (i < n && !end) line[len++] = buffer[i];
             if (end || len == sizeof line - 1) {
-                if (contains(text, len)) printf("%s%.*s\n", prefix, static_cast<int>(len), line);
+                if (contains(text, len)) {
+                    printf("%s%.*s\n", prefix, static_cast<int>(len), line);
+                    matched = true;
+                }
                 len = 0;
             }
         }
-        if (n == 0) return;
+        if (n == 0) return matched;
     }
 }
 
@@ -45,17 +51,19 @@ int main(int argc, char** argv) {
         printf("usage: grep TEXT [FILE...]\n");
         return 1;
     }
-    if (argc == 2) search(argv[1], 0, "");
+    bool matched = argc == 2 && search(argv[1], 0, "");
+    bool failed = false;
     for (int i = 2; i < argc; i++) {
         Result<int> fd = exofs::open(argv[i], exofs::kRead);
         if (!fd) {
             printf("grep: %s: %s\n", argv[i], fd.error() == Error::NotFound ? "no such file or directory" : error_name(fd.error()));
+            failed = true;
             continue;
         }
         char prefix[80] = "";
         if (argc > 3) snprintf(prefix, sizeof prefix, "%s:", argv[i]);
-        search(argv[1], fd.value(), prefix);
+        if (search(argv[1], fd.value(), prefix)) matched = true;
         (void)io::close(fd.value());
     }
-    return 0;
+    return failed ? 2 : matched ? 0 : 1;
 }

@@ -10,11 +10,15 @@ int main(int argc, char** argv) {
         printf("usage: kill ID...\n");
         return 1;
     }
+    int status = 0;
     for (int i = 1; i < argc; i++) {
         uint64_t id = 0;
         for (const char* d = argv[i]; *d >= '0' && *d <= '9'; d++) id = id * 10 + static_cast<uint64_t>(*d - '0');
         int64_t r = id == 0 ? -static_cast<int64_t>(Error::NoSuchDomain) : sys_domain_destroy(id);
-        if (r < 0) printf("kill: %s: %s\n", argv[i], result_name(r));
+        if (r < 0) {
+            printf("kill: %s: %s\n", argv[i], result_name(r));
+            status = 1;
+        }
     }
-    return 0;
+    return status;
 }

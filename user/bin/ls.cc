@@ -7,6 +7,7 @@
 namespace {
 
 bool long_form;
+int status;  // 1 once a path could not be listed
 
 // Prints one name, with its details under -l.
 void show(const char* name, const exofs::Stat& st) {
@@ -23,6 +24,7 @@ void list(const char* path) {
     Result<exofs::Stat> st = exofs::stat(path);
     if (!st) {
         printf("ls: %s: %s\n", path, st.error() == Error::NotFound ? "no such file or directory" : error_name(st.error()));
+        status = 1;
         return;
     }
     if (st.value().type != exofs::InodeType::Directory) {
@@ -32,6 +34,7 @@ void list(const char* path) {
     Result<int> fd = exofs::open(path, exofs::kRead);
     if (!fd) {
         printf("ls: %s: %s\n", path, error_name(fd.error()));
+        status = 1;
         return;
     }
     exofs::DirEntry e;
@@ -57,5 +60,5 @@ int main(int argc, char** argv) {
     }
     if (first >= argc) list(".");
     for (int i = first; i < argc; i++) list(argv[i]);
-    return 0;
+    return status;
 }

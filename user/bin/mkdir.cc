@@ -8,10 +8,12 @@ int main(int argc, char** argv) {
         printf("usage: mkdir PATH...\n");
         return 1;
     }
+    int status = 0;
     for (int i = 1; i < argc; i++) {
         if (Result<void> r = exofs::mkdir(argv[i]); !r) {
             printf("mkdir: %s: %s\n", argv[i], r.error() == Error::NotFound ? "no such file or directory" : error_name(r.error()));
+            status = 1;
         }
     }
-    return 0;
+    return status;
 }

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     }
     if (Result<void> r = exofs::rename(argv[1], argv[2]); !r) {
         printf("mv: %s -> %s: %s\n", argv[1], argv[2], r.error() == Error::NotFound ? "no such file or directory" : error_name(r.error()));
+        return 1;
     }
     return 0;
 }

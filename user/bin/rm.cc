@@ -19,10 +19,12 @@ int main(int argc, char** argv) {
         printf("usage: rm PATH...\n");
         return 1;
     }
+    int status = 0;
     for (int i = 1; i < argc; i++) {
         if (Result<void> r = remove(argv[i]); !r) {
             printf("rm: %s: %s\n", argv[i], r.error() == Error::NotFound ? "no such file or directory" : error_name(r.error()));
+            status = 1;
         }
     }
-    return 0;
+    return status;
 }

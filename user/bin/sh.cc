@@ -10,9 +10,17 @@
 // "|", "<", ">", ">>", ";" and "&".  Each command is a program spawned
 // from the file system (a bare name is looked up in /bin) with fds 0, 1
 // and 2 set for its pipes and redirections; a foreground pipeline is
-// waited for.  Built in: cd [DIR], exit, kill ID... (the shell is the
+// waited for.  Built in: cd [DIR], exit [N], kill ID... (the shell is the
 // parent of what it started, so only it may destroy that).
+//
+// Each pipeline has a status: its last command's exit status as wait
+// gives it (lib/exits.h: 0-255, 256 when it was killed), 127 when that
+// command did not start, 0 in the background, 1 for a failed built-in.
+// "$?" in a word (not inside '...') is the last pipeline's status; "exit"
+// ends the shell with it, as does the end of a script.  Nobody waits for
+// a background pipeline: the shell gives up its statuses (exits.h).
 #include "lib/cmdline.h"
+#include "lib/exits.h"
 #include "lib/fork.h"
 #include "lib/fs/fs.h"
 #include "lib/io.h"
@@ -23,9 +31,12 @@
 namespace {
 
 constexpr uint64_t kLineMax = 1024;
+constexpr int64_t kNotStarted = 127;  // the status of a command that did not start
 
 char line[kLineMax];
 cmdline::Line parsed;  // about 20 KiB: not on the stack
+int64_t last_status = 0;
+char substituted[3 * kLineMax];  // one pipeline's words with "$?" replaced
 
 // A user's words for an error.
 const char* describe(Error e) {
@@ -75,24 +86,77 @@ bool read_line(int fd, bool echo) {
     }
 }
 
-// Runs a built-in command; false if argv[0] is not one.
-bool builtin(const cmdline::Command& c) {
+// The shell's own exit code for a status: 255 for a command that was
+// killed (256 is no exit code), as for a domain that panicked.
+int exit_code(int64_t status) { return status == exits::kKilled ? kPanicStatus : static_cast<int>(status); }
+
+// A decimal argument; false if `text` is not one.
+bool number(const char* text, uint64_t* value) {
+    *value = 0;
+    for (const char* d = text; *d != '\0'; d++) {
+        if (*d < '0' || *d > '9' || *value > 0xFFFFFFFF) return false;
+        *value = *value * 10 + static_cast<uint64_t>(*d - '0');
+    }
+    return text[0] != '\0';
+}
+
+// Points each word of p that holds cmdline::kStatusMark ("$?") at a copy
+// in `substituted` with the mark replaced by last_status.  Each mark
+// stood for two bytes of the line and becomes at most three.
+void substitute_status(cmdline::Pipeline& p) {
+    char status[8];
+    uint64_t len = static_cast<uint64_t>(snprintf(status, sizeof status, "%ld", last_status));
+    char* out = substituted;
+    auto substitute = [&](const char*& word) {
+        const char* c = word;
+        while (*c != '\0' && *c != cmdline::kStatusMark) c++;
+        if (*c == '\0') return;
+        const char* copy = out;
+        for (const char* c = word; *c != '\0'; c++) {
+            if (*c != cmdline::kStatusMark) *out++ = *c;
+            if (*c == cmdline::kStatusMark) out = static_cast<char*>(memcpy(out, status, len)) + len;
+        }
+        *out++ = '\0';
+        word = copy;
+    };
+    for (int i = 0; i < p.ncommands; i++) {
+        for (int w = 0; w < p.commands[i].argc; w++) substitute(p.commands[i].argv[w]);
+        for (int r = 0; r < p.commands[i].nredirects; r++) substitute(p.commands[i].redirects[r].path);
+    }
+}
+
+// Runs a built-in command, setting *status; false if argv[0] is not one.
+bool builtin(const cmdline::Command& c, int64_t* status) {
     const char* name = c.argv[0];
+    *status = 0;
     if (strcmp(name, "exit") == 0) {
-        exit();
+        uint64_t code = static_cast<uint64_t>(exit_code(last_status));
+        if (c.argc > 1 && !number(c.argv[1], &code)) {
+            printf("sh: exit: %s: not a number\n", c.argv[1]);
+            code = 2;
+        }
+        exit(static_cast<int>(code));
     }
     if (strcmp(name, "cd") == 0) {
         const char* dir = c.argc > 1 ? c.argv[1] : "/";
-        if (Result<void> r = exofs::chdir(dir); !r) printf("sh: cd: %s: %s\n", dir, describe(r.error()));
+        if (Result<void> r = exofs::chdir(dir); !r) {
+            printf("sh: cd: %s: %s\n", dir, describe(r.error()));
+            *status = 1;
+        }
         return true;
     }
     if (strcmp(name, "kill") == 0) {
-        if (c.argc < 2) printf("sh: kill: usage: kill ID...\n");
+        if (c.argc < 2) {
+            printf("sh: kill: usage: kill ID...\n");
+            *status = 1;
+        }
         for (int i = 1; i < c.argc; i++) {
             uint64_t id = 0;
-            for (const char* d = c.argv[i]; *d >= '0' && *d <= '9'; d++) id = id * 10 + static_cast<uint64_t>(*d - '0');
-            int64_t r = id == 0 ? -static_cast<int64_t>(Error::NoSuchDomain) : sys_domain_destroy(id);
-            if (r < 0) printf("sh: kill: %s: %s\n", c.argv[i], result_name(r));
+            int64_t r = number(c.argv[i], &id) && id != 0 ? sys_domain_destroy(id) : -static_cast<int64_t>(Error::NoSuchDomain);
+            if (r < 0) {
+                printf("sh: kill: %s: %s\n", c.argv[i], result_name(r));
+                *status = 1;
+            }
         }
         return true;
     }
@@ -171,12 +235,16 @@ uint64_t start(const cmdline::Command& c, int in, int out) {
 // does not start, or a pipe that cannot be made ("sh: pipe: <describe>"),
 // leaves the rest running and seeing EOF.  Every reader sees EOF once the
 // commands before it have ended, and the shell's own fds afterwards are
-// those it had before.
-void run_pipeline(const cmdline::Pipeline& p) {
-    if (p.ncommands == 1 && p.commands[0].nredirects == 0 && builtin(p.commands[0])) return;
+// those it had before.  Returns the pipeline's status: what wait returned
+// for its last command, kNotStarted if that one did not start, 0 in the
+// background.
+int64_t run_pipeline(const cmdline::Pipeline& p) {
+    int64_t status;
+    if (p.ncommands == 1 && p.commands[0].nredirects == 0 && builtin(p.commands[0], &status)) return status;
 #if SOL >= 5
     uint64_t started[cmdline::kMaxCommands];
     int nstarted = 0;
+    bool last_started = false;
     int upstream = 0;  // what the next command reads: fd 0, or a pipe's read end
     for (int i = 0; i < p.ncommands && upstream != -1; i++) {
         int joint[2] = {-1, 1};
@@ -189,15 +257,18 @@ void run_pipeline(const cmdline::Pipeline& p) {
         }
         uint64_t id = joint[1] == -1 ? 0 : start(p.commands[i], upstream, joint[1]);
         if (id != 0) started[nstarted++] = id;
+        last_started = id != 0;
         if (upstream != 0) (void)io::close(upstream);
         if (!last && joint[1] != -1) (void)io::close(joint[1]);
         upstream = joint[0];
     }
     if (upstream > 0) (void)io::close(upstream);
+    status = kNotStarted;
     for (int i = 0; i < nstarted; i++) {
-        if (!p.background) (void)wait(started[i]);
+        if (!p.background) status = wait(started[i]);
         if (p.background) printf("[%lu]\n", started[i]);
     }
+    return p.background ? 0 : last_started ? status : kNotStarted;
 #else
     // LAB 5: Exercise 11 (part 2).  Contract above.  Threats: a reader sees
     // EOF only when no fd anywhere names its pipe's write end, the
@@ -208,23 +279,29 @@ void run_pipeline(const cmdline::Pipeline& p) {
     const cmdline::Command& only = p.commands[0];
     if (p.ncommands != 1 || only.nredirects != 0) {
         printf("sh: pipes and redirections are Exercise 11\n");
-        return;
+        return kNotStarted;
     }
     (void)start;
     int standard[3] = {0, 1, 2};
     uint64_t child = launch(only, standard);
-    if (child != 0 && p.background) printf("[%lu]\n", child);
-    if (child != 0 && !p.background) (void)wait(child);
+    if (child == 0) return kNotStarted;
+    if (p.background) printf("[%lu]\n", child);
+    return p.background ? 0 : wait(child);
 #endif
 }
 
-// Parses and runs one line.
+// Parses and runs the line.  A line that does not parse has status 2.
 void run_line() {
     if (const char* error = cmdline::parse(line, parsed); error != nullptr) {
         printf("sh: %s\n", error);
+        last_status = 2;
         return;
     }
-    for (int i = 0; i < parsed.npipelines; i++) run_pipeline(parsed.pipelines[i]);
+    for (int i = 0; i < parsed.npipelines; i++) {
+        substitute_status(parsed.pipelines[i]);
+        last_status = run_pipeline(parsed.pipelines[i]);
+        if (parsed.pipelines[i].background) exits::forget_all();
+    }
 }
 
 }  // namespace
@@ -251,5 +328,5 @@ int main(int argc, char** argv) {
         if (Result<void> r = interactive ? exofs::sync() : Result<void>{}; !r) printf("sh: sync: %s\n", describe(r.error()));
     }
     if (interactive) printf("\n");
-    return 0;
+    return exit_code(last_status);
 }

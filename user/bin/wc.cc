@@ -8,6 +8,7 @@
 namespace {
 
 char buffer[4096];
+int status;  // 1 once a file could not be read
 
 // Counts fd to its end and prints the counts, then `name` if not null.
 void count(int fd, const char* name) {
@@ -17,6 +18,7 @@ void count(int fd, const char* name) {
         Result<uint64_t> got = io::read(fd, buffer, sizeof buffer);
         if (!got) {
             printf("wc: %s: %s\n", name ? name : "stdin", error_name(got.error()));
+            status = 1;
             return;
         }
         if (got.value() == 0) break;
@@ -40,10 +42,11 @@ int main(int argc, char** argv) {
         Result<int> fd = exofs::open(argv[i], exofs::kRead);
         if (!fd) {
             printf("wc: %s: %s\n", argv[i], fd.error() == Error::NotFound ? "no such file or directory" : error_name(fd.error()));
+            status = 1;
             continue;
         }
         count(fd.value(), argv[i]);
         (void)io::close(fd.value());
     }
-    return 0;
+    return status;
 }

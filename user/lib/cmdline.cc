@@ -35,6 +35,9 @@ bool copy_quoted(Lexer& lx, char quote) {
         if (c == '\\' && quote == '"' && lx.read[1] != '\0') {
             advance(lx);
             c = peek(lx);
+        } else if (c == '$' && quote == '"' && lx.read[1] == '?') {
+            advance(lx);
+            c = kStatusMark;
         }
         *lx.write++ = c;
         advance(lx);
@@ -59,6 +62,9 @@ char* read_word(Lexer& lx) {
                 return nullptr;
             }
             *lx.write++ = peek(lx);
+            advance(lx);
+        } else if (c == '$' && peek(lx) == '?') {
+            *lx.write++ = kStatusMark;
             advance(lx);
         } else {
             *lx.write++ = c;

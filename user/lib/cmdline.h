@@ -12,7 +12,9 @@
 // next byte; outside quotes a backslash quotes the next byte and blanks
 // (space, tab) separate words.  A pipeline ended by "&" runs in the
 // background.  "#" at the start of a word starts a comment to the end of
-// the line.
+// the line.  "$?" outside '...' (and not after a backslash) becomes the
+// byte kStatusMark in its word: the shell replaces it with the last
+// status when the command runs.
 //
 // parse() works in place: the words are NUL-terminated pieces of the line
 // itself (quotes removed), so a Pipeline holds pointers into the caller's
@@ -27,6 +29,9 @@ inline constexpr int kMaxWords = 32;      // per command, argv[0] included
 inline constexpr int kMaxRedirects = 4;   // per command
 inline constexpr int kMaxCommands = 8;    // per pipeline
 inline constexpr int kMaxPipelines = 8;   // per line
+
+// What "$?" becomes in a word: a byte no line the shell reads contains.
+inline constexpr char kStatusMark = '\x01';
 
 enum class RedirectKind { In, Out, Append };
 

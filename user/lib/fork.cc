@@ -8,6 +8,7 @@
 #include "lib/upcall.h"
 #include "lib/windows.h"
 #if LAB >= 5
+#include "lib/exits.h"
 #include "lib/fdtable.h"
 #include "lib/fs/fd.h"
 #endif
@@ -240,12 +241,19 @@ void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
 // Makes child dom runnable.  From lab 5 it gets a copy of this domain's
 // fd table (io::give_files), counted in each open file from just before
 // it can run: not earlier, so that a fork failing on the way leaves every
-// count as it was.
+// count as it was; and a record for its exit status (exits::expect).
 int64_t start_child(uint64_t dom) {
 #if LAB >= 5
-    if (Result<void> given = io::give_files(dom, *exofs::files()); !given) return -static_cast<int64_t>(given.error());
+    if (Result<void> expected = exits::expect(dom); !expected) return -static_cast<int64_t>(expected.error());
+    if (Result<void> given = io::give_files(dom, *exofs::files()); !given) {
+        exits::forget(dom);
+        return -static_cast<int64_t>(given.error());
+    }
     int64_t r = sys_domain_set_runnable(dom, 1);
-    if (r < 0) io::take_back_files(dom);
+    if (r < 0) {
+        io::take_back_files(dom);
+        exits::forget(dom);
+    }
     return r;
 #else
     return sys_domain_set_runnable(dom, 1);
@@ -278,6 +286,9 @@ int64_t fork() {
 }
 
 int64_t wait(uint64_t dom) {
+#if LAB >= 5
+    if (int64_t status = exits::collect(dom); status != -static_cast<int64_t>(Error::NoSuchDomain)) return status;
+#endif
     uint64_t self = static_cast<uint64_t>(sys_self());
     if (dom == 0 || dom >= MAX_DOMAINS || domain_table()[dom].parent != self) return -static_cast<int64_t>(Error::NoSuchDomain);
     while (domain_table()[dom].state != DomainState::Free && domain_table()[dom].parent == self) {

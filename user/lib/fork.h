@@ -16,4 +16,9 @@ int64_t fork();
 
 // Waits until child `dom` has exited, giving the CPU away meanwhile.
 // Returns 0, or -NoSuchDomain if dom is not a child of this domain.
+#if LAB >= 5
+// From lab 5, a child made while this domain had the file system's region
+// leaves its exit status there (lib/exits.h): wait returns it (0-255, or
+// exits::kKilled), even when the child ended before the wait began.
+#endif
 int64_t wait(uint64_t dom);

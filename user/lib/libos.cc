@@ -6,6 +6,7 @@
 #if LAB >= 4
 #include "lib/upcall.h"
 #if LAB >= 5
+#include "lib/exits.h"
 #include "lib/io.h"
 #include "lib/spawn.h"
 #endif
@@ -33,13 +34,15 @@ extern "C" [[noreturn]] void libos_main(uint64_t* sp) {
 #if LAB >= 4
     if (int64_t r = upcalls_init(); r < 0) panic("libos: no upcall entry: %s", result_name(r));
 #endif
-    (void)main(argc, argv);
-    exit();
+    exit(main(argc, argv));
 }
 
-extern "C" void exit() {
+extern "C" void exit(int status) {
 #if LAB >= 5
+    exits::record(status);
     io::close_all_at_exit();
+#else
+    (void)status;  // a domain has no exit status before lab 5
 #endif
     (void)sys_domain_destroy(0);
     // Not reached: destroying oneself does not return.  If a kernel bug
@@ -54,7 +57,7 @@ void panic_at(const char* file, int line, const char* fmt, ...) {
     (void)vsnprintf(message, sizeof(message), fmt, args);
     va_end(args);
     printf("user panic at %s:%d: %s\n", file, line, message);
-    exit();
+    exit(kPanicStatus);
 }
 
 const char* result_name(int64_t result) {

@@ -5,13 +5,13 @@
 //   console          printf, vprintf, snprintf, puts
 //   strings          memcpy, memset, strlen, strcmp, ... (the kernel's
 //                    freestanding kernel/lib/string.cc, compiled in again)
-//   ending           exit(), panic(fmt, ...), assert(cond)
+//   ending           exit(status), panic(fmt, ...), assert(cond)
 //   errors           result_name(r): "BadAddress" for -BadAddress, "ok" for r >= 0
 //   the ABI          Error, the memory layout, the map perm bits
 //
 // A program defines `int main()` or, from lab 5, `int main(int argc, char**
-// argv)` (spawn passes arguments); crt0 calls it and then exit().  The value
-// main returns is ignored: a domain has no exit status.
+// argv)` (spawn passes arguments); crt0 calls it and then exit() with the
+// value main returns.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +24,14 @@
 #include "lib/string.h"
 #include "lib/syscall.h"
 
-// Ends this domain (sys_domain_destroy(0)).  Never returns.
-extern "C" [[noreturn]] void exit();
+// Ends this domain (sys_domain_destroy(0)).  Never returns.  The kernel
+// keeps no exit status: before lab 5 `status` goes nowhere; from lab 5 a
+// parent's wait (lib/fork.h) gets status & 255 through the file system's
+// region (lib/exits.h).
+extern "C" [[noreturn]] void exit(int status = 0);
+
+// The status of a domain that panicked (assert included).
+inline constexpr int kPanicStatus = 255;
 
 // panic(fmt, ...) and kassert(cond) come from the shared lib/panic.h; in
 // user space panic_at (libos.cc) prints "user panic at <file>:<line>:

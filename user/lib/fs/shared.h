@@ -69,6 +69,17 @@ struct Files {
 inline constexpr uint32_t kNoOwner = 0;
 inline constexpr uint32_t kReclaiming = 1u << 31;  // id 0: never a live domain
 
+// A child's exit status on its way to its parent (lib/exits.h).
+inline constexpr uint32_t kExitRecords = 128;
+inline constexpr uint32_t kNoStatus = 0xFFFFFFFF;  // the child has not called exit
+struct ExitRecord {
+    uint32_t parent;  // region_self() of the creator, who alone waits; 0: free
+    uint32_t order;   // Shared::exit_order when made: one id's records go oldest first
+    uint64_t word;    // the child's region_self_of in bits 0-31, its status in
+                      // bits 32-63 (kNoStatus until it exits): one word, so
+                      // that the child's store and a reuse never mix
+};
+
 // OpenFile::mode's bit for a directory, so that read and write need not
 // look at the inode to refuse one.
 inline constexpr uint32_t kModeDirectory = 1u << 16;
@@ -105,6 +116,8 @@ struct Shared {
     Files fd_tables[kNameDomains];       // each domain's fds, by domain id (fd.h)
     uint32_t fd_owner[kNameDomains];     // region_self() of the domain whose fds
                                          // fd_tables[id] holds; kNoOwner, kReclaiming
+    ExitRecord exits[kExitRecords];
+    uint32_t exit_order;                 // ExitRecord::order of the next record
     PipeRing pipes[kPipes];
 };
 
