@@ -90,7 +90,7 @@ ifeq ($(RUN),)
 # The finished system: init and the shell, quiet about commands that end.
 QEMU_CMDLINE := run=init quiet=1
 DISK ?= $(FS_IMAGE)
-QEMU_DISK := $(FS_IMAGE)
+QEMU_DISK := $(FS_IMAGE) $(FS_IMAGE).updated
 endif
 endif
 QEMU_FLAGS := $(QEMU_MACHINE) $(if $(QEMU_CMDLINE),-smbios "type=11$(comma)value=$(QEMU_CMDLINE)") \
@@ -279,7 +279,7 @@ ifneq ($(wildcard user/lib/fs/fs.h),)
 FS_HOST := $(BUILD)/fs-host
 FS_HOST_LIB := $(filter-out user/lib/fs/region.cc user/lib/fs/ata.cc,$(wildcard user/lib/fs/*.cc)) tools/fs-host/host_disk.cc \
 	tools/fs-host/host_region.cc
-FS_HOST_TESTS := $(filter-out tools/fs-host/fs_bench.cc $(FS_HOST_LIB),$(wildcard tools/fs-host/*.cc))
+FS_HOST_TESTS := $(filter-out tools/fs-host/fs_bench.cc tools/fs-host/fsput.cc $(FS_HOST_LIB),$(wildcard tools/fs-host/*.cc))
 FS_HOST_CXXFLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror $(DEFINES) -Iuser -I$(FS_HOST)/include
 fs_host_objs = $(patsubst %.cc,$(FS_HOST)/%.o,$(1))
 .PHONY: fs-host-test fs-host-bench
@@ -305,7 +305,19 @@ fs-host-bench: $(FS_HOST)/fs-bench
 		$(FS_HOST)/fs-bench $(FS_HOST)
 	$(Q)for f in $(FS_HOST)/callgrind.out.*; do awk '/^desc: Trigger: Client Request: / { name = $$5 } \
 		/^totals: / { printf "FSBENCH %-28s %6d instructions\n", name, $$2 / 100 }' $$f; done
--include $(patsubst %.o,%.d,$(call fs_host_objs,$(FS_HOST_LIB) $(FS_HOST_TESTS) tools/fs-host/fs_bench.cc))
+# make qemu brings the kept disk's programs up to date before it boots:
+# fsput rewrites each file of the staging folder whose bytes the image does
+# not hold, through this tree's exofs built for the host, and leaves the
+# user's files as they are; only an image fsck finds consistent is touched.
+# If it cannot (fsck's problems, lab 5's exercises not written yet), QEMU
+# boots the image as it was.
+FSPUT := $(BUILD)/tools/fsput
+$(FSPUT): $(call fs_host_objs,$(FS_HOST_LIB) tools/fs-host/fsput.cc)
+	$(Q)$(CXX) $^ -o $@
+$(FS_IMAGE).updated: $(DISK_ROOT)/.made | $(FS_IMAGE) $(FSPUT) $(BUILD)/tools/fsck
+	$(Q)if $(BUILD)/tools/fsck $(FS_IMAGE) >/dev/null && $(FSPUT) $(FS_IMAGE) $(DISK_ROOT); then touch $@; \
+	else echo "exolab: $(FS_IMAGE) keeps the programs it had (make fresh-disk makes a new one)"; fi
+-include $(patsubst %.o,%.d,$(call fs_host_objs,$(FS_HOST_LIB) $(FS_HOST_TESTS) tools/fs-host/fs_bench.cc tools/fs-host/fsput.cc))
 endif
 
 # Atomic, so that two makes of one tree (two `make grade`) never meet: each

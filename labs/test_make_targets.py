@@ -6,7 +6,9 @@
     tarball of the last commit, and refuses uncommitted changes to tracked files;
   - compile_commands.json covers kernel and user code with their own flags,
     and clangd (with .clangd) finds no error in either;
-  - .vscode/launch.json attaches GDB through .gdbinit to what make qemu-gdb records.
+  - .vscode/launch.json attaches GDB through .gdbinit to what make qemu-gdb records;
+  - make qemu's kept disk takes the programs just built (fsput) and keeps the
+    user's files.
 """
 
 import json
@@ -91,3 +93,29 @@ def test_vscode_launch_uses_gdbinit():
     recipe = make(ROOT, "-n", "qemu-gdb").stdout
     assert re.search(r"ln -sfn \S+/kernel\.elf build/gdb-kernel\.elf", recipe), \
         "make qemu-gdb must link build/gdb-kernel.elf to its kernel:\n" + recipe
+
+
+def test_kept_disk_takes_new_programs_and_keeps_files(source_copy, tmp_path):
+    made = make(source_copy, "-j2", "LAB=5", "build/lab5/disk.img.updated")
+    assert made.returncode == 0 and "brought up to date" not in made.stdout, made.stdout
+    image = "build/lab5/disk.img"
+    fsput = str(source_copy / "build" / "lab5" / "tools" / "fsput")
+    mine = tmp_path / "mine" / "notes"
+    mine.mkdir(parents=True)
+    (mine / "todo").write_text("a file of the user's\n")
+    put = subprocess.run([fsput, image, str(mine.parent)], cwd=source_copy, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    assert put.returncode == 0 and "1 file brought up to date" in put.stdout, put.stdout
+    echo = source_copy / "user" / "bin" / "echo.cc"
+    echo.write_text(echo.read_text().replace('printf("\\n");', 'printf(".\\n");'))
+    updated = make(source_copy, "-j2", "LAB=5", "build/lab5/disk.img.updated")
+    assert updated.returncode == 0 and "disk.img: 1 file brought up to date" in updated.stdout, (
+        "a changed program must reach the kept disk, and only it:\n" + updated.stdout)
+    for tree, what in ((source_copy / "build" / "lab5" / "disk-root", "the programs just built"),
+                       (mine.parent, "the user's file")):
+        again = subprocess.run([fsput, image, str(tree)], cwd=source_copy, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+        assert again.returncode == 0 and again.stdout == "", "the image must hold %s:\n%s" % (what, again.stdout)
+    checked = subprocess.run(["build/lab5/tools/fsck", image], cwd=source_copy, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    assert checked.returncode == 0, checked.stdout

@@ -10,6 +10,10 @@
 // disk; true on success.  Power is on.
 bool host_disk_open(const char* path, uint64_t bytes);
 
+// Opens the existing image file at path as the disk, its size as it is;
+// true on success.  Power is on.
+bool host_disk_attach(const char* path);
+
 // Whether the disk still takes writes (cut_power_after has not cut it).
 bool host_disk_powered();
 

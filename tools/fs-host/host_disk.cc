@@ -29,6 +29,16 @@ bool host_disk_open(const char* path, uint64_t bytes) {
     return true;
 }
 
+bool host_disk_attach(const char* path) {
+    if (image >= 0) ::close(image);
+    image = ::open(path, O_RDWR);
+    off_t bytes = image < 0 ? -1 : ::lseek(image, 0, SEEK_END);
+    if (bytes < 0) return false;
+    image_sectors = static_cast<uint64_t>(bytes) / 512;
+    host_disk_restore_power();
+    return true;
+}
+
 bool host_disk_powered() { return written < cut_at; }
 
 uint64_t host_disk_sectors_written() { return written; }
