@@ -33,7 +33,7 @@ void clear_entry(PhysAddr table, int level, unsigned i, unsigned first_shared_sl
     bool shared = level == 4 && i >= first_shared_slot;
 #if LAB >= 5
     // A slot another space links too: this space only lets go of it.
-    if (!shared && level == 4 && frames::info(frame_of(*e).pfn()).links > 0) {
+    if (!shared && level == 4 && frames::table_links(frame_of(*e).pfn()) > 0) {
         frames::adjust_table_links(frame_of(*e).pfn(), -1);
         shared = true;
     }
@@ -296,7 +296,7 @@ Result<void> link_slot(PhysAddr from, PhysAddr to, VirtAddr va) {
     Pte theirs = entries(from)[va.index(4)];
     Pte& mine = entries(to)[va.index(4)];
     if (!present(theirs)) return Error::NotMapped;
-    if (present(mine) || frames::info(frame_of(theirs).pfn()).links == frames::kMaxTableLinks) return Error::Busy;
+    if (present(mine) || frames::table_links(frame_of(theirs).pfn()) == frames::kMaxTableLinks) return Error::Busy;
     Pte linked = theirs | static_cast<Pte>(PageFlags::Linked);
     entries(from)[va.index(4)] = linked;
     mine = linked;  // the same table, the same (intermediate) rights

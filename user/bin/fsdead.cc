@@ -133,6 +133,17 @@ void use_the_file_system() {
 
 }  // namespace
 
+// Forks a child that runs body(parent) and then exits; returns its id.
+uint64_t fork_child(void (*body)(uint64_t parent), uint64_t parent) {
+    int64_t child = fork();
+    if (child < 0) panic("fork: %s", result_name(child));
+    if (child == 0) {
+        body(parent);
+        exit();
+    }
+    return static_cast<uint64_t>(child);
+}
+
 int main() {
     MUST(disk::claim_ports());
     MUST(mount());
@@ -142,25 +153,17 @@ int main() {
     MUST(sync());
 
     uint64_t self = static_cast<uint64_t>(sys_self());
-    int64_t user = fork();
-    if (user < 0) panic("fork: %s", result_name(user));
-    if (user == 0) {
-        use_the_file_system();
-        return 0;
-    }
-    int64_t holder = fork();
-    if (holder < 0) panic("fork: %s", result_name(holder));
-    if (holder == 0) die_holding_the_lock(self);
+    uint64_t other = fork_child([](uint64_t) { use_the_file_system(); }, self);
+    uint64_t holder = fork_child(die_holding_the_lock, self);
     IpcMessage msg;
     (void)ipc_recv(0, msg);
     printf("fsdead: a child holds the lock, half an operation done\n");
-    int64_t killed = sys_domain_destroy(static_cast<uint64_t>(holder));
+    int64_t killed = sys_domain_destroy(holder);
     printf("fsdead: killed it: %s\n", result_name(killed));
     int64_t squatter = sys_domain_create();
     if (squatter == 0) exit();  // never made runnable
-    printf("fsdead: a new domain takes its id: %s\n", squatter == holder ? "yes" : "no");
+    printf("fsdead: a new domain takes its id: %s\n", squatter == static_cast<int64_t>(holder) ? "yes" : "no");
 
-    uint64_t other = static_cast<uint64_t>(user);
     while (ipc_send(other, 1, 0, 0) < 0) (void)sys_yield(other);
     wait_or_give_up(other);
     if (squatter > 0) (void)sys_domain_destroy(static_cast<uint64_t>(squatter));
@@ -168,18 +171,10 @@ int main() {
     read_file("/after", text, sizeof text);
     printf("fsdead: init reads /after: \"%s\"\n", text);
 
-    int64_t reader = fork();
-    if (reader < 0) panic("fork: %s", result_name(reader));
-    if (reader == 0) {
-        read_what_the_dead_committed();
-        return 0;
-    }
-    int64_t committer = fork();
-    if (committer < 0) panic("fork: %s", result_name(committer));
-    if (committer == 0) die_after_the_commit_point(self);
+    other = fork_child([](uint64_t) { read_what_the_dead_committed(); }, self);
+    uint64_t committer = fork_child(die_after_the_commit_point, self);
     (void)ipc_recv(0, msg);
-    printf("fsdead: killed it: %s\n", result_name(sys_domain_destroy(static_cast<uint64_t>(committer))));
-    other = static_cast<uint64_t>(reader);
+    printf("fsdead: killed it: %s\n", result_name(sys_domain_destroy(committer)));
     while (ipc_send(other, 1, 0, 0) < 0) (void)sys_yield(other);
     wait_or_give_up(other);
     // What the cache holds may differ from the disk; read the disk.
