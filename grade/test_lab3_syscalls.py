@@ -271,7 +271,7 @@ def test_domain_table(machine):
 
 @pytest.mark.points(5)
 def test_user_copies(machine):
-    # Exercises 1 and 18: copies across the edge of two pages whose frames
+    # Exercises 1 and 16: copies across the edge of two pages whose frames
     # are not neighbours, refused copies that touch nothing, ranges that wrap.
     assert_kernel_check(machine, "usermem")
 

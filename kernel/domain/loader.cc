@@ -23,12 +23,14 @@ Error reject(const char** reason, const char* why) {
     return Error::InvalidArgument;
 }
 
-// Checks the file header and the program header table; on success
-// *segments points at the table inside the image.
-// Errors: InvalidArgument, with *reason saying what is wrong (reject()).
+// Whether segment `s` is one the loader maps: PT_LOAD with a size.
+bool loadable(const elf::ProgramHeader& s) { return s.type == elf::kSegmentLoad && s.memsz != 0; }
+
+#if SOL >= 3
+// The file header and the program header table; on success *segments
+// points at the table inside the image.
 Result<void> check_header(const uint8_t* image, size_t size, const elf::ProgramHeader** segments,
                           const char** reason) {
-#if SOL >= 3
     if (size < sizeof(elf::Header)) return reject(reason, "file smaller than an ELF header");
     const auto* file = reinterpret_cast<const elf::Header*>(image);
     if (memcmp(file->ident, "\x7f" "ELF", 4) != 0) return reject(reason, "not an ELF file (bad magic)");
@@ -44,24 +46,10 @@ Result<void> check_header(const uint8_t* image, size_t size, const elf::ProgramH
     if (file->phoff % alignof(elf::ProgramHeader) != 0) return reject(reason, "misaligned program header table");
     *segments = reinterpret_cast<const elf::ProgramHeader*>(image + file->phoff);
     return {};
-#else
-    // LAB 3: Exercise 5. Accept only what this kernel can run: an ELF64,
-    // little-endian, x86-64 executable (ET_EXEC) whose program header
-    // table, 1 to kMaxSegments entries of exactly elf::ProgramHeader's
-    // size, lies wholly and aligned inside the file; then set *segments.  Threat: the
-    // image is the attacker's.  Every field is a lie until checked, and a
-    // sum of two of them can wrap past 2^64, so a test that adds them can
-    // pass for a table that lies far outside the file.  Reading a byte
-    // outside [image, image + size) is the kernel's fault, not the file's.
-    (void)image, (void)size, (void)segments, (void)reason;
-    return Error::NotImplemented;
-#endif
 }
 
-// Checks one PT_LOAD segment against the file and the user address space.
-// Errors: InvalidArgument, with *reason set (reject()).
+// One loadable segment against the file and the user address space.
 Result<void> check_segment(const elf::ProgramHeader& s, size_t size, const char** reason) {
-#if SOL >= 3
     if (s.filesz > s.memsz) return reject(reason, "segment file size exceeds its memory size");
     if (s.offset > size || s.filesz > size - s.offset) return reject(reason, "segment data beyond the end of the file");
     if (s.vaddr < kUserBase || s.memsz > kStackBottom - kPageSize || s.vaddr > kStackBottom - kPageSize - s.memsz) {
@@ -72,29 +60,11 @@ Result<void> check_segment(const elf::ProgramHeader& s, size_t size, const char*
         return reject(reason, "segment both writable and executable");
     }
     return {};
-#else
-    // LAB 3: Exercise 6. Accept a segment only if its file bytes lie
-    // inside the file and are no more than its memory size, its memory lies in the program part of user space
-    // ([kUserBase, the stack's guard page below kStackBottom)), it is never
-    // both writable and executable (W^X holds in user space too), and its
-    // offset and address agree modulo the page size (load_segment copies
-    // page by page).  Threat: a segment that reaches the kernel half, the
-    // windows or the stack would have load_segment map over them, and one
-    // whose end wraps past 2^64 looks small.
-    (void)s, (void)size, (void)reason;
-    return Error::NotImplemented;
-#endif
 }
 
-// Whether segment `s` is one the loader maps: PT_LOAD with a size.
-bool loadable(const elf::ProgramHeader& s) { return s.type == elf::kSegmentLoad && s.memsz != 0; }
-
-// Checks the loadable segments of a program together, each of them
-// already accepted by check_segment: no two of them share a page, and
-// the entry point lies in an executable one.
-// Errors: InvalidArgument, with *reason set (reject()).
+// The loadable segments together, each already accepted alone: no two of
+// them share a page, and the entry point lies in an executable one.
 Result<void> check_layout(uint64_t entry, const elf::ProgramHeader* segments, size_t count, const char** reason) {
-#if SOL >= 3
     bool entry_ok = false;
     const elf::ProgramHeader* end = segments + count;
     for (const elf::ProgramHeader* a = segments; a != end; a++) {
@@ -110,28 +80,45 @@ Result<void> check_layout(uint64_t entry, const elf::ProgramHeader* segments, si
     }
     if (!entry_ok) return reject(reason, "entry point not in an executable segment");
     return {};
-#else
-    // LAB 3: Exercise 16. The rules no single segment can break alone:
-    // the pages of two loadable segments never meet (load_segment gives
-    // each page a fresh frame, and a second segment in the same page
-    // would replace the first one's frame), and `entry` lies inside an
-    // executable loadable segment.  Threat: the image is the attacker's;
-    // segments may come in any order and need not be page-aligned.
-    (void)entry, (void)segments, (void)count, (void)reason, (void)reject;
-    return Error::NotImplemented;
-#endif
 }
+#endif
 
-// Checks the header, every loadable segment alone, then all of them
-// together.
+// Accepts exactly the images that load (below) and start_program can run
+// safely; see Exercise 5.  Errors: InvalidArgument, with *reason set
+// (reject()).
 Result<void> check_program(const uint8_t* image, size_t size, const char** reason) {
+#if SOL >= 3
     const elf::ProgramHeader* segments;
     TRY(check_header(image, size, &segments, reason));
-    auto* h = reinterpret_cast<const elf::Header*>(image);
-    for (size_t i = 0; i < h->phnum; i++) {
-        if (loadable(segments[i])) TRY(check_segment(segments[i], size, reason));
+    const auto* file = reinterpret_cast<const elf::Header*>(image);
+    for (const elf::ProgramHeader* s = segments; s != segments + file->phnum; s++) {
+        if (loadable(*s)) TRY(check_segment(*s, size, reason));
     }
-    return check_layout(h->entry, segments, h->phnum, reason);
+    return check_layout(file->entry, segments, file->phnum, reason);
+#else
+    // LAB 3: Exercise 5. The loader's gate: an image passes only if it is
+    // a program this kernel runs (an ELF64, little-endian, x86-64
+    // executable, ET_EXEC, whose program header table holds 1 to
+    // kMaxSegments entries of exactly elf::ProgramHeader's size, aligned,
+    // and whose segments' offsets and addresses agree modulo the page size,
+    // as the ELF format requires) and, once it has passed, everything load
+    // does with it is safe without another check: load maps each loadable
+    // segment (PT_LOAD, p_memsz != 0; other kinds are ignored) page by
+    // page with a fresh frame (load_segment), copies its p_filesz bytes
+    // from p_offset, then maps the stack below kStackBottom and starts the
+    // program at e_entry.  So every byte read lies in [image, image +
+    // size); each segment lies in the program part of user space,
+    // [kUserBase, kStackBottom - PAGE_SIZE), below the stack's guard page;
+    // no page belongs to two segments and none is writable and executable;
+    // and e_entry is code.  Threat: the image is the attacker's.  Every
+    // field is a lie until checked against the file, a table may have any
+    // length or none, segments come in any order and need not start on a
+    // page, and a sum of two fields can wrap past 2^64 and pass a test
+    // that adds them.  Reading outside the image is the kernel's fault, not
+    // the file's.
+    (void)image, (void)size, (void)reason, (void)reject, (void)kMaxSegments;
+    return Error::NotImplemented;
+#endif
 }
 
 // Maps a fresh frame owned by `d` at user page `va` with `flags` and

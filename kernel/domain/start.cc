@@ -43,7 +43,7 @@ void start_program(const multiboot::BootInfo& boot, const char* name) {
     kprintf("domain %u (%s) started\n", d.id, d.name);
     run(d);
 #else
-    // LAB 3: Exercise 17 (see start.h).  The GRUB modules are in
+    // LAB 3: Exercise 6 (see start.h).  The GRUB modules are in
     // boot.modules, each named by its command line; the program is the
     // one whose name is exactly `name`.  The harness reads these lines:
     //   run=<name>: no such program
@@ -55,7 +55,7 @@ void start_program(const multiboot::BootInfo& boot, const char* name) {
     // leaves a domain with frames and page tables behind unless it is
     // destroyed.
     (void)boot;
-    kprintf("run=%s: start_program is still the skeleton (lab 3, Exercise 17)\n", name);
+    kprintf("run=%s: start_program is still the skeleton (lab 3, Exercise 6)\n", name);
     give_up();
 #endif
 }

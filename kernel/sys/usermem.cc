@@ -43,7 +43,7 @@ Result<void> check_range(const domain::Domain& d, uint64_t address, size_t bytes
     }
     return {};
 #else
-    // LAB 3: Exercise 18. Every page the range touches passes resolve; an
+    // LAB 3: Exercise 16. Every page the range touches passes resolve; an
     // empty range is valid wherever it starts (nothing is read).  Threat:
     // both numbers are the caller's, and a range whose end wraps past
     // 2^64 back into user space looks short.
@@ -69,7 +69,7 @@ Result<void> for_each_page(const domain::Domain& d, uint64_t user, size_t bytes,
     }
     return {};
 #else
-    // LAB 3: Exercise 18 (the copy).  Afterwards copy has been called for
+    // LAB 3: Exercise 16 (the copy).  Afterwards copy has been called for
     // the whole range in order, each piece within one page, with the
     // kernel's pointer (through the physmap) to that piece; or, if any
     // byte of the range is not such memory, copy was never called.
