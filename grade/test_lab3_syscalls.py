@@ -276,6 +276,14 @@ def test_user_copies(machine):
     assert_kernel_check(machine, "usermem")
 
 
+@pytest.mark.points(4)
+def test_destroy(machine):
+    # Exercise 17: a domain whose tables are in CR3 (as when it exits) is
+    # destroyed; its tables and frames come back, mapped or never mapped,
+    # but not a frame another domain still maps, until that one goes too.
+    assert_kernel_check(machine, "destroy")
+
+
 @pytest.mark.points(3)
 def test_domain_info(machine):
     run = run_program(machine, "domaininfo")

@@ -314,6 +314,7 @@ bool still_linked(Pte& slot) {
 #endif
 
 void destroy(PhysAddr root) {
+    if (mmu::is_active(root.value)) panic("paging::destroy of the address space in CR3 (%lx)", root.value);
     destroy_below(root, 4, kWindowsSlot);
     MUST(frames::release(root.pfn()));
 }

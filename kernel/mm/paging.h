@@ -135,6 +135,8 @@ Result<void> protect(PhysAddr root, VirtAddr va, PageFlags flags);
 // kernel-half tables are shared and stay, and so do (from lab 5) the
 // tables of a slot another space still links, which only lose this link.  Leaf frames are unmapped (their
 // owners keep them; a released one becomes free with its last mapping).
+// Never the space in CR3: a panic (its tables would be free while the CPU
+// walks them).
 void destroy(PhysAddr root);
 
 // Drops the TLB entry for `va` if `root` is the active address space.

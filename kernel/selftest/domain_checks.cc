@@ -6,13 +6,16 @@
 // comes back fresh, and that no frame was lost; on the way, which of its
 // domains a system call made by one of them may name (target_domain).  usermem gives a domain
 // four pages (two writable whose frames are not neighbours, one
-// read-only, one unmapped) and copies across their edges.
+// read-only, one unmapped) and copies across their edges.  destroy ends
+// a domain whose tables are in CR3 and that owns frames mapped, shared
+// with another domain, and never mapped.
 #include "selftest/domain_checks.h"
 
 #include "abi/layout.h"
 #include "domain/domain.h"
 #include "lib/string.h"
 #include "mm/frames.h"
+#include "mm/kspace.h"
 #include "mm/paging.h"
 #include "selftest/check.h"
 #include "sys/syscall.h"
@@ -165,6 +168,37 @@ Result<void> check_user_copies(domain::Domain& d) {
     return {};
 }
 
+// Exercise 17: what a destroyed domain held comes back, and only that.
+// The domain's own tables are in CR3, as when it exits; it owns a frame it
+// never mapped, and one that another domain maps too.
+Result<void> check_destroy_returns_everything() {
+    size_t free_before = frames::free_count();
+    domain::Domain* d = EXPECT_OK(domain::create(0, "doomed"));
+    domain::Domain* other = EXPECT_OK(domain::create(0, "other"));
+    Pfn mapped = TRY(give_page(*d, kBase, true));
+    Pfn shared = TRY(give_page(*d, kBase + kPageSize, false));
+    Pfn unmapped = TRY(frames::alloc(FrameKind::User, d->id));
+    domain::info(*d).frames++;
+    TRY(paging::map(other->root, VirtAddr(kBase), PhysAddr::from_pfn(shared), PageFlags::User | PageFlags::NoExecute,
+                    other->id));
+    PhysAddr root = d->root;
+    mmu::activate(root.value);
+    domain::destroy(*d);
+    CHECK(!mmu::is_active(root.value), "the destroyed domain's PML4 is still in CR3");
+    CHECK(frames::info(root.pfn()).kind == FrameKind::Free, "its PML4 (frame %lx) is not free", root.pfn());
+    CHECK(frames::info(mapped).kind == FrameKind::Free, "a frame it owned and mapped (%lx) is not free", mapped);
+    CHECK(frames::info(unmapped).kind == FrameKind::Free, "a frame it owned but never mapped (%lx) leaked",
+          unmapped);
+    CHECK(frames::info(shared).kind == FrameKind::User, "a frame it owned that another domain still maps (%lx) was "
+          "freed under that mapping", shared);
+    domain::destroy(*other);
+    CHECK(frames::info(shared).kind == FrameKind::Free, "the shared frame (%lx) is not free once nothing maps it",
+          shared);
+    CHECK(frames::free_count() == free_before, "%lu frames free before, %lu after", free_before,
+          frames::free_count());
+    return {};
+}
+
 Result<void> check_usermem() {
     size_t free_before = frames::free_count();
     domain::Domain* d = EXPECT_OK(domain::create(0, "usermem"));
@@ -181,6 +215,12 @@ Result<void> check_usermem() {
 void usermem_check() {
     Result<void> r = check_usermem();
     kprintf("check usermem: %s\n", r.ok() ? "ok" : "FAILED");
+}
+
+void destroy_check() {
+    Result<void> r = check_destroy_returns_everything();
+    mmu::activate(kspace::root().value);
+    kprintf("check destroy: %s\n", r.ok() ? "ok" : "FAILED");
 }
 
 void domain_table_check() {

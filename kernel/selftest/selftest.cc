@@ -68,6 +68,7 @@ const Test kTests[] = {
     {"kernel_runs_user_page", kernel_runs_user_page},
     {"domaintable", domain_table_check},
     {"usermem", usermem_check},
+    {"destroy", destroy_check},
 #endif
 };
 
