@@ -55,7 +55,7 @@ def test_fs_operations_leave_a_consistent_disk(machine, tools, tmp_path):
 @pytest.mark.points(5)
 def test_fs_large_file(machine, tools, tmp_path):
     image = fresh_image(tools, tmp_path / "big.img")
-    run = run_domains(machine, "fsbig", extra_args=disk_args(image), timeout=60)
+    run = run_domains(machine, "fsbig", extra_args=disk_args(image), timeout=120)
     assert run.lines("fsbig") == [
         "wrote 4255801 bytes, size 4255801",
         "read back intact",
