@@ -104,7 +104,9 @@ Result<void> close(int fd) {
     // only the last ref ends it, and ending it depends on its kind (an
     // unlinked file is freed by exofs::close; a pipe's ring is free once
     // neither end is open anywhere: pipe_release); a domain without the
-    // region has an implicit console it can never close.
+    // region has an implicit console it can never close.  The region's
+    // lock (exofs::Op) is not re-entrant: while this domain holds it, a
+    // call that takes it again (exofs::close, say) waits for ever.
     (void)fd;
     return Error::NotImplemented;
 #endif
