@@ -66,6 +66,16 @@ bool bit_set(uint32_t b) {
     return bits.ok() && (bits.value()[b % (kBlockSize * 8) / 8] >> (b % 8) & 1);
 }
 
+// Whether block b is in the cache, marked dirty: changed in the running
+// transaction, so the next commit writes it.  A block changed but not
+// marked is lost at that commit.
+bool cached_dirty(uint32_t b) {
+    for (const CacheSlot& slot : shared()->slots) {
+        if (slot.block == b) return slot.dirty != 0;
+    }
+    return false;
+}
+
 // On a bitmap (its first block, `bits`, in the cache) with every bit set:
 // NoSpace; with a padding bit past the disk clear: still no block; with
 // the superblock's bit clear: Corrupt, not the superblock.
@@ -90,6 +100,8 @@ bool check_alloc() {
     for (uint32_t& b : got) {
         b = MUST_OK(block_alloc(true));
         EXPECT(in_data(b) && bit_set(b));
+        EXPECT(cached_dirty(sb().bitmap_start + b / (kBlockSize * 8)));  // the bitmap block changed
+        EXPECT(cached_dirty(b));                                          // zeroed: changed too
     }
     for (int i = 0; i < 6; i++) {
         for (int j = 0; j < i; j++) EXPECT(got[i] != got[j]);
@@ -137,7 +149,30 @@ bool leave_stale_bytes_in_free_blocks(int count) {
     return true;
 }
 
-bool check_bmap() {
+// A map block already on the disk that gets one more entry: /huge's
+// indirect block (mkfs wrote it, and nothing has changed it yet) given a
+// data block past the file's last one must be marked dirty.
+bool check_old_map_block() {
+    uint32_t huge = MUST_OK(stat("/huge")).inum;
+    Op op;
+    MUST_OK(op.check());
+    Inode* ip = MUST_OK(inode_get(huge));
+    uint32_t indirect = ip->indirect;
+    uint64_t past_end = (ip->size + kBlockSize - 1) / kBlockSize;
+    EXPECT(in_data(indirect) && past_end > kDirect && past_end < kDirect + kAddrsPerBlock);
+    (void)MUST_OK(cache::get(indirect));
+    EXPECT(!cached_dirty(indirect));
+    uint32_t added = MUST_OK(bmap(ip, past_end, Holes::Fill));
+    EXPECT(in_data(added) && reinterpret_cast<uint32_t*>(MUST_OK(cache::get(indirect)))[past_end - kDirect] == added);
+    if (!cached_dirty(indirect)) {
+        snprintf(why, sizeof(why), "a new entry in an indirect block already on the disk (block %u) is not marked "
+                 "dirty: the next commit would lose it", indirect);
+        return false;
+    }
+    return true;
+}
+
+bool check_bmap_levels() {
     Op op;
     MUST_OK(op.check());
     uint32_t inum = MUST_OK(inode_alloc(InodeType::File));
@@ -178,6 +213,8 @@ bool check_bmap() {
     EXPECT(error_of(bmap(ip, ~uint64_t{0} / 2, Holes::Keep)) == Error::TooBig);
     return true;
 }
+
+bool check_bmap() { return check_bmap_levels() && check_old_map_block(); }
 
 // The hint on a bitmap made by hand (its first block, `bits`, in the
 // cache): three free blocks, a low one, a middle one and one near the end.
@@ -349,8 +386,10 @@ bool check_replay(const uint32_t* home, const uint8_t* const* data) {
 
 bool check_journal() {
     constexpr uint32_t kCount = 3;
-    static uint8_t fresh[kCount][kBlockSize], scratch[kBlockSize], back[kBlockSize];
-    static const uint8_t zeros[kBlockSize] = {};
+    static uint8_t fresh[kCount][kBlockSize], scratch[kBlockSize], back[kBlockSize], old[kBlockSize],
+        junk[kBlockSize];
+    memset(old, 0x5A, kBlockSize);   // what the homes hold before the transaction
+    memset(junk, 0xEE, kBlockSize);  // what the log holds before it: neither old nor new
     uint32_t home[kCount] = {sb().nblocks - 1, sb().nblocks - 7, sb().nblocks - 3};  // free on a new image
     const uint8_t* data[kCount];
     for (uint32_t i = 0; i < kCount; i++) {
@@ -361,7 +400,8 @@ bool check_journal() {
     // The transaction writes at most 2 * 3 blocks and 2 records: 50 sectors.
     for (uint64_t cut = 0; cut <= 52; cut++) {
         for (uint32_t i = 0; i < kCount; i++) {
-            EXPECT(disk::write(uint64_t(home[i]) * kSectorsPerBlock, kSectorsPerBlock, zeros).ok());
+            EXPECT(disk::write(uint64_t(home[i]) * kSectorsPerBlock, kSectorsPerBlock, old).ok());
+            EXPECT(disk::write(uint64_t(sb().log_start + 1 + i) * kSectorsPerBlock, kSectorsPerBlock, junk).ok());
         }
         disk::cut_power_after(cut);
         Result<void> written = journal::write_transaction(sb(), kCount, home, data);
@@ -380,7 +420,7 @@ bool check_journal() {
         int olds = 0, news = 0;
         for (uint32_t i = 0; i < kCount; i++) {
             EXPECT(read_block(home[i], back));
-            olds += memcmp(back, zeros, kBlockSize) == 0;
+            olds += memcmp(back, old, kBlockSize) == 0;
             news += memcmp(back, fresh[i], kBlockSize) == 0;
         }
         if (olds != int(kCount) && news != int(kCount)) {
