@@ -30,8 +30,10 @@ namespace {
 
 constexpr int kMaxFrames = 64;
 
-// True if `rbp` can be a kernel frame pointer: 8-aligned and in the kernel
-// half.  Guards the walk against a corrupted chain.
+// True if `rbp` can be a kernel frame pointer: not null, 8-aligned and in
+// the kernel half.  A coarse guard: it stops a walk at a chain's end (0)
+// and at words that are no kernel address, but a chain corrupted into
+// another kernel-half address is followed (and may fault there).
 bool plausible_frame(uint64_t rbp) { return rbp != 0 && rbp % 8 == 0 && rbp >= kPhysmapBase; }
 
 // Prints one frame: its number, its base `rbp`, the address `rip` it is
