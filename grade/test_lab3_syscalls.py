@@ -35,9 +35,9 @@ KILLED_RE = (r"domain (?P<id>\d+) \((?P<program>[^)\n]+)\) killed: (?P<name>[^(\
              r"(?:, address (?P<address>[0-9a-f]{16}))?\n")
 BADELF_KINDS = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkbadelf"), "--list"],
                               capture_output=True, text=True, check=True).stdout.split()
-BADELF_HEADER_KINDS = ["magic", "class", "machine", "endian", "type", "phentsize", "phnum", "phoff"]  # check_header
-BADELF_PROGRAM_KINDS = ["sharedpage", "samepage", "entry", "entryend"]  # check_layout
-BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS + BADELF_PROGRAM_KINDS]  # check_segment
+BADELF_HEADER_KINDS = ["magic", "class", "machine", "endian", "type", "phentsize", "phnum", "phoff"]  # the file header
+BADELF_PROGRAM_KINDS = ["sharedpage", "samepage", "entry", "entryend"]  # no segment alone
+BADELF_SEGMENT_KINDS = [k for k in BADELF_KINDS if k not in BADELF_HEADER_KINDS + BADELF_PROGRAM_KINDS]  # one segment
 PHYSMAP_KERNEL_IMAGE = 0xFFFF800000100000  # PHYSMAP_BASE + KERNEL_LOAD_PHYS
 USTACK_TOP = 0x7EFFFFFFF000                # kernel/abi/layout.h
 
@@ -619,7 +619,7 @@ def test_badelf_program(machine, kind):
 @pytest.mark.points(3)
 def test_badelf_reads_only_the_image(machine, kernel_elf, log_dir, timeout_scale, request):
     # badelf_phoff's e_phoff is 2^64 - 8: phoff + phnum * 56 wraps to a
-    # small number, and a check_header that tests that sum accepts a table
+    # small number, and a check that tests that sum accepts a table
     # 8 bytes before the image.  The file is refused later either way (the
     # bytes there are no valid table), so GDB watches those 8 bytes from
     # loader::load's first instruction (rsi: the image) until QEMU exits.
@@ -628,7 +628,7 @@ def test_badelf_reads_only_the_image(machine, kernel_elf, log_dir, timeout_scale
                           'eval "rwatch *(long *)%lu", $rsi - 8', "continue"])
     assert re.search(r"^image at 0x[0-9a-f]+$", out, re.M), "GDB did not stop in loader::load:\n" + out[-1500:]
     hit = out.split("Value = ", 1)
-    assert len(hit) == 1, "the kernel read the 8 bytes before badelf_phoff's image: check_header accepted a " \
+    assert len(hit) == 1, "the kernel read the 8 bytes before badelf_phoff's image: check_program accepted a " \
         "program header table outside the file (phoff + phnum * 56 wrapped past 2^64); GDB stopped at:\n" + \
         "Value = " + "\n".join(hit[-1].splitlines()[:3])
     m.expect(r"run=badelf_phoff: cannot load: ")
