@@ -180,7 +180,7 @@ void destroy(Domain& d) {
     // itself inside a system call, with its own tables in CR3; a domain
     // may own frames it never mapped (frame_alloc) and map frames it no
     // longer owns; and every exit and every kill comes through here, so
-    // the cost should follow what d holds, not the size of memory.
+    // a domain that holds little should cost little to end.
 #endif
     exported[d.id] = DomainInfo{};
     if (running == &d) running = nullptr;

@@ -175,6 +175,8 @@ Result<void> check_destroy_returns_everything() {
     size_t free_before = frames::free_count();
     domain::Domain* d = EXPECT_OK(domain::create(0, "doomed"));
     domain::Domain* other = EXPECT_OK(domain::create(0, "other"));
+    Pfn others = TRY(frames::alloc(FrameKind::User, other->id));  // never mapped either
+    domain::info(*other).frames++;
     Pfn mapped = TRY(give_page(*d, kBase, true));
     Pfn shared = TRY(give_page(*d, kBase + kPageSize, false));
     Pfn unmapped = TRY(frames::alloc(FrameKind::User, d->id));
@@ -191,6 +193,8 @@ Result<void> check_destroy_returns_everything() {
           unmapped);
     CHECK(frames::info(shared).kind == FrameKind::User, "a frame it owned that another domain still maps (%lx) was "
           "freed under that mapping", shared);
+    CHECK(frames::info(others).kind == FrameKind::User && frames::info(others).owner == other->id,
+          "a frame another domain owns (%lx) was released with the destroyed domain's", others);
     domain::destroy(*other);
     CHECK(frames::info(shared).kind == FrameKind::Free, "the shared frame (%lx) is not free once nothing maps it",
           shared);
