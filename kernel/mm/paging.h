@@ -15,7 +15,9 @@
 // the MMU's: arch/x86_64/mmu.h.  All page-table pages are reached through
 // the physmap.  Intermediate entries are always Present|Writable (and User
 // in the lower half, where user space and the windows are): the leaf alone
-// decides the rights, so changing a mapping's rights is one write.
+// decides the rights, so changing a mapping's rights is one write.  The
+// PML4's window slots are the exception (kspace::install_windows): read-only
+// and NX, whatever lies below them.
 #pragma once
 
 #include <cstdint>

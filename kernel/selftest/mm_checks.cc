@@ -133,6 +133,9 @@ Result<void> check_release() {
     CHECK(f.kind == FrameKind::User && f.owner == kFrameNoOwner && frames::free_count() == free_before - 1,
           "a released frame with mappings must keep its kind, lose its owner and stay off the free list");
     EXPECT_ERROR(frames::release(a), Error::InvalidArgument);
+    // No owner, yet not free: asked for by name, it is Busy, or its next
+    // owner would share it with the mappings left.
+    EXPECT_ERROR(frames::alloc(FrameKind::User, kTestOwner, a), Error::Busy);
     frames::remove_mapping(a);
     CHECK(f.kind == FrameKind::User && f.map_count == 1, "the frame was freed with a mapping left");
     frames::remove_mapping(a);
