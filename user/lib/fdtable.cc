@@ -2,6 +2,7 @@
 // user/lib/fdtable.cc: fd tables in the region (see fdtable.h).
 #include "lib/fdtable.h"
 
+#include "lib/exits.h"
 #include "lib/fs/fd.h"
 #include "lib/fs/ops.h"
 #include "lib/fs/region.h"
@@ -48,6 +49,7 @@ void reclaim(uint64_t id) {
 Result<void> give_files(uint64_t dom, const Files& f) {
     if (!exofs::attached()) return {};
     if (dom == 0 || dom >= exofs::kNameDomains) return Error::InvalidArgument;
+    TRY(exits::expect(dom));
     reclaim(dom);
     exofs::Shared* s = exofs::shared();
     s->fd_tables[dom] = f;
@@ -62,6 +64,7 @@ void take_back_files(uint64_t dom) {
     exofs::unshare_files(s->fd_tables[dom]);
     memset(&s->fd_tables[dom], 0, sizeof(Files));
     __atomic_store_n(&s->fd_owner[dom], kNoOwner, __ATOMIC_RELEASE);
+    exits::forget(dom);
 }
 
 void reclaim_dead_files() {

@@ -27,12 +27,14 @@ namespace io {
 // Makes f child `dom`'s fd table, counting each of its fds in its open
 // file's refs (exofs::share_files), before dom can run; first closes what
 // a dead earlier holder of the id left there.  f's entries must be named
-// by this domain's fds too.  Nothing without the region.
-// Errors: InvalidArgument (dom is no domain id).
+// by this domain's fds too.  Also records dom as this domain's child for
+// its exit status (exits::expect): what a creator leaves in the region
+// for its child, all given here.  Nothing without the region.
+// Errors: InvalidArgument (dom is no domain id), NoMemory (no exit record).
 Result<void> give_files(uint64_t dom, const exofs::Files& f);
 
 // Undoes give_files for a child that will never run: the counts go back
-// (exofs::unshare_files) and the row is free.
+// (exofs::unshare_files), the row is free and the exit record forgotten.
 void take_back_files(uint64_t dom);
 
 // Closes the fds of every domain that died with its fd table in the

@@ -241,19 +241,12 @@ void stack_bounds(uint64_t rsp, uint64_t* low, uint64_t* high) {
 // Makes child dom runnable.  From lab 5 it gets a copy of this domain's
 // fd table (io::give_files), counted in each open file from just before
 // it can run: not earlier, so that a fork failing on the way leaves every
-// count as it was; and a record for its exit status (exits::expect).
+// count as it was; and a record for its exit status.
 int64_t start_child(uint64_t dom) {
 #if LAB >= 5
-    if (Result<void> expected = exits::expect(dom); !expected) return -static_cast<int64_t>(expected.error());
-    if (Result<void> given = io::give_files(dom, *exofs::files()); !given) {
-        exits::forget(dom);
-        return -static_cast<int64_t>(given.error());
-    }
+    if (Result<void> given = io::give_files(dom, *exofs::files()); !given) return -static_cast<int64_t>(given.error());
     int64_t r = sys_domain_set_runnable(dom, 1);
-    if (r < 0) {
-        io::take_back_files(dom);
-        exits::forget(dom);
-    }
+    if (r < 0) io::take_back_files(dom);
     return r;
 #else
     return sys_domain_set_runnable(dom, 1);

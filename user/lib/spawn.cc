@@ -5,7 +5,6 @@
 #include "abi/domain.h"
 #include "abi/uarea.h"
 #include "lib/elf.h"
-#include "lib/exits.h"
 #include "lib/fdtable.h"
 #include "lib/fs/fs.h"
 #include "lib/fs/ops.h"
@@ -315,18 +314,12 @@ Result<uint64_t> spawn(const char* path, const char* const* argv, const int* fds
     name_child(dom, path);
     // The fds count from here: before the child can run, and after every
     // step that may fail but one.
-    if (Result<void> r = exits::expect(dom); !r) {
-        (void)sys_domain_destroy(dom);
-        return r.error();
-    }
     if (Result<void> r = io::give_files(dom, files); !r) {
-        exits::forget(dom);
         (void)sys_domain_destroy(dom);
         return r.error();
     }
     if (Result<uint64_t> r = checked(sys_domain_set_runnable(dom, 1)); !r) {
         io::take_back_files(dom);
-        exits::forget(dom);
         (void)sys_domain_destroy(dom);
         return r.error();
     }
