@@ -1,9 +1,10 @@
 """labs/test_fs_host.py: exofs, the libOS's file system, passes its host
 tests (`make fs-host-test`: tools/fs-host/) in the shipped tree: every
 operation, a file through double-indirect blocks, two domains over one
-cache, two host processes at once, remount, and the crash sweep (a power
+cache, two host processes at once, remount, the crash sweep (a power
 cut after each of 238 sector counts, each remounted and checked for
-consistency and synced data)."""
+consistency and synced data), and the I/O-error sweep (a commit failing
+at each of its sectors, then the next commit cut at every other one)."""
 
 import subprocess
 

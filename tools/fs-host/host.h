@@ -20,6 +20,12 @@ bool host_disk_powered();
 // Sectors written since the disk was opened or the power restored.
 uint64_t host_disk_sectors_written();
 
+// The medium error of the I/O-error tests: once `sectors` more sectors
+// have been written, every write fails with IoError (a command that
+// crosses the point writes the sectors before it), until called with ~0
+// or the power is restored.
+void host_disk_fail_writes_after(uint64_t sectors);
+
 // Turns the power back on (writes reach the file again) and resets the count.
 void host_disk_restore_power();
 

@@ -76,8 +76,11 @@ void undo_dead_operation(Shared* s) {
     rebuild_chains(s);
     s->txn_count = 0;
     if (!s->mounted) return;
-    uint8_t* scratch = block_data(evict(s));
-    if (!journal::replay(s->sb, scratch).ok()) s->mounted = 0;
+    if (journal::replay(s->sb, scratch()).ok()) {
+        s->log_unsettled = 0;
+    } else {
+        s->mounted = 0;
+    }
 }
 #endif
 
@@ -123,6 +126,7 @@ void reset() {
     empty_chains(s);
     for (uint32_t i = 0; i < kSlots; i++) s->slots[i] = CacheSlot{0, -1, 0, 0, 0, 0};
     s->txn_count = 0;
+    s->log_unsettled = 0;
     s->hand = 0;
     s->epoch = 1;
 }
@@ -156,6 +160,8 @@ Result<uint8_t*> get_slow(uint32_t block, Fill fill) {
     *chain = static_cast<int16_t>(i);
     return data;
 }
+
+uint8_t* scratch() { return block_data(evict(shared())); }
 
 void mark_dirty(const void* p) {
     Shared* s = shared();

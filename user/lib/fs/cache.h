@@ -83,6 +83,10 @@ inline Result<uint8_t*> get(uint32_t block, Fill fill = Fill::Read) {
     return get_slow(block, fill);
 }
 
+// A kBlockSize buffer for the journal's replay: the data of a slot made
+// free (never a dirty or pinned one), valid until the next get.
+uint8_t* scratch();
+
 // Marks the cache block holding `p` (a pointer into a block that get
 // returned) changed in the running transaction; it stays in the cache,
 // unwritten, until the transaction commits (journal.h).  The caller's

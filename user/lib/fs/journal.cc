@@ -58,6 +58,10 @@ Result<void> begin_op(uint32_t reserve) {
 
 Result<void> commit() {
     Shared* s = shared();
+    if (s->log_unsettled) {
+        TRY(replay(s->sb, cache::scratch()));
+        s->log_unsettled = 0;
+    }
     uint32_t count = s->txn_count;
     if (count == 0) return {};
     uint32_t home[kLogMax];
@@ -66,7 +70,10 @@ Result<void> commit() {
         home[i] = s->slots[s->txn[i]].block;
         data[i] = block_data(s->txn[i]);
     }
-    TRY(write_transaction(s->sb, count, home, data));
+    if (Result<void> written = write_transaction(s->sb, count, home, data); !written.ok()) {
+        s->log_unsettled = 1;
+        return written.error();
+    }
     for (uint32_t i = 0; i < count; i++) s->slots[s->txn[i]].dirty = 0;
     s->txn_count = 0;
     return {};

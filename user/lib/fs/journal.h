@@ -24,7 +24,11 @@ Result<void> begin_op(uint32_t reserve);
 
 // Writes the running transaction to the disk (write_transaction) and
 // starts an empty one.  Errors: IoError (the transaction stays in the
-// cache, dirty, and the next commit writes it again).
+// cache, dirty, and the next commit writes it again).  A failed write may
+// have left its commit record on the disk, naming log blocks the next
+// write would overwrite; so the commit after a failure first finishes
+// that record by replay, and fails again (writing nothing new) if it
+// cannot.
 Result<void> commit();
 
 // Writes block data[i] (a kBlockSize buffer) to disk block home[i] for

@@ -108,6 +108,7 @@ struct Shared {
     uint32_t block_hint;      // where block allocation scans from
     uint32_t inode_hint;      // where inode allocation scans from
     uint32_t txn_count;       // slots dirty in the running transaction
+    uint32_t log_unsettled;   // a commit failed: its record may be on the disk (journal.h)
     uint16_t txn[kLogMax];    // ... and which, in the order they got dirty
     int16_t buckets[kBuckets];
     CacheSlot slots[kSlots];
