@@ -120,7 +120,7 @@ def test_fs_crash_consistency(machine, tools, tmp_path, seed):
 # with HUGE empty files, 601 blocks of entries: more than the cache's 512
 # slots.
 LONGEST_NAME = "a_name_of_fifty_nine_bytes_exactly_which_is_kNameMax_bytess"
-FSUNIT_CHECKS = ["alloc", "hint", "bmap", "lookup", "journal"]
+FSUNIT_CHECKS = ["alloc", "hint", "inodes", "bmap", "truncate", "lookup", "entries", "journal"]
 HUGE = 64 * 601 - 2
 _fsunit = {}
 
@@ -162,7 +162,7 @@ def fsunit_results(machine, tools, tmp_path):
 @pytest.mark.xdist_group("fsunit")
 @pytest.mark.parametrize("check", FSUNIT_CHECKS)
 def test_fs_unit(machine, tools, tmp_path, check):
-    # alloc, hint: Exercise 3; bmap: 4 (with 3); lookup: 5 (with 4); journal: 6.
+    # alloc, hint, inodes: Exercise 3; bmap, truncate: 4 (with 3); lookup, entries: 5 (with 4); journal: 6.
     results = fsunit_results(machine, tools, tmp_path)
     assert results.get(check) == "ok", "fsunit %s: %s\nfsunit printed:\n%s" % (
         check, results.get(check, "never reported"), results["(output)"])

@@ -9,10 +9,18 @@
 //   alloc    block_alloc and block_free on the cached bitmap (Exercise 3)
 //   hint     where block_alloc looks first: at the hint, wrapping around,
 //            a freed block first (Exercise 3)
+//   inodes   inode_alloc and inode_free on a table larger than the cache:
+//            a dead file's fields, the hint, a wrap past every used inode,
+//            double and root frees, a full table (Exercise 3)
 //   bmap     the block map of a new inode at every level, its new blocks
 //            taken from free blocks whose cached copies hold stale bytes
 //            (Exercise 4)
+//   truncate inode_truncate of a file mapped at every level, cut inside
+//            and at the start of each level, grown, emptied (Exercise 4)
 //   lookup   dir_lookup in /dir, which spans two blocks (Exercise 5)
+//   entries  dir_free_slot and dir_is_empty: the first free entry, names
+//            with dots, free entries and slots past the size, /huge, a
+//            file, a hole (Exercise 5)
 //   journal  write_transaction with the power cut at every sector, each
 //            time followed by replay; replay refusing damaged records, and
 //            cut at every sector itself, then replayed again (Exercise 6)
@@ -216,12 +224,103 @@ bool check_bmap_levels() {
 
 bool check_bmap() { return check_bmap_levels() && check_old_map_block(); }
 
+// Blocks marked in use in the (cached) bitmap.
+uint32_t blocks_in_use() {
+    uint32_t used = 0;
+    for (uint32_t b = 0; b < sb().nblocks; b++) used += bit_set(b) ? 1 : 0;
+    return used;
+}
+
+// Whether byte range [from, to) of cached block b is all `value`.
+bool bytes_are(uint32_t b, uint32_t from, uint32_t to, uint8_t value) {
+    Result<uint8_t*> data = cache::get(b);
+    if (!data.ok()) return false;
+    for (uint32_t i = from; i < to; i++) {
+        if (data.value()[i] != value) return false;
+    }
+    return true;
+}
+
+// inode_truncate on a file mapped at every level: blocks 0, 5, 11 (direct),
+// 12, 700, 1035 (indirect), 1036, 2059 (second-level block 0), 2060 (1)
+// and 3100 (2), each full of 0x77, cut back level by level.
+bool check_truncate() {
+    Op op;
+    MUST_OK(op.check());
+    uint32_t inum = MUST_OK(inode_alloc(InodeType::File));
+    const uint64_t fbs[] = {0, 5, 11, 12, 700, 1035, 1036, 2059, 2060, 3100};
+    uint32_t got[10];
+    for (int i = 0; i < 10; i++) {
+        cache::next_epoch();
+        got[i] = MUST_OK(bmap(MUST_OK(inode_get(inum)), fbs[i], Holes::FillWhole));
+        uint8_t* data = MUST_OK(cache::get(got[i]));
+        memset(data, 0x77, kBlockSize);
+        cache::mark_dirty(data);
+    }
+    Inode* ip = MUST_OK(inode_get(inum));
+    ip->size = 3101 * kBlockSize;
+    inode_dirty(ip);
+    const uint32_t indirect = ip->indirect, dbl = ip->double_indirect;
+    auto* d = reinterpret_cast<uint32_t*>(MUST_OK(cache::get(dbl)));
+    const uint32_t second[3] = {d[0], d[1], d[2]};
+    uint32_t used = blocks_in_use();
+    // Inside the double-indirect level, 10 bytes into block 2060.
+    MUST_OK(inode_truncate(inum, 2060 * kBlockSize + 10));
+    EXPECT(MUST_OK(inode_get(inum))->size == 2060 * kBlockSize + 10);
+    EXPECT(!bit_set(got[9]) && !bit_set(second[2]) && blocks_in_use() == used - 2);
+    d = reinterpret_cast<uint32_t*>(MUST_OK(cache::get(dbl)));
+    EXPECT(d[0] == second[0] && d[1] == second[1] && d[2] == 0 && cached_dirty(dbl));
+    EXPECT(bytes_are(got[8], 0, 10, 0x77) && bytes_are(got[8], 10, kBlockSize, 0) && cached_dirty(got[8]));
+    EXPECT(cached_dirty(sb().bitmap_start));
+    // At the start of the double-indirect level: all of it goes.
+    MUST_OK(inode_truncate(inum, 1036 * kBlockSize));
+    ip = MUST_OK(inode_get(inum));
+    EXPECT(ip->double_indirect == 0 && ip->indirect == indirect && ip->size == 1036 * kBlockSize);
+    EXPECT(!bit_set(dbl) && !bit_set(second[0]) && !bit_set(second[1]) && !bit_set(got[6]) && !bit_set(got[8]));
+    EXPECT(blocks_in_use() == used - 8 && bytes_are(got[5], 0, kBlockSize, 0x77));
+    // Inside the indirect level, at block 700: two of its entries go.
+    MUST_OK(inode_truncate(inum, 700 * kBlockSize));
+    auto* a = reinterpret_cast<uint32_t*>(MUST_OK(cache::get(indirect)));
+    EXPECT(a[0] == got[3] && a[700 - kDirect] == 0 && a[1035 - kDirect] == 0 && cached_dirty(indirect));
+    EXPECT(!bit_set(got[4]) && !bit_set(got[5]) && blocks_in_use() == used - 10);
+    // Inside the direct blocks, 100 bytes into block 5: the indirect level goes.
+    MUST_OK(inode_truncate(inum, 5 * kBlockSize + 100));
+    ip = MUST_OK(inode_get(inum));
+    EXPECT(ip->indirect == 0 && ip->direct[11] == 0 && ip->direct[5] == got[1] && ip->direct[0] == got[0]);
+    EXPECT(!bit_set(indirect) && !bit_set(got[2]) && !bit_set(got[3]) && blocks_in_use() == used - 13);
+    EXPECT(bytes_are(got[1], 0, 100, 0x77) && bytes_are(got[1], 100, kBlockSize, 0));
+    // Growing allocates nothing: a hole, and the old tail reads as zeros.
+    MUST_OK(inode_truncate(inum, 4000 * kBlockSize));
+    ip = MUST_OK(inode_get(inum));
+    EXPECT(ip->size == 4000 * kBlockSize && blocks_in_use() == used - 13);
+    const uint64_t holes[] = {6, 12, 1036, 3999};
+    for (uint64_t fb : holes) EXPECT(MUST_OK(bmap(ip, fb, Holes::Keep)) == 0);
+    uint8_t tail[200];
+    EXPECT(MUST_OK(inode_read(inum, 5 * kBlockSize, tail, sizeof tail)) == sizeof tail);
+    EXPECT(tail[99] == 0x77 && tail[100] == 0 && tail[199] == 0);
+    EXPECT(error_of(inode_truncate(inum, kMaxFileBlocks * kBlockSize + 1)) == Error::TooBig);
+    // To nothing.
+    MUST_OK(inode_truncate(inum, 0));
+    ip = MUST_OK(inode_get(inum));
+    EXPECT(ip->size == 0 && ip->direct[0] == 0 && ip->direct[5] == 0 && blocks_in_use() == used - 15);
+    return true;
+}
+
+// The first block from b on that the cached bitmap says is free.
+uint32_t free_from(uint32_t b) {
+    while (b < sb().nblocks && bit_set(b)) b++;
+    return b;
+}
+
 // The hint on a bitmap made by hand (its first block, `bits`, in the
-// cache): three free blocks, a low one, a middle one and one near the end.
+// cache): three free blocks, a low one, a middle one and one near the end,
+// each free on the disk too (block_alloc zeroes the cached copy of what it
+// hands out).
 bool check_hint_on(uint8_t* bits) {
     Shared* s = shared();
+    const uint32_t low = free_from(sb().data_start), middle = free_from(low + 190), high = free_from(sb().nblocks - 5);
+    EXPECT(middle < sb().nblocks - 100 && high < sb().nblocks);
     memset(bits, 0xFF, kBlockSize);
-    const uint32_t low = sb().data_start + 10, middle = sb().data_start + 200, high = sb().nblocks - 5;
     const uint32_t free_blocks[] = {low, middle, high};
     for (uint32_t b : free_blocks) bits[b / 8] &= static_cast<uint8_t>(~(1u << b % 8));
     s->block_hint = sb().nblocks - 100;
@@ -246,6 +345,86 @@ bool check_hint() {
     bool ok = check_hint_on(bits);
     memcpy(MUST_OK(cache::get(sb().bitmap_start)), saved, kBlockSize);
     shared()->block_hint = hint;
+    return ok;
+}
+
+// The first free inode from `from` on, wrapping past the table's end
+// (0 if none), found one inode block per epoch.
+uint32_t first_free_inode(uint32_t from) {
+    uint32_t n = sb().ninodes;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t inum = (from + k) % n;
+        if (inum == 0 || inum == kRootInode) continue;
+        cache::next_epoch();
+        Result<Inode*> ip = inode_get(inum);
+        if (ip.ok() && ip.value()->type == InodeType::Free) return inum;
+    }
+    return 0;
+}
+
+// Whether all of inode ip but its type is zero.
+bool blank_but_type(const Inode* ip) {
+    Inode want;
+    memset(&want, 0, sizeof want);
+    want.type = ip->type;
+    return memcmp(ip, &want, sizeof want) == 0;
+}
+
+// Inode allocation on fsunit's table, where inodes 2 .. 38,5xx are /huge's
+// and /dir's files (1,200 inode blocks, more than the cache has slots)
+// and the rest are free.
+bool check_inodes_on(Shared* s) {
+    // A free inode holding a dead file's fields, where the hint points.
+    uint32_t stale = first_free_inode(s->inode_hint);
+    EXPECT(stale != 0);
+    Inode* ip = MUST_OK(inode_get(stale));
+    ip->size = 12345, ip->nlink = 3, ip->direct[0] = sb().data_start, ip->indirect = sb().data_start + 1;
+    s->inode_hint = stale;
+    uint32_t a = MUST_OK(inode_alloc(InodeType::File));
+    EXPECT(a == stale);
+    ip = MUST_OK(inode_get(a));
+    EXPECT(ip->type == InodeType::File && blank_but_type(ip));  // nothing of the dead file
+    EXPECT(cached_dirty(sb().inode_start + a / kInodesPerBlock));
+    uint32_t next = first_free_inode(a);
+    uint32_t b = MUST_OK(inode_alloc(InodeType::Directory));
+    EXPECT(b == next);
+    EXPECT(b != a && MUST_OK(inode_get(b))->type == InodeType::Directory);
+    MUST_OK(inode_free(a));
+    ip = MUST_OK(inode_get(a));
+    EXPECT(ip->type == InodeType::Free && blank_but_type(ip));
+    EXPECT(MUST_OK(inode_alloc(InodeType::File)) == a);  // freed before the hint: the next one
+    MUST_OK(inode_free(b));
+    EXPECT(error_of(inode_free(b)) == Error::Corrupt);             // a double free
+    EXPECT(error_of(inode_free(kRootInode)) == Error::Corrupt);     // never the root
+    EXPECT(error_of(inode_free(0)) == Error::Corrupt);
+    EXPECT(error_of(inode_free(sb().ninodes)) == Error::Corrupt);  // past the table
+    EXPECT(MUST_OK(inode_get(kRootInode))->type == InodeType::Directory);
+    // From the table's last inode around to the start: past every used
+    // inode, one block at a time, to the first free one.
+    uint32_t last = sb().ninodes - 1;
+    EXPECT(MUST_OK(inode_get(last))->type == InodeType::Free);
+    s->inode_hint = last;
+    EXPECT(MUST_OK(inode_alloc(InodeType::File)) == last);
+    uint32_t wrapped = first_free_inode(kRootInode + 1);
+    EXPECT(MUST_OK(inode_alloc(InodeType::File)) == wrapped && wrapped > kInodesPerBlock * kSlots);
+    // A table all in use, with the root (and inode 0) marked free by damage.
+    MUST_OK(inode_get(kRootInode))->type = InodeType::Free;
+    s->sb.ninodes = 2 * kInodesPerBlock;
+    s->inode_hint = 0;
+    Result<uint32_t> none = inode_alloc(InodeType::File);
+    EXPECT(error_of(none) == Error::NoSpace);
+    return true;
+}
+
+bool check_inodes() {
+    Op op;
+    MUST_OK(op.check());
+    Shared* s = shared();
+    uint32_t hint = s->inode_hint, ninodes = s->sb.ninodes;
+    bool ok = check_inodes_on(s);
+    s->sb.ninodes = ninodes;
+    s->inode_hint = hint;
+    MUST_OK(inode_get(kRootInode))->type = InodeType::Directory;
     return ok;
 }
 
@@ -308,6 +487,56 @@ bool check_lookup() {
     ip = MUST_OK(inode_get(dir.inum));
     ip->direct[1] = second;
     EXPECT(error_of(hole) == Error::Corrupt);
+    return true;
+}
+
+// dir_free_slot and dir_is_empty on a directory made here: "." and "..",
+// then entries added and freed; and on /huge and a file.
+bool check_entries() {
+    Op op;
+    MUST_OK(op.check());
+    uint32_t dir = MUST_OK(inode_alloc(InodeType::Directory));
+    EXPECT(MUST_OK(dir_free_slot(dir)) == 0);  // size 0: append at 0
+    MUST_OK(dir_put(dir, 0, name_of("."), dir));
+    MUST_OK(dir_put(dir, 64, name_of(".."), kRootInode));
+    EXPECT(MUST_OK(dir_is_empty(dir)) && MUST_OK(dir_free_slot(dir)) == 128);
+    const char* const names[] = {"a", "...", ".x", "b"};
+    for (int i = 0; i < 4; i++) MUST_OK(dir_put(dir, 128 + 64 * i, name_of(names[i]), kRootInode));
+    EXPECT(MUST_OK(dir_free_slot(dir)) == 384 && !MUST_OK(dir_is_empty(dir)));
+    MUST_OK(dir_set(dir, 320, 0));  // "b" freed: the last entry
+    MUST_OK(dir_set(dir, 192, 0));  // "..." freed
+    EXPECT(MUST_OK(dir_free_slot(dir)) == 192);  // the first free one
+    MUST_OK(dir_set(dir, 128, 0));
+    EXPECT(MUST_OK(dir_free_slot(dir)) == 128);
+    EXPECT(!MUST_OK(dir_is_empty(dir)));  // ".x" is an entry
+    MUST_OK(dir_set(dir, 256, 0));
+    EXPECT(MUST_OK(dir_is_empty(dir)));  // free entries with old names are nothing
+    MUST_OK(dir_put(dir, 192, name_of("..."), kRootInode));
+    EXPECT(!MUST_OK(dir_is_empty(dir)));  // "..." is not ".."
+    MUST_OK(dir_set(dir, 192, 0));
+    // Past the size: the block's other slots are not entries.
+    Inode* ip = MUST_OK(inode_get(dir));
+    auto* entries = reinterpret_cast<DirEntry*>(MUST_OK(cache::get(ip->direct[0])));
+    entries[6].inum = kRootInode;
+    memcpy(entries[6].name, "ghost", 6);
+    EXPECT(MUST_OK(dir_is_empty(dir)) && MUST_OK(dir_free_slot(dir)) == 128);
+    // A directory longer than the cache, all in use; a file; a hole.
+    DirHit huge = MUST_OK(dir_lookup(kRootInode, name_of("huge")));
+    uint64_t size = MUST_OK(inode_get(huge.inum))->size;
+    EXPECT(MUST_OK(dir_free_slot(huge.inum)) == size && !MUST_OK(dir_is_empty(huge.inum)));
+    DirHit file = MUST_OK(dir_lookup(kRootInode, name_of("dir")));
+    file = MUST_OK(dir_lookup(file.inum, name_of("file1")));
+    EXPECT(error_of(dir_free_slot(file.inum)) == Error::NotDirectory);
+    EXPECT(error_of(dir_is_empty(file.inum)) == Error::NotDirectory);
+    MUST_OK(dir_put(dir, 128, name_of("c"), kRootInode));
+    MUST_OK(dir_put(dir, kBlockSize, name_of("d"), kRootInode));  // a second block
+    ip = MUST_OK(inode_get(dir));
+    uint32_t first = ip->direct[0];
+    ip->direct[0] = 0;
+    Result<uint64_t> hole_slot = dir_free_slot(dir);
+    Result<bool> hole_empty = dir_is_empty(dir);
+    MUST_OK(inode_get(dir))->direct[0] = first;
+    EXPECT(error_of(hole_slot) == Error::Corrupt && error_of(hole_empty) == Error::Corrupt);
     return true;
 }
 
@@ -449,7 +678,7 @@ struct Check {
 // check (a cache assertion) ends the program.
 constexpr Check kChecks[] = {
     {"journal", check_journal}, {"alloc", check_alloc}, {"hint", check_hint}, {"bmap", check_bmap},
-    {"lookup", check_lookup}};
+    {"truncate", check_truncate}, {"lookup", check_lookup}, {"entries", check_entries}, {"inodes", check_inodes}};
 
 }  // namespace
 

@@ -1,7 +1,6 @@
 // exolab: lab 5
 // user/lib/fs/alloc.cc: the block bitmap and the inode table's free inodes
-// (see inode.h).  Both scan from a hint in the shared region, so that
-// allocation after allocation costs O(1) and freed blocks are reused first.
+// (see inode.h).
 #include "lib/fs/cache.h"
 #include "lib/fs/inode.h"
 #include "lib/fs/shared.h"
@@ -81,30 +80,56 @@ Result<void> block_free(uint32_t b) {
 }
 
 Result<uint32_t> inode_alloc(InodeType type) {
+#if SOL >= 5
     Shared* s = shared();
     uint32_t n = s->sb.ninodes;
     uint32_t start = s->inode_hint <= kRootInode || s->inode_hint >= n ? kRootInode + 1 : s->inode_hint;
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t inum = start + k < n ? start + k : start + k - n;
+    for (uint32_t scanned = 0; scanned < n; scanned++) {
+        uint32_t inum = start + scanned < n ? start + scanned : start + scanned - n;
         if (inum <= kRootInode) continue;
-        if (inum % kInodesPerBlock == 0 || k == 0) cache::next_epoch();  // a long scan pins one block at a time
-        Inode* ip = TRY(inode_get(inum));
-        if (ip->type != InodeType::Free) continue;
-        zero_bytes(ip, sizeof *ip);
-        ip->type = type;
-        inode_dirty(ip);
+        if (inum % kInodesPerBlock == 0 || scanned == 0) cache::next_epoch();  // a long scan pins one block at a time
+        Inode* candidate = TRY(inode_get(inum));
+        if (candidate->type != InodeType::Free) continue;
+        zero_bytes(candidate, sizeof *candidate);
+        candidate->type = type;
+        inode_dirty(candidate);
         s->inode_hint = inum + 1;
         return inum;
     }
     return Error::NoSpace;
+#else
+    // LAB 5: Exercise 3 (part 3). Contract in inode.h.  Threats: the inode
+    // table comes from the disk: a free inode may still hold a dead file's
+    // size, links and block numbers, and the new one must start from
+    // nothing; inode 0 and the root are never free, whatever the table
+    // says.  The table may be far larger than the cache: a scan that
+    // holds a pointer to every inode block it passes pins them all
+    // (cache.h) and runs the cache out.  Creating file after file must not
+    // rescan the table from its start: the inode handed out is the first
+    // free one from Shared::inode_hint on, wrapping around, and one freed
+    // before the hint is the next handed out.
+    (void)type;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<void> inode_free(uint32_t inum) {
-    Inode* ip = TRY(inode_get(inum));
-    zero_bytes(ip, sizeof *ip);
-    inode_dirty(ip);
+#if SOL >= 5
+    if (inum <= kRootInode) return Error::Corrupt;
+    Inode* dying = TRY(inode_get(inum));
+    if (dying->type == InodeType::Free) return Error::Corrupt;
+    zero_bytes(dying, sizeof *dying);
+    inode_dirty(dying);
     if (inum < shared()->inode_hint) shared()->inode_hint = inum;
     return {};
+#else
+    // LAB 5: Exercise 3 (part 4). Contract in inode.h.  Threat: inum comes
+    // from a directory entry on the disk: freeing the root, or an inode
+    // that is already free (a second free while another file may hold
+    // it), must change nothing.
+    (void)inum;
+    return Error::NotImplemented;
+#endif
 }
 
 }  // namespace exofs

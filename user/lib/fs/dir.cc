@@ -6,23 +6,15 @@
 #include "lib/fs/inode.h"
 
 namespace exofs {
+#if SOL >= 5
 namespace {
 
 // Whether entry e holds `name`.
 bool same_name(const DirEntry& e, Name name) {
-#if SOL >= 5
     for (uint32_t i = 0; i < name.len; i++) {
         if (e.name[i] != name.p[i]) return false;
     }
     return e.name[name.len] == 0;
-#else
-    // LAB 5: Exercise 5 (part 1). Whether entry e holds exactly `name`
-    // (name.len bytes at name.p, no NUL among them).  e.name is at most
-    // kNameMax bytes and NUL-terminated.  Threat: "file5" is not "file57",
-    // nor "file57" "file5".
-    (void)e, (void)name;
-    return false;
-#endif
 }
 
 // Calls visit(entry) on each entry of directory dir, in order, one
@@ -30,7 +22,6 @@ bool same_name(const DirEntry& e, Name name) {
 // at, or dir's size if it never did.  Errors: NotDirectory; Corrupt; IoError.
 template <typename Visit>
 Result<uint64_t> scan(uint32_t dir, Visit visit) {
-#if SOL >= 5
     Inode* node = TRY(inode_get(dir));
     if (node->type != InodeType::Directory) return Error::NotDirectory;
     uint64_t size = node->size;
@@ -48,19 +39,10 @@ Result<uint64_t> scan(uint32_t dir, Visit visit) {
         }
     }
     return size;
-#else
-    // LAB 5: Exercise 5 (part 2). Contract above.  Threats: the directory's
-    // blocks are found through the block map (bmap), and a directory never
-    // has holes: one there means a corrupt disk, not an empty block; its
-    // size need not fill the last block, and entries past the size are
-    // not entries; a cache pointer lives one epoch (cache.h), so a long
-    // directory must not pin every block it visits.
-    (void)dir, (void)visit;
-    return Error::NotImplemented;
-#endif
 }
 
 }  // namespace
+#endif
 
 bool is_dot_or_dotdot(Name name) {
     return (name.len == 1 && name.p[0] == '.') || (name.len == 2 && name.p[0] == '.' && name.p[1] == '.');
@@ -77,15 +59,29 @@ Result<DirHit> dir_lookup(uint32_t dir, Name name) {
     if (inum == 0) return Error::NotFound;
     return DirHit{inum, off};
 #else
-    // LAB 5: Exercise 5 (part 3). Contract in dir.h: the entry naming
-    // `name` (a free entry, inum 0, names nothing).
-    (void)dir, (void)name, (void)same_name;
+    // LAB 5: Exercise 5 (part 1). Contract in dir.h, as for parts 2 and 3:
+    // the three read a directory the same way, and how they share that
+    // is yours to design.  Threats: a directory's blocks come from its
+    // block map, and a directory never has holes: one there is a damaged
+    // disk (Corrupt), not an empty block; its size need not fill the last
+    // block, and the slots past the size are not entries, whatever they
+    // hold; a free entry (inum 0) may still hold the name it had; "file5"
+    // is not "file57", nor "file57" "file5"; a directory may have more
+    // blocks than the cache has slots, and a cache pointer lives one
+    // epoch (cache.h).
+    (void)dir, (void)name;
     return Error::NotImplemented;
 #endif
 }
 
 Result<uint64_t> dir_free_slot(uint32_t dir) {
+#if SOL >= 5
     return scan(dir, [](const DirEntry& e) { return e.inum == 0; });
+#else
+    // LAB 5: Exercise 5 (part 2). Contract in dir.h.
+    (void)dir;
+    return Error::NotImplemented;
+#endif
 }
 
 Result<void> dir_put(uint32_t dir, uint64_t off, Name name, uint32_t inum) {
@@ -109,13 +105,21 @@ Result<void> dir_set(uint32_t dir, uint64_t off, uint32_t inum) {
 }
 
 Result<bool> dir_is_empty(uint32_t dir) {
+#if SOL >= 5
     uint64_t size = TRY(inode_get(dir))->size;
     uint64_t off = TRY(scan(dir, [](const DirEntry& e) {
         if (e.inum == 0) return false;
-        Name name{e.name, static_cast<uint32_t>(e.name[1] == 0 ? 1 : e.name[2] == 0 ? 2 : 3)};
-        return !is_dot_or_dotdot(name);
+        Name held{e.name, static_cast<uint32_t>(e.name[1] == 0 ? 1 : e.name[2] == 0 ? 2 : 3)};
+        return !is_dot_or_dotdot(held);
     }));
     return off == size;
+#else
+    // LAB 5: Exercise 5 (part 3). Contract in dir.h.  Threat: rmdir
+    // trusts the answer: a directory that still holds an entry must never
+    // be called empty, though its name start with a dot.
+    (void)dir;
+    return Error::NotImplemented;
+#endif
 }
 
 }  // namespace exofs

@@ -23,8 +23,9 @@ struct DirHit {
 // is not a directory; Corrupt; IoError.
 Result<DirHit> dir_lookup(uint32_t dir, Name name);
 
-// The offset of a free entry of dir: a free slot, or the end of the
-// directory (dir_put then appends).  Changes nothing.
+// The offset of dir's first free entry (inum 0), or dir's size when
+// none is free (dir_put then appends).  Changes nothing.  Errors:
+// NotDirectory; Corrupt; IoError.
 Result<uint64_t> dir_free_slot(uint32_t dir);
 
 // Writes the entry (name, inum) at offset off of dir (from dir_free_slot);
@@ -35,7 +36,8 @@ Result<void> dir_put(uint32_t dir, uint64_t off, Name name, uint32_t inum);
 // Points the entry at offset off of dir at inum (inum 0: frees the entry).
 Result<void> dir_set(uint32_t dir, uint64_t off, uint32_t inum);
 
-// Whether directory dir holds nothing but "." and "..".
+// Whether directory dir holds no entry in use but "." and "..".
+// Errors: NotDirectory; Corrupt; IoError.
 Result<bool> dir_is_empty(uint32_t dir);
 
 // Whether name is "." or "..".

@@ -7,6 +7,7 @@
 #include "lib/fs/shared.h"
 
 namespace exofs {
+#if SOL >= 5
 namespace {
 
 constexpr uint64_t kIndirectFirst = kDirect;                        // 12
@@ -18,20 +19,12 @@ constexpr uint64_t kDoubleFirst = kDirect + kAddrsPerBlock;         // 1036
 // dirty.  Only a data block (data) is left unzeroed by FillWhole.  Errors:
 // those of block_alloc.
 Result<uint32_t> step(uint32_t* slot, const void* holder, Holes holes, bool data = false) {
-#if SOL >= 5
     if (*slot == 0 && holes != Holes::Keep) {
         uint32_t b = TRY(block_alloc(!(data && holes == Holes::FillWhole)));
         *slot = b;
         cache::mark_dirty(holder);
     }
     return *slot;
-#else
-    // LAB 5: Exercise 4 (part 1), a helper for bmap (part 2); its contract
-    // is above.  Threat: a slot that changes but whose block is not marked
-    // dirty is lost at the next commit, and with it the file's data.
-    (void)slot, (void)holder, (void)holes, (void)data;
-    return Error::NotImplemented;
-#endif
 }
 
 // The cached indirect block `b` as an array of block numbers.
@@ -63,6 +56,7 @@ Result<void> shrink_indirect(uint32_t* slot, const void* owner, uint64_t keep) {
 }
 
 }  // namespace
+#endif
 
 Result<Inode*> inode_get(uint32_t inum) {
     const SuperBlock& sb = shared()->sb;
@@ -92,18 +86,17 @@ Result<uint32_t> bmap(Inode* ip, uint64_t fb, Holes holes) {
     uint32_t* a = TRY(addrs(ind));
     return step(&a[j % kAddrsPerBlock], a, holes, true);
 #else
-    // LAB 5: Exercise 4. The disk block holding file block fb of *ip
-    // (format.h: 12 direct blocks, then the indirect block's 1024, then the
-    // double-indirect block's 1024 x 1024), or 0 for a hole when holes is
-    // Keep; otherwise each missing block on the way, map blocks included,
-    // is allocated (block_alloc) and its slot filled, and the cache block
-    // that holds the changed slot (the inode's, or an indirect block's) is
-    // marked dirty.  Threats: fb is a file offset the caller chose: past the
-    // largest file is TooBig, never an index out of a map block; a new map
-    // block must read as all holes (zeroed); only a data block that the
-    // caller overwrites whole (FillWhole) may skip zeroing; a map block
-    // number read from the disk is checked by cache::get, not trusted.
-    (void)ip, (void)fb, (void)holes, (void)step;
+    // LAB 5: Exercise 4 (part 1). Contract in inode.h; format.h fixes the
+    // three levels (12 direct blocks, then the indirect block's 1,024,
+    // then the double-indirect block's 1,024 x 1,024).  Threats: fb is a
+    // file offset the caller chose: past the largest file is TooBig, never
+    // an index out of a map block; a block number read from the disk is
+    // checked by cache::get, not trusted; a slot changed in a cache block
+    // that is not marked dirty is lost at the next commit, and with it the
+    // file's data; a new map block must read as all holes, though its
+    // cache slot may hold a freed block's bytes; with Keep, nothing is
+    // allocated, not even on the way to a hole.
+    (void)ip, (void)fb, (void)holes;
     return Error::NotImplemented;
 #endif
 }
@@ -170,50 +163,63 @@ Result<uint64_t> inode_write(uint32_t inum, uint64_t off, const void* buf, uint6
 }
 
 Result<void> inode_truncate(uint32_t inum, uint64_t size) {
+#if SOL >= 5
     if (size > kMaxFileBlocks * kBlockSize) return Error::TooBig;
     uint64_t keep = (size + kBlockSize - 1) / kBlockSize;
-    Inode* ip = TRY(inode_get(inum));
+    Inode* node = TRY(inode_get(inum));
     // The kept part of the new last block: its bytes past the new end must
     // read as zeros if the file grows again, so they are zeroed now.
-    if (size < ip->size && size % kBlockSize != 0) {
-        uint32_t last = TRY(bmap(ip, size / kBlockSize, Holes::Keep));
+    if (size < node->size && size % kBlockSize != 0) {
+        uint32_t last = TRY(bmap(node, size / kBlockSize, Holes::Keep));
         if (last != 0) {
             uint8_t* data = TRY(cache::get(last));
             zero_bytes(data + size % kBlockSize, kBlockSize - size % kBlockSize);
             cache::mark_dirty(data);
         }
         cache::next_epoch();
-        ip = TRY(inode_get(inum));
+        node = TRY(inode_get(inum));
     }
     for (uint64_t i = keep; i < kDirect; i++) {
-        if (ip->direct[i] == 0) continue;
-        TRY(block_free(ip->direct[i]));
-        ip->direct[i] = 0;
-        inode_dirty(ip);
+        if (node->direct[i] == 0) continue;
+        TRY(block_free(node->direct[i]));
+        node->direct[i] = 0;
+        inode_dirty(node);
     }
-    TRY(shrink_indirect(&ip->indirect, ip, keep > kIndirectFirst ? keep - kIndirectFirst : 0));
+    TRY(shrink_indirect(&node->indirect, node, keep > kIndirectFirst ? keep - kIndirectFirst : 0));
     // The double-indirect level, one second-level block per epoch so that
     // a huge file never pins more than a few cache slots.
     uint64_t keep2 = keep > kDoubleFirst ? keep - kDoubleFirst : 0;
     for (uint64_t j = keep2 / kAddrsPerBlock;; j++) {
         cache::next_epoch();
-        ip = TRY(inode_get(inum));
-        if (ip->double_indirect == 0) break;
-        uint32_t* d = TRY(addrs(ip->double_indirect));
+        node = TRY(inode_get(inum));
+        if (node->double_indirect == 0) break;
+        uint32_t* d = TRY(addrs(node->double_indirect));
         while (j < kAddrsPerBlock && d[j] == 0) j++;
         if (j == kAddrsPerBlock) break;
         uint64_t base = j * kAddrsPerBlock;
         TRY(shrink_indirect(&d[j], d, keep2 > base ? keep2 - base : 0));
     }
     cache::next_epoch();
-    ip = TRY(inode_get(inum));
-    if (keep2 == 0 && ip->double_indirect != 0) {
-        TRY(block_free(ip->double_indirect));
-        ip->double_indirect = 0;
+    node = TRY(inode_get(inum));
+    if (keep2 == 0 && node->double_indirect != 0) {
+        TRY(block_free(node->double_indirect));
+        node->double_indirect = 0;
     }
-    ip->size = size;
-    inode_dirty(ip);
+    node->size = size;
+    inode_dirty(node);
     return {};
+#else
+    // LAB 5: Exercise 4 (part 2). Contract in inode.h, and its invariant:
+    // no block is mapped at or past ceil(size / kBlockSize).  Threats:
+    // every block past the new end is freed, and every map block whose
+    // whole range lies past it; a slot that still names a freed block
+    // makes a block owned twice once it is handed out again; the kept last block's bytes past the new end must
+    // read as zeros if the file grows again; growing allocates nothing; a
+    // file may have more map blocks than the cache has slots, so no
+    // pointer lives across the whole walk (cache.h).
+    (void)inum, (void)size;
+    return Error::NotImplemented;
+#endif
 }
 
 }  // namespace exofs

@@ -29,11 +29,14 @@ Result<uint32_t> block_alloc(bool zeroed = true);
 // block or already free.
 Result<void> block_free(uint32_t b);
 
-// Allocates a free inode of `type`, zeroed, nlink 0.  Renews the epoch.
-// Errors: NoSpace.
+// Allocates a free inode of `type`: every other field zero (nlink 0, no
+// blocks), in the cache and marked dirty.  Renews the epoch.  Errors:
+// NoSpace; Corrupt; IoError.
 Result<uint32_t> inode_alloc(InodeType type);
 
-// Marks inode inum free (its blocks must be freed already).
+// Marks inode inum free (its blocks must be freed already): zeroed and
+// dirty.  Errors: Corrupt for inode 0, the root, an inum past the table
+// or an inode already free (nothing changes then); IoError.
 Result<void> inode_free(uint32_t inum);
 
 // ---- inode.cc ----
