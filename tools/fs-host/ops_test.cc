@@ -277,7 +277,7 @@ void test_rename() {
     checked("rename");
 }
 
-// dup, dup2, shared and separate offsets, unlink while open, a full fd
+// dup, dup_into, shared and separate offsets, unlink while open, a full fd
 // table, close_all.
 void test_descriptors() {
     fresh_volume("fds.img", 1024, 128, 64);
@@ -291,10 +291,13 @@ void test_descriptors() {
     CHECK(memcmp(c, "345", 3) == 0);
     int other = OK(open("/f", kRead));
     CHECK(OK(read(other, c, 1)) == 1 && c[0] == '0');  // another open file: its own offset
-    CHECK(OK(dup2(other, 10)) == 10);
-    CHECK(OK(dup2(a, 10)) == 10);  // closes other's second fd
+    OK(dup_into(other, 10));
+    FAILS(dup_into(a, 10), Error::Busy);  // 10 is open: io::dup2 closes it first
+    OK(close(10));
+    OK(dup_into(a, 10));
     CHECK(OK(seek(10, 0, Whence::Cur)) == 6);
-    FAILS(dup2(a, kMaxFds), Error::BadDescriptor);
+    FAILS(dup_into(a, kMaxFds), Error::BadDescriptor);
+    FAILS(dup_into(kMaxFds - 1, 11), Error::BadDescriptor);
     FAILS(dup(kMaxFds - 1), Error::BadDescriptor);
     OK(close(a));
     CHECK(OK(read(b, c, 1)) == 1 && c[0] == '6');

@@ -220,7 +220,8 @@ bool check_dup() {
     EXPECT(copy != fd);
     MUST_OK(write(fd, "abc", 3));
     EXPECT(MUST_OK(seek(copy, 0, Whence::Cur)) == 3);  // one shared offset
-    EXPECT(MUST_OK(dup2(fd, 20)) == 20);
+    MUST_OK(dup_into(fd, 20));
+    EXPECT(error_of(dup_into(copy, 20)) == Error::Busy);
     MUST_OK(close(fd));
     MUST_OK(write(copy, "d", 1));
     char back[4];

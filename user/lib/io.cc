@@ -118,13 +118,14 @@ Result<int> dup2(int fd, int to) {
     if (to < 0 || to >= exofs::kMaxFds) return Error::BadDescriptor;
     if (to == fd) return to;
     if (exofs::files()->fd[to] != 0) TRY(close(to));
-    return exofs::dup2(fd, to);
+    TRY(exofs::dup_into(fd, to));
+    return to;
 #else
     // LAB 5: Exercise 9 (part 4).  Contract in io.h.  Threats: to == fd
     // (closing `to` first would close the only fd naming the file); an fd
     // that is not open, or a `to` out of range, must change nothing, not
     // close `to` and then fail; `to` may be a pipe's end, whose close is
-    // not exofs's (exofs::dup2 closes an inode only).
+    // not exofs's.
     (void)fd, (void)to;
     return Error::NotImplemented;
 #endif

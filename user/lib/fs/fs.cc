@@ -250,15 +250,14 @@ Result<int> dup(int fd) {
     return to;
 }
 
-Result<int> dup2(int fd, int to) {
+Result<void> dup_into(int fd, int to) {
     Op op;
-    TRY(op.begin());
+    TRY(op.check());
     TRY(fd_get(fd));
     if (to < 0 || to >= kMaxFds) return Error::BadDescriptor;
-    if (to == fd) return to;
-    if (files()->fd[to] != 0) TRY(close_locked(to));
+    if (files()->fd[to] != 0) return Error::Busy;
     fd_attach(to, fd);
-    return to;
+    return {};
 }
 
 Result<void> close_all() {

@@ -10,7 +10,7 @@
 //   the volume       format, mount, unmount, sync
 //   files            open, close, read, write, pread, pwrite, seek,
 //                    truncate, ftruncate
-//   descriptors      dup, dup2, close_all (fd.h; a child's: lib/fdtable.h)
+//   descriptors      dup, dup_into, close_all (fd.h; a child's: lib/fdtable.h)
 //   names            unlink, mkdir, rmdir, rename, chdir
 //   questions        stat, fstat, readdir
 //
@@ -105,9 +105,11 @@ Result<void> ftruncate(int fd, uint64_t size);
 // Errors: BadDescriptor; NoMemory.
 Result<int> dup(int fd);
 
-// Makes `to` name fd's open file, closing what `to` named.  Returns to.
-// Errors: BadDescriptor (fd not open, to out of range).
-Result<int> dup2(int fd, int to);
+// Makes the closed fd `to` name fd's open file, one ref more (io::dup2
+// is the interface: it closes what `to` named, whatever its kind).
+// Errors: BadDescriptor (fd not open, `to` out of range); Busy when `to`
+// is open.
+Result<void> dup_into(int fd, int to);
 
 // Closes every fd of this domain.  The libOS's exit should call it: the
 // open files of a domain that ends without closing stay counted, and the
