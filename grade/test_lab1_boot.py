@@ -62,6 +62,7 @@ PRINTF_CASES = [
     ("%d", (-2**31,), 2), ("%i", (-56789,), 2), ("%d", (-1,), 2), ("%u", None, 2), ("%x", None, 2),
     ("%ld", (-2**63,), 2), ("%lu", (2**64 - 1,), 2), ("%llx", (0x123456789abcdef0,), 2),
     ("%lld", (-1234567890123,), 2), ("%zu", (4096,), 2), ("%zx", (0x123456789ab,), 2),
+    ("%zd", (-5000000000,), 2),
     ("%hd", None, 2), ("%hu", None, 2), ("%hx", None, 2),
     ("%hhd", None, 2), ("%hhu", None, 2), ("%hhx", None, 2), ("%hu|", None, 2), ("%hx|", None, 2),
     ("%u|", None, 2), ("%d|", None, 2), ("%x|", None, 2),
@@ -172,6 +173,8 @@ def test_backtrace_corrupt_chain(machine):
         "a frame whose saved rbp is misaligned: one frame, then stop; printed %s" % counts.get("misaligned")
     assert counts.get("low") == 0, \
         "an rbp below the kernel half (0x100000) is no frame: printed %s frames" % counts.get("low")
+    assert counts.get("wild") == 0, \
+        "an rbp that is not canonical (0x8000000000000000) is no frame: printed %s frames" % counts.get("wild")
 
 
 def mangled_names(kernel_elf):

@@ -232,6 +232,11 @@ def test_monitor_memory_commands(machine):
     physmap = m.command("showmappings ffff800000001000 ffff8000003fffff")
     assert physmap.split("\n") == ["  ffff800000001000  -> 0000000000001000  2M  RW- K",
                                    "  ffff800000200000  -> 0000000000200000  2M  RW- K"], physmap
+    inside = m.command("showmappings ffff800000001234 ffff800000001fff")
+    assert inside == "  ffff800000001000  -> 0000000000001000  2M  RW- K", \
+        "the first line names `first` rounded down to 4 KiB (ffff800000001000), inside a 2 MiB page too: " + inside
+    inside = m.command("showmappings 1234 1234")
+    assert inside == "  0000000000001000  not mapped", "the first line names `first` rounded down to 4 KiB: " + inside
     low = m.command("showmappings 0 1fff")
     assert low.split("\n") == ["  0000000000000000  not mapped", "  0000000000001000  not mapped"], low
     low = m.command("showmappings 0 1000")

@@ -39,6 +39,8 @@ void corrupt_chains() {
     backtrace_from(reinterpret_cast<uint64_t>(misaligned), rip);
     kprintf("badframes low:\n");  // mapped in lab 1 (identity), but not kernel memory
     backtrace_from(0x100000, rip);
+    kprintf("badframes wild:\n");  // not canonical: reading it faults (#GP)
+    backtrace_from(0x8000000000000000ul, rip);
     kprintf("badframes end\n");
 }
 

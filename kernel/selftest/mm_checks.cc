@@ -123,6 +123,18 @@ Result<void> check_release() {
     EXPECT_ERROR(frames::release(a), Error::InvalidArgument);
     EXPECT_ERROR(frames::release(0), Error::InvalidArgument);
     EXPECT_ERROR(frames::release(frames::count()), Error::InvalidArgument);
+    // One past the end again, with the table's page padding there made to
+    // look like an owned frame: a range check off by one reads it.
+    size_t past = frames::count();
+    if ((past + 1) * sizeof(FrameInfo) <= frames::table_bytes()) {
+        FrameInfo& beyond = frames::detail::table[past];
+        FrameInfo padding = beyond;
+        beyond = FrameInfo{kTestOwner, FrameKind::User, 0, 0, frames::kNoFrame, frames::kNoFrame};
+        Result<void> r = frames::release(past);
+        beyond = padding;
+        CHECK(!r.ok() && r.error() == Error::InvalidArgument,
+              "release(%zu), one past the last frame, read the table's padding as a frame", past);
+    }
     CHECK(EXPECT_OK(frames::alloc(FrameKind::User, kTestOwner, a)) == a, "the released frame %lu is not on the list", a);
 
     // Released while mapped twice: no owner at once, free with the last mapping.

@@ -74,6 +74,7 @@ void printf_cases() {
     CASE("%lld", -1234567890123ll);
     CASE("%zu", sizeof(uint64_t[512]));
     CASE("%zx", static_cast<size_t>(0x123456789abul));  // a size_t above 32 bits
+    CASE("%zd", -5000000000l);                            // a signed one below -2^32
     CASE("%hd", -1234);
     CASE("%hu", 70000);
     CASE("%hx", 0x12345);
