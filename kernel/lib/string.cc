@@ -62,6 +62,13 @@ int strncmp(const char* a, const char* b, size_t n) {
     return 0;
 }
 
+char* strchr(const char* s, int c) {
+    for (;; s++) {
+        if (*s == static_cast<char>(c)) return const_cast<char*>(s);
+        if (*s == '\0') return nullptr;
+    }
+}
+
 }  // extern "C"
 
 bool parse_hex(const char* s, uint64_t* out) {

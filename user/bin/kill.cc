@@ -3,6 +3,7 @@
 // descendants).  The kernel allows it only for this program's own
 // descendants: the shell's built-in kill, run by the parent of what the
 // shell started, is the one that stops a job.
+#include "lib/cmdline.h"
 #include "lib/libos.h"
 
 int main(int argc, char** argv) {
@@ -13,8 +14,8 @@ int main(int argc, char** argv) {
     int status = 0;
     for (int i = 1; i < argc; i++) {
         uint64_t id = 0;
-        for (const char* d = argv[i]; *d >= '0' && *d <= '9'; d++) id = id * 10 + static_cast<uint64_t>(*d - '0');
-        int64_t r = id == 0 ? -static_cast<int64_t>(Error::NoSuchDomain) : sys_domain_destroy(id);
+        int64_t r = cmdline::number(argv[i], &id) && id != 0 ? sys_domain_destroy(id)
+                                                            : -static_cast<int64_t>(Error::NoSuchDomain);
         if (r < 0) {
             printf("kill: %s: %s\n", argv[i], result_name(r));
             status = 1;

@@ -90,16 +90,6 @@ bool read_line(int fd, bool echo) {
 // killed (256 is no exit code), as for a domain that panicked.
 int exit_code(int64_t status) { return status == exits::kKilled ? kPanicStatus : static_cast<int>(status); }
 
-// A decimal argument; false if `text` is not one.
-bool number(const char* text, uint64_t* value) {
-    *value = 0;
-    for (const char* d = text; *d != '\0'; d++) {
-        if (*d < '0' || *d > '9' || *value > 0xFFFFFFFF) return false;
-        *value = *value * 10 + static_cast<uint64_t>(*d - '0');
-    }
-    return text[0] != '\0';
-}
-
 // Points each word of p that holds cmdline::kStatusMark ("$?") at a copy
 // in `substituted` with the mark replaced by last_status.  Each mark
 // stood for two bytes of the line and becomes at most three.
@@ -108,9 +98,7 @@ void substitute_status(cmdline::Pipeline& p) {
     uint64_t len = static_cast<uint64_t>(snprintf(status, sizeof status, "%ld", last_status));
     char* out = substituted;
     auto substitute = [&](const char*& word) {
-        const char* c = word;
-        while (*c != '\0' && *c != cmdline::kStatusMark) c++;
-        if (*c == '\0') return;
+        if (strchr(word, cmdline::kStatusMark) == nullptr) return;
         const char* copy = out;
         for (const char* c = word; *c != '\0'; c++) {
             if (*c != cmdline::kStatusMark) *out++ = *c;
@@ -131,7 +119,7 @@ bool builtin(const cmdline::Command& c, int64_t* status) {
     *status = 0;
     if (strcmp(name, "exit") == 0) {
         uint64_t code = static_cast<uint64_t>(exit_code(last_status));
-        if (c.argc > 1 && !number(c.argv[1], &code)) {
+        if (c.argc > 1 && !cmdline::number(c.argv[1], &code)) {
             printf("sh: exit: %s: not a number\n", c.argv[1]);
             code = 2;
         }
@@ -152,7 +140,7 @@ bool builtin(const cmdline::Command& c, int64_t* status) {
         }
         for (int i = 1; i < c.argc; i++) {
             uint64_t id = 0;
-            int64_t r = number(c.argv[i], &id) && id != 0 ? sys_domain_destroy(id) : -static_cast<int64_t>(Error::NoSuchDomain);
+            int64_t r = cmdline::number(c.argv[i], &id) && id != 0 ? sys_domain_destroy(id) : -static_cast<int64_t>(Error::NoSuchDomain);
             if (r < 0) {
                 printf("sh: kill: %s: %s\n", c.argv[i], result_name(r));
                 *status = 1;

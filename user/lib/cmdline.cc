@@ -160,4 +160,14 @@ const char* parse(char* text, Line& out) {
     }
 }
 
+bool number(const char* text, uint64_t* value) {
+    *value = 0;
+    for (const char* d = text; *d != '\0'; d++) {
+        if (*d < '0' || *d > '9') return false;
+        *value = *value * 10 + static_cast<uint64_t>(*d - '0');
+        if (*value > 0xFFFFFFFF) return false;
+    }
+    return text[0] != '\0';
+}
+
 }  // namespace cmdline

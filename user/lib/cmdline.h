@@ -65,4 +65,9 @@ struct Line {
 // words, redirections, commands or pipelines than the limits above.
 const char* parse(char* text, Line& out);
 
+// A decimal word (an exit code, a domain id): its digits' value, below
+// 2^32, in *value; false for an empty word, any other byte, or a larger
+// number.
+bool number(const char* text, uint64_t* value);
+
 }  // namespace cmdline

@@ -19,8 +19,6 @@ uint64_t word_of(uint32_t child, uint32_t status) { return child | static_cast<u
 uint32_t child_of(uint64_t word) { return static_cast<uint32_t>(word); }
 uint32_t status_of(uint64_t word) { return static_cast<uint32_t>(word >> 32); }
 
-ExitRecord* records() { return exofs::shared()->exits; }
-
 // This domain's oldest record of child id dom, or nullptr.
 ExitRecord* find(uint32_t self, uint64_t dom) {
     ExitRecord* oldest = nullptr;
@@ -38,8 +36,7 @@ Result<void> expect(uint64_t dom) {
     if (!exofs::attached()) return {};
     if (dom == 0 || dom >= MAX_DOMAINS) return Error::InvalidArgument;
     uint32_t self = exofs::region_self();
-    for (uint32_t i = 0; i < kExitRecords; i++) {
-        ExitRecord& r = records()[i];
+    for (ExitRecord& r : exofs::shared()->exits) {
         uint32_t parent = __atomic_load_n(&r.parent, __ATOMIC_ACQUIRE);
         if (parent != 0 && exofs::region_alive(parent)) continue;
         // Free, or its parent died without collecting: take it.  Who

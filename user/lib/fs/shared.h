@@ -125,6 +125,8 @@ struct Shared {
 inline constexpr uint64_t kPage = 4096;
 inline constexpr uint64_t kHeaderPages = (sizeof(Shared) + kPage - 1) / kPage;
 inline constexpr uint64_t kRegionPages = kHeaderPages + kSlots;
+static_assert(sizeof(Shared) == 152960 && kHeaderPages == 38 && kRegionPages == 550,
+              "handouts/lab5-fs.md section 6.1 draws the region with these sizes: change the drawing with them");
 
 // The region, once mount (or format) has attached it.
 inline Shared* shared() { return reinterpret_cast<Shared*>(kFsRegion); }
