@@ -93,7 +93,7 @@ bool check_full_bitmap(uint8_t* bits) {
     uint32_t padding = sb().nblocks;  // the first bit past the disk
     if (padding < kBlockSize * 8) {
         bits[padding / 8] &= static_cast<uint8_t>(~(1u << padding % 8));
-        EXPECT(!block_alloc(true).ok());
+        EXPECT(!block_alloc(true).ok());  // Corrupt, or NoSpace if the scan never reads padding
         bits[padding / 8] |= static_cast<uint8_t>(1u << padding % 8);
     }
     bits[kSuperBlock / 8] &= static_cast<uint8_t>(~(1u << kSuperBlock % 8));

@@ -46,8 +46,9 @@ Result<uint32_t> block_alloc(bool zeroed) {
     // `zeroed` (else whatever the cache holds: the caller overwrites it
     // all).  Every block changed must be marked dirty, or the journal never
     // writes it.  Threats: the bitmap comes from the disk: a clear bit past
-    // nblocks (the last bitmap block's padding) or inside the layout's own
-    // regions must never be handed out (Corrupt); a full disk is NoSpace;
+    // nblocks (the last bitmap block's padding) must never be handed out,
+    // nor one inside the layout's own regions (that one is Corrupt: a
+    // damaged disk); a full disk is NoSpace;
     // and allocation after allocation must not rescan the whole bitmap:
     // the block handed out is the first free one from Shared::block_hint
     // on (its 64-bit word may start a little before it), wrapping around

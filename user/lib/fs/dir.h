@@ -1,6 +1,8 @@
 // exolab: lab 5
 // user/lib/fs/dir.h: directories (dir.cc) and path names (path.cc), inside
-// the running operation.  All of these renew the epoch (cache.h).
+// the running operation.  Each that reads a whole directory (dir_lookup,
+// dir_free_slot, dir_is_empty, and the path functions through dir_lookup)
+// may renew the epoch (cache.h); dir_put and dir_set touch one entry.
 #pragma once
 
 #include <cstdint>

@@ -21,8 +21,9 @@ namespace exofs {
 // Allocates a free data block: marks it in the bitmap and puts it in the
 // cache, dirty, never read from the disk: zeroed, or (zeroed false, for a
 // caller that overwrites all of it at once) as the slot left it.
-// Errors: NoSpace; Corrupt when the bitmap says a block outside the data
-// region is free (damage: such a block is never handed out); IoError.
+// Errors: NoSpace; Corrupt when the bitmap says a block before data_start
+// is free, or a padding bit past nblocks that the scan reads is clear
+// (damage: such a block is never handed out); IoError.
 Result<uint32_t> block_alloc(bool zeroed = true);
 
 // Frees data block b in the bitmap.  Errors: Corrupt if b is not a data
@@ -31,7 +32,7 @@ Result<void> block_free(uint32_t b);
 
 // Allocates a free inode of `type`: every other field zero (nlink 0, no
 // blocks), in the cache and marked dirty.  Renews the epoch.  Errors:
-// NoSpace; Corrupt; IoError.
+// NoSpace; IoError.
 Result<uint32_t> inode_alloc(InodeType type);
 
 // Marks inode inum free (its blocks must be freed already): zeroed and
