@@ -8,7 +8,8 @@ Which lab a file first appears in (its owner), the first rule that applies:
   4. a handout that labs.toml names for lab N: lab N;
   5. anything else: lab 1.
 The tree of lab N holds the files whose owner is 1..N, with C and C++ files
-passed through unifdef, the Makefile's `LAB ?=` default set to N, the staff
+passed through unifdef, the Makefile's `LAB ?=` default set to N (and any
+other LAB refused: unifdef settled the LAB fences), the staff
 blocks of the Makefile, .gitignore and DESIGN.md left out (STAFF_BLOCKS:
 the Makefile's SOL, build folders of skeletons and instructors' targets;
 .gitignore's solutions/; the parts of DESIGN.md on the staff's tools), and
@@ -35,6 +36,13 @@ DESIGN = "DESIGN.md"
 README_TEMPLATE = "labs/student-readme.md"
 MAKEFILE = "Makefile"
 MAKEFILE_LAB_RE = re.compile(r"^LAB \?= \d+$", re.M)
+# What a lab branch's Makefile says instead: its sources are that lab's
+# (unifdef settled every LAB fence), so no other LAB can build there.
+BRANCH_LAB = """LAB ?= %(n)d
+ifneq ($(LAB),%(n)d)
+$(error LAB=$(LAB): this is the lab%(n)d branch, whose sources build as lab %(n)d only \
+(make test grades labs 1 to %(n)d here; git checkout lab$(LAB) builds lab $(LAB)))
+endif"""
 GITIGNORE = ".gitignore"
 # The files with staff blocks, and the lines that open and close one there.
 STAFF_BLOCKS = {
@@ -199,7 +207,7 @@ def _transform(root, labs, path, number, sol):
         return run.stdout
     text = read_text(root, path)
     if path == MAKEFILE:
-        text = MAKEFILE_LAB_RE.sub("LAB ?= %d" % number, text)
+        text = MAKEFILE_LAB_RE.sub(BRANCH_LAB % {"n": number}, text)
     if path in STAFF_BLOCKS:
         return without_staff_blocks(path, text).encode()
     if path == labinfo.PATH:

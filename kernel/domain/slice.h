@@ -58,7 +58,8 @@ void end_slice_in_call(const TrapFrame& caller, DomainState state, SliceEnd why)
 //  - upcalls masked: set its u-area's `pending`, resume its saved context;
 //  - otherwise: save its context in its u-area, set reason, arg and masked,
 //    and enter it at its upcall entry on its upcall stack, rdi = UAREA.
-// `d` must be Runnable, or Blocked and the root scheduler.
+// `d` must be Runnable or Running (a Fault upcall keeps the running
+// domain), or Blocked and the root scheduler.
 [[noreturn]] void give_cpu(Domain& d, UpcallReason reason, uint64_t about);
 
 // Prepares `d`, stopped with the registers `interrupted`, to take the CPU
