@@ -118,10 +118,11 @@ def test_fs_crash_consistency(machine, tools, tmp_path, seed):
 # fsunit's tree: /dir with file0 .. file69 (file<k> is k + 1 bytes: /dir
 # spans two blocks) and a file whose name is kNameMax (59) bytes long; /huge
 # with HUGE empty files, 601 blocks of entries: more than the cache's 512
-# slots.
+# slots; /big, BIG_BLOCKS blocks, into the second second-level block.
 LONGEST_NAME = "a_name_of_fifty_nine_bytes_exactly_which_is_kNameMax_bytess"
 FSUNIT_CHECKS = ["alloc", "hint", "inodes", "bmap", "truncate", "lookup", "entries", "journal"]
 HUGE = 64 * 601 - 2
+BIG_BLOCKS = 2100
 _fsunit = {}
 
 
@@ -129,7 +130,7 @@ def fsunit_base_image(tools, tmp_path):
     """The image of fsunit's tree as mkfs makes it, built once per build of
     mkfs (38,462 host files take seconds to make and copy in) and kept
     beside the tools; returns its path."""
-    cached = os.path.join(os.path.dirname(tools.mkfs), "fsunit-tree.img")
+    cached = os.path.join(os.path.dirname(tools.mkfs), "fsunit-tree-2.img")  # -2: the tree's version
     if os.path.exists(cached) and os.path.getmtime(cached) >= os.path.getmtime(tools.mkfs):
         return cached
     tree = tmp_path / "tree"
@@ -137,6 +138,7 @@ def fsunit_base_image(tools, tmp_path):
     for k in range(70):
         (tree / "dir" / ("file%d" % k)).write_bytes(b"x" * (k + 1))
     (tree / "dir" / LONGEST_NAME).write_bytes(b"hi\n")
+    (tree / "big").write_bytes(b"B" * (BIG_BLOCKS * 4096))
     (tree / "huge").mkdir()
     for k in range(HUGE):
         (tree / "huge" / ("f%d" % k)).touch()

@@ -3,8 +3,8 @@
 //
 // Run as init on an image tools/mkfs made from a tree with /dir holding
 // file0 .. file69 (file<k> is k + 1 bytes long) and a file whose name is 59
-// bytes long, and /huge holding f0 .. f38461 (601 blocks of entries, more
-// than the cache has slots).  Mounts, then checks, each on its own and without a commit:
+// bytes long, /huge holding f0 .. f38461 (601 blocks of entries, more than
+// the cache has slots), and /big, 2,100 blocks of 'B'.  Mounts, then checks, each on its own and without a commit:
 //
 //   alloc    block_alloc and block_free on the cached bitmap (Exercise 3)
 //   hint     where block_alloc looks first: at the hint, wrapping around,
@@ -16,7 +16,8 @@
 //            taken from free blocks whose cached copies hold stale bytes
 //            (Exercise 4)
 //   truncate inode_truncate of a file mapped at every level, cut inside
-//            and at the start of each level, grown, emptied (Exercise 4)
+//            and at the start of each level, grown, emptied; and of /big,
+//            whose map blocks are on the disk (Exercise 4)
 //   lookup   dir_lookup in /dir, which spans two blocks (Exercise 5)
 //   entries  dir_free_slot and dir_is_empty: the first free entry, names
 //            with dots, free entries and slots past the size, /huge, a
@@ -66,6 +67,7 @@ Error error_of(Result<T> r) {
 }
 
 const SuperBlock& sb() { return shared()->sb; }
+Name name_of(const char* s) { return Name{s, static_cast<uint32_t>(strlen(s))}; }
 bool in_data(uint32_t b) { return b >= sb().data_start && b < sb().nblocks; }
 
 // Whether block b's bit is set in the cached bitmap.
@@ -101,9 +103,28 @@ bool check_full_bitmap(uint8_t* bits) {
     return true;
 }
 
+// block_free on a bitmap block the disk holds (clean in the cache): the
+// first data block of /dir/file69, freed, must leave the bitmap dirty; the
+// bit is set again by hand.
+bool check_free_marks_bitmap() {
+    DirHit dir = MUST_OK(dir_lookup(kRootInode, name_of("dir")));
+    uint32_t victim = MUST_OK(inode_get(MUST_OK(dir_lookup(dir.inum, name_of("file69"))).inum))->direct[0];
+    uint32_t bitmap = sb().bitmap_start + victim / (kBlockSize * 8);
+    EXPECT(in_data(victim) && bit_set(victim) && !cached_dirty(bitmap));
+    MUST_OK(block_free(victim));
+    bool marked = cached_dirty(bitmap);
+    uint8_t* bits = MUST_OK(cache::get(bitmap));
+    bits[victim % (kBlockSize * 8) / 8] |= static_cast<uint8_t>(1u << victim % 8);
+    EXPECT(marked);
+    return true;
+}
+
 bool check_alloc() {
     Op op;
     MUST_OK(op.check());
+    if (!check_free_marks_bitmap()) return false;
+    uint32_t whole = MUST_OK(block_alloc(false));  // the caller overwrites it: still dirty
+    EXPECT(in_data(whole) && bit_set(whole) && cached_dirty(whole));
     uint32_t got[6];
     for (uint32_t& b : got) {
         b = MUST_OK(block_alloc(true));
@@ -241,6 +262,29 @@ bool bytes_are(uint32_t b, uint32_t from, uint32_t to, uint8_t value) {
     return true;
 }
 
+// inode_truncate of /big, which mkfs wrote (its map blocks clean in the
+// cache): every map block whose entries change must be marked dirty, or
+// the disk keeps naming blocks the bitmap calls free.
+bool check_truncate_on_disk() {
+    uint32_t inum = MUST_OK(dir_lookup(kRootInode, name_of("big"))).inum;
+    Inode* ip = MUST_OK(inode_get(inum));
+    EXPECT(ip->size == 2100 * kBlockSize && in_data(ip->indirect) && in_data(ip->double_indirect));
+    const uint32_t indirect = ip->indirect, dbl = ip->double_indirect;
+    auto* d = reinterpret_cast<uint32_t*>(MUST_OK(cache::get(dbl)));
+    const uint32_t second0 = d[0], second1 = d[1];
+    EXPECT(in_data(second0) && in_data(second1) && d[2] == 0);
+    EXPECT(!cached_dirty(indirect) && !cached_dirty(dbl) && !cached_dirty(second0) && !cached_dirty(second1));
+    MUST_OK(inode_truncate(inum, 2060 * kBlockSize + 10));  // second-level block 1 keeps one entry
+    EXPECT(cached_dirty(second1) && !cached_dirty(dbl) && !cached_dirty(second0));
+    MUST_OK(inode_truncate(inum, 1036 * kBlockSize + 5));   // block 1 goes, block 0 keeps one entry
+    EXPECT(cached_dirty(dbl) && cached_dirty(second0) && !bit_set(second1));
+    MUST_OK(inode_truncate(inum, 700 * kBlockSize));        // the double level goes, the indirect keeps 688
+    EXPECT(cached_dirty(indirect) && !bit_set(dbl) && !bit_set(second0));
+    EXPECT(cached_dirty(sb().inode_start + inum / kInodesPerBlock));
+    EXPECT(reinterpret_cast<uint32_t*>(MUST_OK(cache::get(indirect)))[700 - kDirect] == 0);
+    return true;
+}
+
 // inode_truncate on a file mapped at every level: blocks 0, 5, 11 (direct),
 // 12, 700, 1035 (indirect), 1036, 2059 (second-level block 0), 2060 (1)
 // and 3100 (2), each full of 0x77, cut back level by level.
@@ -303,7 +347,7 @@ bool check_truncate() {
     MUST_OK(inode_truncate(inum, 0));
     ip = MUST_OK(inode_get(inum));
     EXPECT(ip->size == 0 && ip->direct[0] == 0 && ip->direct[5] == 0 && blocks_in_use() == used - 15);
-    return true;
+    return check_truncate_on_disk();
 }
 
 // The first block from b on that the cached bitmap says is free.
@@ -416,6 +460,16 @@ bool check_inodes_on(Shared* s) {
     return true;
 }
 
+// An inode mkfs wrote (its block clean in the cache) freed: zeroed, dirty.
+bool check_free_on_disk() {
+    DirHit dir = MUST_OK(dir_lookup(kRootInode, name_of("dir")));
+    uint32_t old = MUST_OK(dir_lookup(dir.inum, name_of("file40"))).inum;
+    EXPECT(!cached_dirty(sb().inode_start + old / kInodesPerBlock));
+    MUST_OK(inode_free(old));
+    EXPECT(cached_dirty(sb().inode_start + old / kInodesPerBlock) && blank_but_type(MUST_OK(inode_get(old))));
+    return true;
+}
+
 bool check_inodes() {
     Op op;
     MUST_OK(op.check());
@@ -425,10 +479,8 @@ bool check_inodes() {
     s->sb.ninodes = ninodes;
     s->inode_hint = hint;
     MUST_OK(inode_get(kRootInode))->type = InodeType::Directory;
-    return ok;
+    return ok && check_free_on_disk();
 }
-
-Name name_of(const char* s) { return Name{s, static_cast<uint32_t>(strlen(s))}; }
 
 bool check_lookup() {
     Op op;
@@ -514,6 +566,11 @@ bool check_entries() {
     MUST_OK(dir_put(dir, 192, name_of("..."), kRootInode));
     EXPECT(!MUST_OK(dir_is_empty(dir)));  // "..." is not ".."
     MUST_OK(dir_set(dir, 192, 0));
+    MUST_OK(dir_set(dir, 64, 0));           // ".." gone (damage) ...
+    MUST_OK(dir_put(dir, 128, name_of("c"), kRootInode));
+    EXPECT(!MUST_OK(dir_is_empty(dir)));  // ... and "c": two entries, not empty
+    MUST_OK(dir_set(dir, 128, 0));
+    MUST_OK(dir_set(dir, 64, kRootInode));
     // Past the size: the block's other slots are not entries.
     Inode* ip = MUST_OK(inode_get(dir));
     auto* entries = reinterpret_cast<DirEntry*>(MUST_OK(cache::get(ip->direct[0])));
