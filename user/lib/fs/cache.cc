@@ -76,11 +76,7 @@ void undo_dead_operation(Shared* s) {
     rebuild_chains(s);
     s->txn_count = 0;
     if (!s->mounted) return;
-    if (journal::replay(s->sb, scratch()).ok()) {
-        s->log_unsettled = 0;
-    } else {
-        s->mounted = 0;
-    }
+    if (!journal::settle().ok()) s->mounted = 0;
 }
 #endif
 

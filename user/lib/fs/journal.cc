@@ -56,12 +56,16 @@ Result<void> begin_op(uint32_t reserve) {
     return {};
 }
 
+Result<void> settle() {
+    Shared* s = shared();
+    TRY(replay(s->sb, cache::scratch()));
+    s->log_unsettled = 0;
+    return {};
+}
+
 Result<void> commit() {
     Shared* s = shared();
-    if (s->log_unsettled) {
-        TRY(replay(s->sb, cache::scratch()));
-        s->log_unsettled = 0;
-    }
+    if (s->log_unsettled) TRY(settle());
     uint32_t count = s->txn_count;
     if (count == 0) return {};
     uint32_t home[kLogMax];

@@ -31,6 +31,11 @@ Result<void> begin_op(uint32_t reserve);
 // cannot.
 Result<void> commit();
 
+// Finishes whatever commit record the disk may still hold (one a failed
+// commit left, or one a domain that died inside a commit was writing) by
+// replay, and marks the log settled.  Errors: those of replay.
+Result<void> settle();
+
 // Writes block data[i] (a kBlockSize buffer) to disk block home[i] for
 // every i < count (count <= the log's capacity), atomically: if the power
 // fails at any sector write during the call, the disk after replay holds
