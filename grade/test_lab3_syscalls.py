@@ -219,6 +219,55 @@ def test_syscall_entry_flags(machine, kernel_elf, log_dir, timeout_scale, reques
         "syscall_entry: %s" % (", ".join(left), ", ".join("%#x" % f for f in entries))
 
 
+# Two GS bases GDB sets before the domain first runs: the kernel's, and the user's SWAPGS parks.
+KERNEL_GS_BASE, USER_GS_BASE = 0xFFFF8000C0FFEE00, 0x5E5E00
+# The words of the frame GDB prints at syscall_dispatch's first instruction (trap.h's names).
+FRAME_WORDS = ("rip", "cs", "rflags", "rsp", "ss", "vector", "error_code", "rax")
+
+
+@pytest.mark.points(5)
+def test_syscall_frame(machine, kernel_elf, log_dir, timeout_scale, request):
+    # syscall_entry must build the TrapFrame a trap from ring 3 builds: GDB
+    # prints each word of the frame syscall_dispatch gets, and rsp & 15 on
+    # its first instruction (8: the C++ ABI's stack, 16-byte aligned before
+    # the call), and the GS base in effect there.  Before the domain first
+    # runs GDB gives the kernel and the user distinct GS bases, so a
+    # SWAPGS missing on entry or on exit shows (DESIGN §3.2's discipline,
+    # the handout's §3.5).  syscallframe makes one call with CF and AC set
+    # and prints its rip (the address after its syscall), rsp and rflags:
+    # that call's frame must hold exactly those, and every frame the user
+    # selectors, vector 0x100 and error code 0.
+    fields = " ".join("%s %%#lx" % word for word in FRAME_WORDS)
+    values = ", ".join("((TrapFrame*)$rdi)->%s" % word for word in FRAME_WORDS)
+    out, m = gdb_session(machine, kernel_elf, log_dir, timeout_scale, request, "run=syscallframe",
+                         ["break domain::run", "continue", "delete",
+                          "set $gs_base = %#x" % KERNEL_GS_BASE, "set $k_gs_base = %#x" % USER_GS_BASE,
+                          'dprintf *syscall_dispatch,"frame %s align %%ld gs %%#lx\\n",%s,(long)$rsp & 15,$gs_base'
+                          % (fields, values),
+                          "continue"])
+    assert m.wait_exit() == Outcome.EXIT, "syscallframe should run to its end and the kernel exit QEMU:\n" + out[-1500:]
+    made = re.search(r"syscallframe: self ok; rip (0x[0-9a-f]+) rsp (0x[0-9a-f]+) rflags (0x[0-9a-f]+)", m.output)
+    assert made, "syscallframe did not make its call:\n" + m.output[-1500:]
+    rip, rsp, rflags = (int(v, 16) for v in made.groups())
+    frames = [dict(zip(FRAME_WORDS + ("align", "gs"), (int(v, 0) for v in found)))
+              for found in re.findall(r"^frame " + " ".join(r"%s (0x[0-9a-f]+|0)" % w for w in FRAME_WORDS)
+                                      + r" align (-?\d+) gs (0x[0-9a-f]+|0)$", out, re.M)]
+    assert len(frames) >= 3, "GDB saw no system call reach syscall_dispatch:\n" + out[-1500:]
+    for frame in frames:
+        wrong = ["%s %#x (want %#x)" % (word, frame[word], want)
+                 for word, want in (("cs", 0x23), ("ss", 0x1B), ("vector", 0x100), ("error_code", 0), ("align", 8),
+                                    ("gs", KERNEL_GS_BASE))
+                 if frame[word] != want]
+        assert not wrong, "a system call's frame at syscall_dispatch: %s (align is rsp & 15 at its first " \
+            "instruction); the frame: %s" % (", ".join(wrong), frame)
+    ours = [frame for frame in frames if frame["rip"] == rip]
+    assert ours, "no frame has rip %#x, the address after syscallframe's syscall; rips seen: %s" % (
+        rip, ", ".join("%#x" % frame["rip"] for frame in frames))
+    want = {"rsp": rsp, "rflags": rflags, "rax": 2}
+    wrong = ["%s %#x (want %#x)" % (word, ours[0][word], value) for word, value in want.items() if ours[0][word] != value]
+    assert not wrong, "the frame of syscallframe's call (rax is the call number, sys_self's 2): " + ", ".join(wrong)
+
+
 @pytest.mark.points(5)
 def test_testbss(machine):
     run = run_program(machine, "testbss")

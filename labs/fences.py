@@ -16,15 +16,20 @@ unifdef removes the fences when a lab is published:
     #endif
 
 and `#if LAB < N ... #endif`, code that lab N removes (the same as an empty
-`#if LAB >= N` branch with an #else).  These are the only conditionals that
+`#if LAB >= N` branch with an #else).  NASM files (NASM_FENCED) hold the same
+fences in NASM's own syntax, `%if SOL >= N` ... `%else` ... `%endif`: the
+build passes LAB and SOL to NASM as it does to the compiler, and the
+staging tool turns their directives into unifdef's for a moment (tree.py).
+Their other conditionals may only be %if, %ifdef, %ifndef and %elif, the
+forms unifdef knows.  These are the only conditionals that
 may mention SOL or LAB: unifdef would evaluate others too, but the checks
 and the leak scan reason about exactly these.  A fence may name a lab that
 labs.toml does not list yet, a lab being written: its code is in no branch
 and no check covers it until labs.toml lists the lab.  Other conditionals
 (include guards, #ifdef __cplusplus) may surround fences or sit inside
 them.  Files that cpp or NASM preprocess but that are published without
-unifdef (PREPROCESSED) must not test SOL or LAB at all: such a fence would
-reach students untouched.
+unifdef (PREPROCESSED: `.S`, NASM's include files, linker scripts) must not
+test SOL or LAB at all: such a fence would reach students untouched.
 
 A whole file belongs to a later lab, or to the staff only, by a marker line
 on its first line (its second after a `#!` line), alone in a comment of the
@@ -38,14 +43,18 @@ import dataclasses
 import os
 import re
 
-FENCED = (".c", ".cc", ".cpp", ".h", ".hh", ".hpp")
-PREPROCESSED = (".S", ".asm", ".inc", ".ld")
+FENCED = (".c", ".cc", ".cpp", ".h", ".hh", ".hpp", ".asm")
+NASM_FENCED = (".asm",)
+PREPROCESSED = (".S", ".inc", ".ld")
 MARKER_LINES = 5
 
 DIRECTIVE_RE = re.compile(r"^\s*#\s*([a-z]+)\b(.*)$")
+NASM_DIRECTIVE_RE = re.compile(r"^\s*%\s*([a-z]+)\b(.*)$")
 FENCE_RE = re.compile(r"^\s*(?:(SOL)\s*>=|(LAB)\s*(>=|<))\s*(\d+)\s*$")
 MENTION_RE = re.compile(r"\b(SOL|LAB)\b")
 COMMENT_RE = re.compile(r"/\*.*?\*/|/\*.*$|//.*$")
+NASM_COMMENT_RE = re.compile(r";.*$")
+NASM_CONDITIONALS = ("if", "ifdef", "ifndef", "elif", "else", "endif")
 ASM_CONDITIONAL_RE = re.compile(r"^\s*[#%]\s*(el)?if[a-z]*\b([^;]*)")
 MARKER_RE = re.compile(r"^\W*exolab:\s*(?:lab\s+(\d+)|(staff))\W*$")
 NEAR_MARKER_RE = re.compile(r"exolab:\s*(lab|staff)\b")
@@ -119,14 +128,19 @@ def scan(path, text, file_lab):
     that fence only), and messages "path:line: ..." for anything that is
     not a well-formed fence or sits where it cannot work."""
     fences, errors, stack = [], [], []   # stack: a Fence, or the line number of another #if
+    nasm = path.endswith(NASM_FENCED)
+    directive_re, comment_re = (NASM_DIRECTIVE_RE, NASM_COMMENT_RE) if nasm else (DIRECTIVE_RE, COMMENT_RE)
 
     def error(number, message):
         errors.append("%s:%d: %s" % (path, number, message))
 
     for number, line in enumerate(text.split("\n"), 1):
-        directive = DIRECTIVE_RE.match(line)
+        directive = directive_re.match(line)
         word, rest = directive.groups() if directive else (None, "")
-        rest = COMMENT_RE.sub("", rest)
+        rest = comment_re.sub("", rest)
+        if nasm and re.match(r"(el)?if", word or "") and word not in NASM_CONDITIONALS:
+            error(number, "%%%s: a NASM file with fences may use only %%if, %%ifdef, %%ifndef and %%elif "
+                          "(unifdef reads them)" % word)
         if word in ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef") and MENTION_RE.search(rest):
             fence = FENCE_RE.match(rest) if word == "if" else None
             if not fence:

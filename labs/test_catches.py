@@ -44,9 +44,26 @@ def test_broken_fence_is_named(name, text, line, words):
     assert any(e.startswith("%s:%d: " % (name, line)) and words in e for e in errors), errors
 
 
-def test_fence_in_assembly_is_named():
-    errors = fences.check_preprocessed("kernel/x.asm", "nop\n%if SOL >= 1\n%endif\n")
-    assert errors and errors[0].startswith("kernel/x.asm:2: "), errors
+def test_fence_in_nasm_include_is_named():
+    errors = fences.check_preprocessed("kernel/x.inc", "nop\n%if SOL >= 1\n%endif\n")
+    assert errors and errors[0].startswith("kernel/x.inc:2: "), errors
+
+
+def test_nasm_conditional_unifdef_cannot_read_is_named():
+    errors = fences.scan("x.asm", "%ifidn a, b\n%endif\n%if SOL >= 1\n%endif\n", 1)[1]
+    assert errors and errors[0].startswith("x.asm:1: %ifidn"), errors
+
+
+def test_nasm_fences_are_settled(tmp_path):
+    # unifdef settles a NASM file's fences and leaves its other
+    # conditionals, its comments and its quotes as they were.
+    text = "a ; it's\n%if !F(x)\nb\n%endif\n%if SOL >= 3\nsolution\n%else\n    ; LAB 3\nskeleton\n%endif\nc\n"
+    (tmp_path / "x.asm").write_text(text)
+    assert fences.scan("x.asm", text, 3)[1] == []
+    settled = tree.export_file(str(tmp_path), [], "x.asm", 3, 0).decode()
+    assert settled == "a ; it's\n%if !F(x)\nb\n%endif\n    ; LAB 3\nskeleton\nc\n", settled
+    settled = tree.export_file(str(tmp_path), [], "x.asm", 3, 3).decode()
+    assert settled == "a ; it's\n%if !F(x)\nb\n%endif\nsolution\nc\n", settled
 
 
 @pytest.mark.parametrize("name, text, line", [
@@ -84,13 +101,16 @@ def test_malformed_marker_is_named():
 
 
 def first_fences(root):
-    """(a, b, line): the first solution fence of the tree at `root` with a
-    line that the leak check searches for, the first other solution fence
-    with a skeleton, and that line of a."""
+    """(a, b, line): the first solution fence of a C++ file (the tests plant
+    C++ lines) in the tree at `root` with a skeleton and a line that the
+    leak check searches for, the first other solution fence with a
+    skeleton, and that line of a."""
     lines = leaks.solution_lines(root)
-    solutions = [f for path in tree.source_files(root) if fences.kind(path) == "fenced"
+    solutions = [f for path in tree.source_files(root)
+                 if fences.kind(path) == "fenced" and not path.endswith(fences.NASM_FENCED)
                  for f in fences.scan(path, tree.read_text(root, path), 1)[0] if f.symbol == "SOL"]
-    a, line = next((f, text) for f in solutions for _, text in f.body if leaks.normalise(text) in lines)
+    a, line = next((f, text) for f in solutions if f.other for _, text in f.body
+                   if leaks.normalise(text) in lines)
     b = next(f for f in solutions if f is not a and f.other)
     return a, b, line
 

@@ -8,7 +8,8 @@ Which lab a file first appears in (its owner), the first rule that applies:
   4. a handout that labs.toml names for lab N: lab N;
   5. anything else: lab 1.
 The tree of lab N holds the files whose owner is 1..N, with C and C++ files
-passed through unifdef, the Makefile's `LAB ?=` default set to N (and any
+passed through unifdef (NASM files too, their directives made unifdef's for the
+run), the Makefile's `LAB ?=` default set to N (and any
 other LAB refused: unifdef settled the LAB fences), the staff
 blocks of the Makefile, .gitignore and DESIGN.md left out (STAFF_BLOCKS:
 the Makefile's SOL, build folders of skeletons and instructors' targets;
@@ -51,6 +52,8 @@ STAFF_BLOCKS = {
     DESIGN: ("<!-- staff only: begin -->", "<!-- staff only: end -->"),
 }
 TEST_RE = re.compile(r"^grade/test_lab(\d+)_[^/]*\.py$")
+NASM_CONDITIONAL_RE = re.compile(r"^(\s*)%(\s*(?:if|ifdef|ifndef|elif|else|endif)\b)", re.M)
+C_CONDITIONAL_RE = re.compile(r"^(\s*)#(\s*(?:if|ifdef|ifndef|elif|else|endif)\b)", re.M)
 MERGE_TEXT = """\
 Your work on the earlier labs is on your branch `$previous`.  Bring it in
 before you start:
@@ -187,7 +190,7 @@ def export(root, labs, number, sol, dest):
         first = owner(path, text, labs)
         if first is None or first > number or path == README:
             continue
-        data = _transform(root, labs, path, number, sol)
+        data = export_file(root, labs, path, number, sol)
         target = os.path.join(dest, path)
         os.makedirs(os.path.dirname(target) or dest, exist_ok=True)
         with open(target, "wb") as f:
@@ -197,14 +200,12 @@ def export(root, labs, number, sol, dest):
         f.write(render_readme(root, labs, number))
 
 
-def _transform(root, labs, path, number, sol):
+def export_file(root, labs, path, number, sol):
     """The contents of `path` in the tree of lab `number` with solutions 1..sol."""
+    if path.endswith(fences.NASM_FENCED):
+        return _unifdef_nasm(root, path, number, sol)
     if fences.kind(path) == "fenced":
-        run = subprocess.run(["unifdef", "-x2", "-B", "-DLAB=%d" % number, "-DSOL=%d" % sol, path],
-                             cwd=root, capture_output=True)
-        if run.returncode != 0:
-            raise StageError(run.stderr.decode().strip())
-        return run.stdout
+        return _unifdef(root, ["-DLAB=%d" % number, "-DSOL=%d" % sol, path])
     text = read_text(root, path)
     if path == MAKEFILE:
         text = MAKEFILE_LAB_RE.sub(BRANCH_LAB % {"n": number}, text)
@@ -214,6 +215,24 @@ def _transform(root, labs, path, number, sol):
         return _labs_file_upto(text, number).encode()
     with open(os.path.join(root, path), "rb") as f:
         return f.read()
+
+
+def _unifdef(root, arguments, data=None):
+    """unifdef's output for `arguments`; raises StageError if it fails."""
+    run = subprocess.run(["unifdef", "-x2", "-B"] + arguments, cwd=root, input=data, capture_output=True)
+    if run.returncode != 0:
+        raise StageError(run.stderr.decode().strip())
+    return run.stdout
+
+
+def _unifdef_nasm(root, path, number, sol):
+    """A NASM file through unifdef: its conditionals (only those unifdef
+    knows, fences.scan checks) become `#` lines for the run and `%` again
+    after it; -t, for NASM's comments and quotes are not C's."""
+    text = read_text(root, path)
+    as_c = NASM_CONDITIONAL_RE.sub(r"\1#\2", text)
+    out = _unifdef(root, ["-t", "-DLAB=%d" % number, "-DSOL=%d" % sol], as_c.encode()).decode()
+    return C_CONDITIONAL_RE.sub(r"\1%\2", out).encode()
 
 
 def _labs_file_upto(text, number):

@@ -28,7 +28,9 @@ using detail::table;
 static_assert(MAX_DOMAINS * sizeof(DomainInfo) == PAGE_SIZE, "the exported table is one page");
 
 bool keep_quiet = false;          // set_quiet
+#if SOL >= 3
 uint16_t generations[MAX_DOMAINS] = {};  // DomainInfo::generation, kept while a slot is free
+#endif
 
 // Allocates the exported table (one frame) and maps it at UDOMAINS in the
 // shared windows subtree, user-readable only.  The kernel writes it
@@ -134,15 +136,17 @@ Result<Domain*> create(uint16_t parent, const char* name) {
     exported[id].parent = parent;
     exported[id].state = DomainState::Stopped;
     exported[id].root_pfn = root.pfn();
+    exported[id].generation = ++generations[id];
 #else
     // LAB 3: Exercise 13 (the exported entry).  Every domain reads the
     // table at UDOMAINS (abi/domain.h) to learn what exists without a
     // system call: the new domain's entry describes it as it now is,
     // and nothing of the slot's previous domain survives in it (its
-    // counters start from zero).
+    // counters start from zero) but the slot's generation, one more than
+    // the previous domain's: a reader that remembered (id, generation)
+    // can tell a new domain from the one it knew.
     (void)parent;
 #endif
-    exported[id].generation = ++generations[id];
     size_t n = 0;
     for (; name[n] != '\0' && n + 1 < sizeof(d->name); n++) d->name[n] = name[n];
     d->name[n] = '\0';
@@ -157,10 +161,10 @@ Result<Domain*> create(uint16_t parent, const char* name) {
 }
 
 void destroy(Domain& d) {
+#if SOL >= 3
     for (Domain& child : table) {  // descendants first
         if (child.id != 0 && exported[child.id].parent == d.id) destroy(child);
     }
-#if SOL >= 3
     if (mmu::is_active(d.root.value)) mmu::activate(kspace::root().value);
     paging::destroy(d.root);  // unmaps everything: released frames with no mapping left become free
     // The table counts the frames it owns (frame_alloc, the loader), so the
@@ -172,11 +176,13 @@ void destroy(Domain& d) {
         owned--;
     }
 #else
-    // LAB 3: Exercise 17.  What d held goes back: its address space (the
-    // tables, every mapping in it) and every frame it owns, mapped or
-    // not, each free again once nothing maps it (frames::release), never
-    // while another domain still maps it.  Then the lines below forget
-    // the domain itself.  Threats: d may be the running domain, ending
+    // LAB 3: Exercise 17.  d's descendants end as d does, and what each
+    // held goes back: its address space (the tables, every mapping in
+    // it) and every frame it owns, mapped or not, each free again once
+    // nothing maps it (frames::release), never while another domain
+    // still maps it.  Then the lines below forget the domain itself.
+    // Threats: a descendant left alive keeps frames and a parent id that
+    // a new domain may take over, with its authority; d may be the running domain, ending
     // itself inside a system call, with its own tables in CR3; a domain
     // may own frames it never mapped (frame_alloc) and map frames it no
     // longer owns; and every exit and every kill comes through here, so

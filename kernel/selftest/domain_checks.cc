@@ -78,6 +78,8 @@ Result<void> check_domain_table() {
     EXPECT_ERROR(syscall::target_domain(*made[2], made[40]->id + kTwoTo32), Error::NoSuchDomain);
 
     uint16_t cut_id = made[kCut]->id;
+    uint16_t cut_generation = domain::info(*made[kCut]).generation;
+    CHECK(cut_generation != 0, "domain %u has generation 0: a slot's first domain is generation 1", cut_id);
     domain::destroy(*made[kCut]);  // and every domain below it
     for (int i = kCut; i < count; i++) {
         CHECK(domain::find(i + 1) == nullptr, "find(%d) after its domain was destroyed", i + 1);
@@ -86,6 +88,9 @@ Result<void> check_domain_table() {
     domain::Domain* again = EXPECT_OK(domain::create(0, "again"));
     CHECK(again->id == cut_id, "the new domain should take the smallest free id %u, got %u", cut_id, again->id);
     TRY(check_fresh_entry(*again, 0));
+    CHECK(domain::info(*again).generation == static_cast<uint16_t>(cut_generation + 1),
+          "slot %u's next domain has generation %u, its previous one had %u", cut_id,
+          domain::info(*again).generation, cut_generation);
     CHECK(strcmp(again->name, "again") == 0, "the name is \"%s\", not \"again\"", again->name);
     CHECK(!domain::is_self_or_descendant(*again, *made[0]),
           "domain %u reuses a slot of domain %u's subtree, but is not in it", again->id, made[0]->id);

@@ -19,25 +19,35 @@ void read_selectors(uint16_t* cs, uint16_t* ss) {
 // Calls sys_self with known values in every register the ABI preserves and
 // returns how many of them came back changed.
 int clobbered_registers() {
-    uint64_t before[10] = {0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777, 0x8888, 0x9999, 0xaaaa};
-    uint64_t after[10];
+    uint64_t before[12] = {0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666,
+                           0x7777, 0x8888, 0x9999, 0xaaaa, 0xbbbb, 0xcccc};
+    uint64_t after[12];
+    uint64_t* from = before;
+    uint64_t* to = after;
+    // Past the red zone before pushing, so no local of this function is
+    // overwritten.  rsi and rdi carry the two arrays' addresses until the
+    // last moment: rsi's goes to the stack, and the xchg after the call
+    // brings it back, leaving the rsi the call returned in its place.
     asm volatile(
+        "sub $128, %%rsp\n\t"
         "push %%rbx\n\tpush %%rbp\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
-        "push %%rdi\n\t"
+        "push %%rsi\n\t"
         "mov 0(%%rdi), %%rbx\n\tmov 8(%%rdi), %%rbp\n\tmov 16(%%rdi), %%r12\n\tmov 24(%%rdi), %%r13\n\t"
         "mov 32(%%rdi), %%r14\n\tmov 40(%%rdi), %%r15\n\tmov 48(%%rdi), %%r8\n\tmov 56(%%rdi), %%r9\n\t"
-        "mov 64(%%rdi), %%r10\n\tmov 72(%%rdi), %%rdx\n\t"
+        "mov 64(%%rdi), %%r10\n\tmov 72(%%rdi), %%rdx\n\tmov 80(%%rdi), %%rsi\n\tmov 88(%%rdi), %%rdi\n\t"
         "mov %[self], %%eax\n\tsyscall\n\t"
-        "pop %%rdi\n\t"
+        "xchg %%rsi, (%%rsp)\n\t"
         "mov %%rbx, 0(%%rsi)\n\tmov %%rbp, 8(%%rsi)\n\tmov %%r12, 16(%%rsi)\n\tmov %%r13, 24(%%rsi)\n\t"
         "mov %%r14, 32(%%rsi)\n\tmov %%r15, 40(%%rsi)\n\tmov %%r8, 48(%%rsi)\n\tmov %%r9, 56(%%rsi)\n\t"
-        "mov %%r10, 64(%%rsi)\n\tmov %%rdx, 72(%%rsi)\n\t"
-        "pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx"
-        :
-        : "D"(before), "S"(after), [self] "i"(2)
+        "mov %%r10, 64(%%rsi)\n\tmov %%rdx, 72(%%rsi)\n\tmov %%rdi, 88(%%rsi)\n\t"
+        "pop %%rax\n\tmov %%rax, 80(%%rsi)\n\t"
+        "pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx\n\t"
+        "add $128, %%rsp"
+        : "+D"(from), "+S"(to)
+        : [self] "i"(2)
         : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
     int changed = 0;
-    for (int i = 0; i < 10; i++) changed += before[i] != after[i];
+    for (int i = 0; i < 12; i++) changed += before[i] != after[i];
     return changed;
 }
 
