@@ -211,7 +211,8 @@ def test_syscall_entry_flags(machine, kernel_elf, log_dir, timeout_scale, reques
     assert m.wait_exit() == Outcome.EXIT, "entryflags should run to its end and the kernel exit QEMU:\n" + out[-1500:]
     printed = m.output
     assert "entryflags: self with DF, NT and AC set: ok\nentryflags: after SYSRET: IF set, DF/NT/AC set\n" in printed, \
-        "entryflags did not make its call with the flags set, or SYSRET did not restore them:\n" + printed[-1500:]
+        "entryflags did not make its call with the flags set, or SYSRET did not restore them (IF, in user mode, is " \
+        "the first context's: Exercise 15):\n" + printed[-1500:]
     entries = [int(v, 16) for v in re.findall(r"^entry rflags (0x[0-9a-f]+|0)$", out, re.M)]
     assert len(entries) >= 3, "GDB saw no system call at syscall_entry:\n" + out[-1500:]
     left = sorted({name for flags in entries for name, bit in ENTRY_FLAGS.items() if flags & bit})
@@ -331,6 +332,17 @@ def test_destroy(machine):
     # destroyed; its tables and frames come back, mapped or never mapped,
     # but not a frame another domain still maps, until that one goes too.
     assert_kernel_check(machine, "destroy")
+
+
+@pytest.mark.points(4)
+def test_loader_pages(machine):
+    # Exercises 2 and 15: a program the ELF format allows but user.ld.S
+    # never links (code 16 bytes into a page, data 16 bytes before a page's
+    # end, its bss over two more pages) loads with each byte where it
+    # belongs, zeros elsewhere, the segments' rights and every frame
+    # counted; a load left one free frame gives back the frame of the page
+    # whose table it could not have.
+    assert_kernel_check(machine, "loadcheck")
 
 
 @pytest.mark.points(3)

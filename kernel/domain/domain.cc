@@ -97,7 +97,7 @@ Result<Pfn> make_uarea(PhysAddr root, uint16_t id) {
     Result<void> mapped = paging::map(root, VirtAddr(UAREA), PhysAddr::from_pfn(pfn),
                                       PageFlags::User | PageFlags::Writable | PageFlags::NoExecute, id);
     if (!mapped.ok()) {
-        MUST(frames::release(pfn));
+        MUST(frames::release(pfn));  // mapped nowhere: free again at once
         return mapped.error();
     }
     return pfn;
@@ -142,9 +142,10 @@ Result<Domain*> create(uint16_t parent, const char* name) {
     // table at UDOMAINS (abi/domain.h) to learn what exists without a
     // system call: the new domain's entry describes it as it now is,
     // and nothing of the slot's previous domain survives in it (its
-    // counters start from zero) but the slot's generation, one more than
-    // the previous domain's: a reader that remembered (id, generation)
-    // can tell a new domain from the one it knew.
+    // counters start from zero); its generation is one more than the
+    // slot's previous domain's, though destroy() clears that domain's
+    // whole entry: a reader that remembered (id, generation) can tell a
+    // new domain from the one it knew.
     (void)parent;
 #endif
     size_t n = 0;

@@ -8,7 +8,8 @@
 // four pages (two writable whose frames are not neighbours, one
 // read-only, one unmapped) and copies across their edges.  destroy ends
 // a domain whose tables are in CR3 and that owns frames mapped, shared
-// with another domain, and never mapped.
+// with another domain, and never mapped.  Both take their frames as a
+// domain does, through the frame_alloc system call.
 #include "selftest/domain_checks.h"
 
 #include "abi/layout.h"
@@ -106,10 +107,12 @@ Result<void> check_domain_table() {
 
 constexpr uint64_t kBase = 0x10000000;  // W (frame hi), W (frame lo), R, unmapped
 
+// A fresh frame `d` owns, as the frame_alloc system call gives it.
+Result<Pfn> owned_frame(domain::Domain& d) { return static_cast<Pfn>(TRY(syscall::sys_frame_alloc(d, 0))); }
+
 // A user-writable (or read-only) mapping of a fresh frame at `va` in `d`.
 Result<Pfn> give_page(domain::Domain& d, uint64_t va, bool writable) {
-    Pfn pfn = TRY(frames::alloc(FrameKind::User, d.id));
-    domain::info(d).frames++;
+    Pfn pfn = TRY(owned_frame(d));
     PageFlags rights = PageFlags::User | PageFlags::NoExecute | (writable ? PageFlags::Writable : PageFlags::None);
     TRY(paging::map(d.root, VirtAddr(va), PhysAddr::from_pfn(pfn), rights, d.id));
     return pfn;
@@ -180,12 +183,10 @@ Result<void> check_destroy_returns_everything() {
     size_t free_before = frames::free_count();
     domain::Domain* d = EXPECT_OK(domain::create(0, "doomed"));
     domain::Domain* other = EXPECT_OK(domain::create(0, "other"));
-    Pfn others = TRY(frames::alloc(FrameKind::User, other->id));  // never mapped either
-    domain::info(*other).frames++;
+    Pfn others = TRY(owned_frame(*other));  // never mapped either
     Pfn mapped = TRY(give_page(*d, kBase, true));
     Pfn shared = TRY(give_page(*d, kBase + kPageSize, false));
-    Pfn unmapped = TRY(frames::alloc(FrameKind::User, d->id));
-    domain::info(*d).frames++;
+    Pfn unmapped = TRY(owned_frame(*d));
     TRY(paging::map(other->root, VirtAddr(kBase), PhysAddr::from_pfn(shared), PageFlags::User | PageFlags::NoExecute,
                     other->id));
     PhysAddr root = d->root;

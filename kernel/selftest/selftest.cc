@@ -11,6 +11,7 @@
 #endif
 #if LAB >= 3
 #include "selftest/domain_checks.h"
+#include "selftest/loader_checks.h"
 #include "selftest/protection_tests.h"
 #endif
 
@@ -69,6 +70,7 @@ const Test kTests[] = {
     {"domaintable", domain_table_check},
     {"usermem", usermem_check},
     {"destroy", destroy_check},
+    {"loadcheck", load_check},
 #endif
 };
 
