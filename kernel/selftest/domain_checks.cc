@@ -209,10 +209,12 @@ Result<void> check_destroy_returns_everything() {
     return {};
 }
 
-Result<void> check_usermem() {
+}  // namespace
+
+Result<void> on_fresh_domain(const char* name, Result<void> (*check)(domain::Domain&)) {
     size_t free_before = frames::free_count();
-    domain::Domain* d = EXPECT_OK(domain::create(0, "usermem"));
-    Result<void> r = check_user_copies(*d);
+    domain::Domain* d = EXPECT_OK(domain::create(0, name));
+    Result<void> r = check(*d);
     domain::destroy(*d);
     TRY(r);
     CHECK(frames::free_count() == free_before, "%lu frames free before, %lu after", free_before,
@@ -220,10 +222,8 @@ Result<void> check_usermem() {
     return {};
 }
 
-}  // namespace
-
 void usermem_check() {
-    Result<void> r = check_usermem();
+    Result<void> r = on_fresh_domain("usermem", check_user_copies);
     kprintf("check usermem: %s\n", r.ok() ? "ok" : "FAILED");
 }
 

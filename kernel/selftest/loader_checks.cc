@@ -25,9 +25,9 @@
 #include "lib/elf.h"
 #include "lib/string.h"
 #include "mm/frames.h"
-#include "mm/kspace.h"
 #include "mm/paging.h"
 #include "selftest/check.h"
+#include "selftest/domain_checks.h"
 
 namespace selftest {
 namespace {
@@ -130,23 +130,18 @@ Result<void> check_short_of_frames(domain::Domain& d) {
     return {};
 }
 
+// The image loads into `d` as it should.
+Result<void> check_loaded(domain::Domain& d) {
+    const char* reason = "";
+    Result<void> loaded = loader::load(d, image, kImageSize, &reason);
+    CHECK(loaded.ok(), "load failed on a valid image: %s", reason);
+    return check_pages(d);
+}
+
 Result<void> check_load() {
     make_image();
-    size_t free_before = frames::free_count();
-    domain::Domain* d = EXPECT_OK(domain::create(0, "loadcheck"));
-    const char* reason = "";
-    Result<void> loaded = loader::load(*d, image, kImageSize, &reason);
-    CHECK(loaded.ok(), "load failed on a valid image: %s", reason);
-    Result<void> r = check_pages(*d);
-    domain::destroy(*d);
-    TRY(r);
-    d = EXPECT_OK(domain::create(0, "loadcheck"));
-    r = check_short_of_frames(*d);
-    domain::destroy(*d);
-    TRY(r);
-    CHECK(frames::free_count() == free_before, "%lu frames free before, %lu after", free_before,
-          frames::free_count());
-    return {};
+    TRY(on_fresh_domain("loadcheck", check_loaded));
+    return on_fresh_domain("loadcheck", check_short_of_frames);
 }
 
 }  // namespace
