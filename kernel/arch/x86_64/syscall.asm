@@ -11,9 +11,10 @@
 ; never comes back.
 ;
 ; SYSRET to a non-canonical rcx would fault in ring 0 on Intel CPUs.  rcx
-; here is always the address after the caller's SYSCALL instruction, which
-; is canonical: user code runs only below USER_TOP (map refuses anything
-; higher), far from the canonical boundary.
+; here is always the address after the caller's SYSCALL instruction (no
+; handler that returns here changes frame->rip), which is canonical: user
+; code runs only below USER_TOP (map refuses anything higher), far from the
+; canonical boundary.
 
 %include "arch/x86_64/trapframe.inc"
 
