@@ -121,7 +121,7 @@ def student_start(work_tree, source, labs, tmp_path):
     return start
 
 
-OWN_LINE = "// (written my own way: the staging checks' student, lab %d)"
+OWN_LINE = "(written my own way: the staging checks' student, lab %d)"
 
 
 def own_solutions(source, number, path):
@@ -135,9 +135,10 @@ def own_solutions(source, number, path):
         earlier = [f for f in fences.scan(name, text, 1)[0] if f.symbol == "SOL" and f.lab < number] \
             if fences.kind(name) == "fenced" else []
         lines = text.split("\n")
+        own_line = ("; " if name.endswith(fences.NASM_FENCED) else "// ") + OWN_LINE
         for fence in sorted(earlier, key=lambda f: -f.line):
-            lines.insert(fence.body_end - 1, OWN_LINE % fence.lab)
-            lines.insert(fence.line, OWN_LINE % fence.lab)
+            lines.insert(fence.body_end - 1, own_line % fence.lab)
+            lines.insert(fence.line, own_line % fence.lab)
         if earlier:
             with open(os.path.join(path, name), "w", encoding="utf-8") as f:
                 f.write("\n".join(lines))
