@@ -52,8 +52,10 @@ STAFF_BLOCKS = {
     DESIGN: ("<!-- staff only: begin -->", "<!-- staff only: end -->"),
 }
 TEST_RE = re.compile(r"^grade/test_lab(\d+)_[^/]*\.py$")
-NASM_CONDITIONAL_RE = re.compile(r"^(\s*)%(\s*(?:if|ifdef|ifndef|elif|else|endif)\b)", re.M)
-C_CONDITIONAL_RE = re.compile(r"^(\s*)#(\s*(?:if|ifdef|ifndef|elif|else|endif)\b)", re.M)
+# The conditionals a fenced NASM file may hold (fences.scan), in NASM's
+# syntax and in unifdef's.
+NASM_CONDITIONAL_RE = re.compile(r"^(\s*)%%(\s*(?:%s)\b)" % "|".join(fences.NASM_CONDITIONALS), re.M)
+C_CONDITIONAL_RE = re.compile(r"^(\s*)#(\s*(?:%s)\b)" % "|".join(fences.NASM_CONDITIONALS), re.M)
 MERGE_TEXT = """\
 Your work on the earlier labs is on your branch `$previous`.  Bring it in
 before you start:
